@@ -1,0 +1,3 @@
+from mlpath.cli import main
+
+main()

@@ -1,0 +1,376 @@
+"""Load and validate a roadmap file into typed, immutable objects (no database, no printing).
+
+Validation walks yaml's node tree rather than the constructed data so that every problem
+can name its line, and it reports every problem at once instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mlpath.errors import RoadmapInvalid, RoadmapNotFound
+
+KINDS = (
+    "book",
+    "course",
+    "paper",
+    "video",
+    "article",
+    "tutorial",
+    "project",
+    "podcast",
+    "newsletter",
+    "person",
+    "tool",
+    "dataset",
+    "website",
+)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+TOP_KEYS = {"version": True, "title": True, "source": False, "stages": True}
+STAGE_KEYS = {"id": True, "title": True, "summary": False, "resources": True}
+RESOURCE_KEYS = {
+    "id": True,
+    "title": True,
+    "kind": True,
+    "core": False,
+    "hours": True,
+    "url": False,
+    "authors": False,
+    "note": False,
+    "choose_one": False,
+}
+
+BUNDLED_NAME = "bundled roadmap"
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    id: str
+    title: str
+    kind: str
+    core: bool
+    hours: float
+    stage_id: str
+    stage_number: int
+    position: int
+    url: str | None = None
+    authors: tuple[str, ...] = ()
+    note: str | None = None
+    choose_one: str | None = None
+
+    @property
+    def number(self) -> str:
+        """The short number a learner can type: stage 2, fifth resource is `2.5`."""
+        return f"{self.stage_number}.{self.position}"
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    id: str
+    number: int
+    title: str
+    summary: str | None
+    resources: tuple[Resource, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Roadmap:
+    version: int
+    title: str
+    source: str | None
+    stages: tuple[Stage, ...]
+    digest: str
+
+    @property
+    def resources(self) -> tuple[Resource, ...]:
+        return tuple(r for s in self.stages for r in s.resources)
+
+
+@dataclass(frozen=True, slots=True)
+class RoadmapFile:
+    """Where a roadmap comes from, and its bytes (enough to tell if it changed, without parsing)."""
+
+    name: str
+    data: bytes
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def _bundled_path() -> Path:
+    packaged = resources.files("mlpath").joinpath("data/roadmap.yaml")
+    if packaged.is_file():
+        return Path(str(packaged))
+    # A source checkout (editable install, or tests run from the repo): the top-level data/.
+    checkout = Path(__file__).resolve().parents[2] / "data" / "roadmap.yaml"
+    if checkout.is_file():
+        return checkout
+    raise RoadmapNotFound(
+        "the bundled roadmap is missing from this installation",
+        hint="reinstall mlpath (pip install --force-reinstall mlpath)",
+    )
+
+
+@cache
+def _bundled_bytes() -> bytes:
+    return _bundled_path().read_bytes()
+
+
+def read_source(path: Path | None) -> RoadmapFile:
+    """The bytes of the roadmap in use: the bundled one when path is None."""
+    if path is None:
+        return RoadmapFile(BUNDLED_NAME, _bundled_bytes())
+    try:
+        return RoadmapFile(str(path), path.read_bytes())
+    except FileNotFoundError:
+        raise RoadmapNotFound(f"roadmap file {path} does not exist") from None
+    except IsADirectoryError:
+        raise RoadmapNotFound(f"roadmap path {path} is a directory, not a YAML file") from None
+    except OSError as exc:
+        raise RoadmapNotFound(f"cannot read roadmap file {path}: {exc.strerror}") from None
+
+
+def load(path: Path | None = None) -> Roadmap:
+    """Load and validate the roadmap at path (the bundled one when None)."""
+    return parse(read_source(path))
+
+
+def parse(source: RoadmapFile) -> Roadmap:
+    """Validate a roadmap's text; raise RoadmapInvalid listing every problem found."""
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        text = source.data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RoadmapInvalid(source.name, [f"{source.name}: not UTF-8 text ({exc.reason})"]) from None
+    loader = loader_cls(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"{source.name}:{mark.line + 1}:{mark.column + 1}" if mark else source.name
+        what = getattr(exc, "problem", None) or str(exc)
+        raise RoadmapInvalid(source.name, [f"{where}: not valid YAML: {what}"]) from None
+    finally:
+        loader.dispose()
+    checker = _Checker(source.name)
+    roadmap = checker.roadmap(root, source.digest)
+    if checker.problems or roadmap is None:
+        raise RoadmapInvalid(source.name, checker.problems or [f"{source.name}: empty file"])
+    return roadmap
+
+
+class _Checker:
+    """Walks the node tree, collecting problems and building objects where it can."""
+
+    def __init__(self, name: str) -> None:
+        import yaml
+
+        self.yaml = yaml
+        self.name = name
+        self.problems: list[str] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def problem(self, node: Any, message: str) -> None:
+        self.problems.append(f"{self.name}:{node.start_mark.line + 1}: {message}")
+
+    def _value(self, node: Any) -> Any:
+        return self._constructor.construct_object(node, deep=True)
+
+    def mapping(self, node: Any, spec: dict[str, bool], what: str) -> dict[str, Any] | None:
+        """Check a mapping's keys against spec (key -> required); return key -> value node."""
+        if not isinstance(node, self.yaml.MappingNode):
+            self.problem(node, f"{what} must be a mapping of keys to values")
+            return None
+        fields: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, self.yaml.ScalarNode) else None
+            if key not in spec:
+                known = ", ".join(spec)
+                self.problem(key_node, f"unknown key {key!r} in {what} (known keys: {known})")
+                continue
+            if key in fields:
+                self.problem(key_node, f"duplicate key {key!r} in {what}")
+                continue
+            fields[key] = value_node
+        for key, required in spec.items():
+            if required and key not in fields:
+                self.problem(node, f"missing required key {key!r} in {what}")
+        return fields
+
+    def text(self, fields: dict[str, Any], key: str, what: str) -> str | None:
+        node = fields.get(key)
+        if node is None:
+            return None
+        value = self._value(node) if isinstance(node, self.yaml.ScalarNode) else None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(node, f"{key} of {what} must be non-empty text")
+            return None
+        return value.strip()
+
+    def slug(self, fields: dict[str, Any], key: str, what: str) -> str | None:
+        value = self.text(fields, key, what)
+        if value is not None and not SLUG.match(value):
+            self.problem(
+                fields[key],
+                f"{key} {value!r} of {what} is not a slug (lowercase letters, digits and single dashes)",
+            )
+            return None
+        return value
+
+    def roadmap(self, root: Any, digest: str) -> Roadmap | None:
+        if root is None:
+            self.problems.append(f"{self.name}:1: the file is empty")
+            return None
+        top = self.mapping(root, TOP_KEYS, "the roadmap")
+        if top is None:
+            return None
+        version = None
+        if "version" in top:
+            version = self._value(top["version"]) if isinstance(top["version"], self.yaml.ScalarNode) else None
+            if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+                self.problem(top["version"], "version must be a positive integer")
+                version = None
+        title = self.text(top, "title", "the roadmap")
+        source = self.text(top, "source", "the roadmap")
+        stages = self.stages(top.get("stages"))
+        if self.problems or version is None or title is None or stages is None:
+            return None
+        return Roadmap(version=version, title=title, source=source, stages=stages, digest=digest)
+
+    def stages(self, node: Any) -> tuple[Stage, ...] | None:
+        if node is None:
+            return None
+        if not isinstance(node, self.yaml.SequenceNode) or not node.value:
+            self.problem(node, "stages must be a non-empty list")
+            return None
+        stage_ids: dict[str, int] = {}
+        resource_ids: dict[str, int] = {}
+        groups: dict[str, list[tuple[str, Any]]] = {}
+        stages = []
+        for number, stage_node in enumerate(node.value, start=1):
+            stage = self.stage(stage_node, number, resource_ids, groups)
+            if stage is None:
+                continue
+            if stage.id in stage_ids:
+                self.problem(stage_node, f"duplicate stage id {stage.id!r} (first at line {stage_ids[stage.id]})")
+            else:
+                stage_ids[stage.id] = stage_node.start_mark.line + 1
+            stages.append(stage)
+        for group, members in groups.items():
+            if len(members) == 1:
+                rid, member_node = members[0]
+                self.problem(
+                    member_node,
+                    f"choose_one group {group!r} has a single member ({rid}); "
+                    "a choice needs at least two alternatives",
+                )
+        return tuple(stages)
+
+    def stage(
+        self,
+        node: Any,
+        number: int,
+        resource_ids: dict[str, int],
+        groups: dict[str, list[tuple[str, Any]]],
+    ) -> Stage | None:
+        fields = self.mapping(node, STAGE_KEYS, f"stage {number}")
+        if fields is None:
+            return None
+        sid = self.slug(fields, "id", f"stage {number}")
+        what = f"stage {sid or number}"
+        title = self.text(fields, "title", what)
+        summary = self.text(fields, "summary", what)
+        items = fields.get("resources")
+        resources: list[Resource] = []
+        if items is not None:
+            if not isinstance(items, self.yaml.SequenceNode):
+                self.problem(items, f"resources of {what} must be a list")
+            elif not items.value:
+                self.problem(items, f"{what} is empty: it needs at least one resource")
+            for position, item in enumerate(getattr(items, "value", []) or [], start=1):
+                res = self.resource(item, sid or "", number, position, what)
+                if res is None:
+                    continue
+                if res.id in resource_ids:
+                    self.problem(item, f"duplicate resource id {res.id!r} (first at line {resource_ids[res.id]})")
+                else:
+                    resource_ids[res.id] = item.start_mark.line + 1
+                if res.choose_one:
+                    groups.setdefault(res.choose_one, []).append((res.id, item))
+                resources.append(res)
+        if sid is None or title is None:
+            return None
+        return Stage(id=sid, number=number, title=title, summary=summary, resources=tuple(resources))
+
+    def resource(self, node: Any, stage_id: str, stage_number: int, position: int, stage_what: str) -> Resource | None:
+        fields = self.mapping(node, RESOURCE_KEYS, f"resource {position} of {stage_what}")
+        if fields is None:
+            return None
+        rid = self.slug(fields, "id", f"resource {position} of {stage_what}")
+        what = f"resource {rid or position}"
+        title = self.text(fields, "title", what)
+        kind = self.text(fields, "kind", what)
+        if kind is not None and kind not in KINDS:
+            self.problem(fields["kind"], f"unknown kind {kind!r} for {what} (one of: {', '.join(KINDS)})")
+            kind = None
+        core = False
+        if "core" in fields:
+            value = self._scalar(fields["core"])
+            if not isinstance(value, bool):
+                self.problem(fields["core"], f"core of {what} must be true or false")
+            else:
+                core = value
+        hours = None
+        if "hours" in fields:
+            value = self._scalar(fields["hours"])
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.problem(fields["hours"], f"hours of {what} must be a number, got {value!r}")
+            elif not value > 0 or value != value or value == float("inf"):
+                self.problem(fields["hours"], f"hours of {what} must be a positive number, got {value!r}")
+            else:
+                hours = float(value)
+        url = self.text(fields, "url", what)
+        if url is not None and not URL.match(url):
+            self.problem(fields["url"], f"url of {what} must start with http:// or https://, got {url!r}")
+            url = None
+        authors: tuple[str, ...] = ()
+        if "authors" in fields:
+            node_a = fields["authors"]
+            value = self._value(node_a) if isinstance(node_a, self.yaml.SequenceNode) else None
+            if not isinstance(value, list) or not all(isinstance(a, str) and a.strip() for a in value):
+                self.problem(node_a, f"authors of {what} must be a list of names")
+            else:
+                authors = tuple(a.strip() for a in value)
+        note = self.text(fields, "note", what)
+        group = self.slug(fields, "choose_one", what)
+        if rid is None or title is None or kind is None or hours is None:
+            return None
+        return Resource(
+            id=rid,
+            title=title,
+            kind=kind,
+            core=core,
+            hours=hours,
+            stage_id=stage_id,
+            stage_number=stage_number,
+            position=position,
+            url=url,
+            authors=authors,
+            note=note,
+            choose_one=group,
+        )
+
+    def _scalar(self, node: Any) -> Any:
+        return self._value(node) if isinstance(node, self.yaml.ScalarNode) else node

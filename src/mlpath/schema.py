@@ -1,0 +1,57 @@
+"""The database schema, defined once with SQLModel (used by store.py for creation and writes).
+
+Reads go through the SQL views created beside these tables (see store.VIEWS) with the standard
+library's sqlite3, so the daily read commands never pay for importing the ORM.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database: schema version, roadmap version, digest, title."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class StageRow(SQLModel, table=True):
+    __tablename__ = "stage"
+
+    id: str = Field(primary_key=True)
+    number: int
+    title: str
+    summary: str | None = None
+    retired: bool = False
+
+
+class ResourceRow(SQLModel, table=True):
+    __tablename__ = "resource"
+
+    id: str = Field(primary_key=True)
+    stage_id: str = Field(foreign_key="stage.id", index=True)
+    position: int
+    title: str
+    kind: str
+    core: bool
+    hours: float
+    url: str | None = None
+    authors: str = "[]"  # a JSON list of names
+    note: str | None = None
+    choose_one: str | None = None
+    retired: bool = False
+
+
+class EventRow(SQLModel, table=True):
+    """One status change; history is appended to, never rewritten."""
+
+    __tablename__ = "event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: str = Field(foreign_key="resource.id", index=True)
+    status: str  # the status the resource moved to: todo, doing, done or skipped
+    at: str  # UTC, ISO 8601 with a Z suffix
+    note: str | None = None
