@@ -159,7 +159,7 @@ class Store:
 
     # ---------------------------------------------------------------- ORM side
 
-    def _engine_for(self, path: Path) -> Engine:
+    def _engine_for(self, path: Path, wal: bool = True) -> Engine:
         from sqlalchemy import event
         from sqlmodel import create_engine
 
@@ -172,6 +172,8 @@ class Store:
             dbapi_conn.isolation_level = None
             dbapi_conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             dbapi_conn.execute("PRAGMA foreign_keys = ON")
+            if wal:  # lets readers and one writer work at once; set outside any transaction
+                dbapi_conn.execute("PRAGMA journal_mode = WAL")
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
@@ -182,8 +184,6 @@ class Store:
     def _writer(self) -> Engine:
         if self._engine is None:
             self._engine = self._engine_for(self.path)
-            with self._engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA journal_mode = WAL")
         return self._engine
 
     def _create(self, roadmap: Roadmap) -> bool:
@@ -202,7 +202,7 @@ class Store:
             raise DatabaseUnavailable(f"cannot create directory {parent}: {exc.strerror}") from None
         tmp = parent / f".{self.path.name}.{os.getpid()}.tmp"
         try:
-            engine = self._engine_for(tmp)
+            engine = self._engine_for(tmp, wal=False)  # one file to link; WAL starts on first write
             try:
                 with engine.begin() as conn:
                     SQLModel.metadata.create_all(conn)
@@ -365,3 +365,22 @@ def _write_roadmap(conn: Any, roadmap: Roadmap, existing: dict[str, dict[str, An
         rows,
     )
     return added, changed
+
+
+def completion_candidates(path: Path, prefix: str, first: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(id, title) pairs starting with prefix, statuses in `first` ahead; [] without a database.
+
+    Shell completion runs this on every Tab press: plain sqlite3, read-only, never creating or
+    seeding a database.
+    """
+    if not path.is_file():
+        return []
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True, timeout=1)) as conn:
+        marks = ",".join("?" * len(first)) or "''"
+        rows = conn.execute(
+            f"SELECT id, title, status IN ({marks}) AS preferred FROM item "
+            "WHERE retired = 0 AND id LIKE ? ESCAPE '\\' ORDER BY preferred DESC, stage_number, position",
+            (*first, prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
+        ).fetchall()
+    return [(rid, title) for rid, title, _ in rows]

@@ -1,0 +1,238 @@
+"""The only module that knows Rich: tables, bars, the dashboard, and plain output.
+
+User text (titles, notes) is never parsed as markup. Colour only on a terminal and never with
+NO_COLOR set; piped output carries no escape codes at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from mlpath.errors import MlpathError
+from mlpath.progress import Event, Item, Recommendation, StageProgress, Status
+from mlpath.store import Change, Opened
+
+STATUS_STYLE = {
+    Status.todo: "",
+    Status.doing: "bold yellow",
+    Status.done: "green",
+    Status.skipped: "dim",
+}
+BAR_WIDTH = 20
+
+
+def _console(stderr: bool = False) -> Console:
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        stderr=stderr,
+        markup=False,
+        highlight=False,
+        emoji=False,
+        color_system=None if plain else "auto",
+    )
+
+
+def out() -> Console:
+    return _console()
+
+
+def err() -> Console:
+    return _console(stderr=True)
+
+
+# ------------------------------------------------------------------ messages
+
+
+def error(exc: MlpathError) -> None:
+    """One line (plus the hint) on stderr; roadmap errors add one line per problem."""
+    console = err()
+    lines = exc.lines()
+    first = f"error: {lines[0]}"
+    if exc.hint and len(lines) == 1:
+        first += f" ({exc.hint})"
+    console.print(Text(first, style="bold red"), soft_wrap=True)
+    for line in lines[1:]:
+        console.print(Text(line), soft_wrap=True)
+    if exc.hint and len(lines) > 1:
+        console.print(Text(f"hint: {exc.hint}"), soft_wrap=True)
+
+
+def opened(path: str, info: Opened) -> None:
+    """What opening the database did, one line on stderr (nothing when it did nothing)."""
+    console = err()
+    if info.created:
+        console.print(Text(f"Created {path}: {info.stages} stages, {info.resources} resources"), soft_wrap=True)
+    elif info.sync is not None and info.sync.anything:
+        s = info.sync
+        console.print(
+            Text(f"roadmap {s.old_version} -> {s.new_version}: {s.added} new, {s.changed} changed, {s.retired} retired"),
+            soft_wrap=True,
+        )
+
+
+def json_out(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def plain(text: str) -> None:
+    out().print(Text(text), soft_wrap=True)
+
+
+# ------------------------------------------------------------------ pieces
+
+
+def _bar(percent: float, width: int = BAR_WIDTH) -> RenderableType:
+    console = out()
+    if console.color_system is None:
+        filled = round(width * percent / 100)
+        return Text("█" * filled + "░" * (width - filled))
+    return ProgressBar(total=100, completed=percent, width=width)
+
+
+def _status(item: Item) -> Text:
+    return Text(item.status.value, style=STATUS_STYLE[item.status])
+
+
+def _hours(h: float) -> str:
+    return f"{h:g}"
+
+
+def _stage_table(progress: Sequence[StageProgress], total: StageProgress | None) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("stage", overflow="ellipsis", no_wrap=True, max_width=30)
+    table.add_column("done", justify="right")
+    table.add_column("%", justify="right")
+    table.add_column("progress", no_wrap=True)
+    table.add_column("hours left", justify="right")
+    for p in progress:
+        table.add_row(
+            str(p.stage.number),
+            p.stage.title,
+            f"{p.done}/{p.total}",
+            f"{p.percent:.0f}%",
+            _bar(p.percent),
+            f"{p.hours_left:.0f}",
+        )
+    if total is not None:
+        table.add_section()
+        table.add_row("", "All stages", f"{total.done}/{total.total}", f"{total.percent:.0f}%",
+                      _bar(total.percent), f"{total.hours_left:.0f}", style="bold")
+    return table
+
+
+# ------------------------------------------------------------------ commands
+
+
+def stages(progress: Sequence[StageProgress], total: StageProgress) -> None:
+    out().print(_stage_table(progress, total))
+
+
+def items(rows: Sequence[Item]) -> None:
+    console = out()
+    if not rows:
+        console.print(Text("No resources match."))
+        return
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("id / title", overflow="fold", ratio=1)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("hours", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for i in rows:
+        cell = Text(i.id, style="bold" if i.core else "")
+        cell.append("\n" + i.title, style="dim")
+        table.add_row(i.number, cell, i.kind, _hours(i.hours), _status(i))
+    console.print(table)
+    core = sum(1 for i in rows if i.core)
+    console.print(Text(f"{len(rows)} resources, {core} of them core (ids in bold when colour is on), "
+                        f"{sum(i.hours for i in rows):.0f} hours"))
+
+
+def show(item: Item, stage_title: str, history: Sequence[Event]) -> None:
+    console = out()
+    console.print(Text(item.title, style="bold"), soft_wrap=True)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("id", f"{item.id}  ({item.number})")
+    grid.add_row("stage", f"{item.stage_number}. {stage_title}")
+    grid.add_row("kind", f"{item.kind}, {'core' if item.core else 'optional'}")
+    if item.authors:
+        grid.add_row("authors", ", ".join(item.authors))
+    grid.add_row("hours", _hours(item.hours))
+    grid.add_row("url", item.url or "(none)")
+    if item.choose_one:
+        grid.add_row("choose one", f"group {item.choose_one}: finishing one member is enough")
+    if item.note:
+        grid.add_row("note", item.note)
+    grid.add_row("status", _status(item))
+    console.print(grid)
+    console.print(Text("history", style="bold"))
+    if not history:
+        console.print(Text("  nothing yet"))
+    for e in history:
+        line = f"  {e.at.replace('T', ' ').rstrip('Z')} UTC  {e.status.value}"
+        if e.note:
+            line += f"  {e.note}"
+        console.print(Text(line), soft_wrap=True)
+
+
+def recommendations(recs: Sequence[Recommendation], all_done: bool) -> None:
+    console = out()
+    if not recs:
+        console.print(Text("Everything on the roadmap is done or skipped. Well done!" if all_done
+                           else "Nothing left to suggest here."))
+        return
+    for n, rec in enumerate(recs, start=1):
+        console.print(_recommendation(rec, n if len(recs) > 1 else None))
+
+
+def _recommendation(rec: Recommendation, n: int | None) -> RenderableType:
+    i = rec.item
+    head = Text()
+    if n is not None:
+        head.append(f"{n}. ")
+    head.append(i.title, style="bold")
+    head.append(f"  [{i.id}, {i.number}]")
+    body = [Text(f"{i.kind}, about {_hours(i.hours)} h" + (f", {i.url}" if i.url else "")),
+            Text(f"why: {rec.reason}", style="italic")]
+    if i.note:
+        body.append(Text(i.note))
+    return Group(head, Padding(Group(*body), (0, 0, 0, 3)))
+
+
+def dashboard(title: str, progress: Sequence[StageProgress], total: StageProgress,
+              top: Recommendation | None) -> None:
+    console = out()
+    console.print(Text(f"{title}: {total.percent:.0f}% done ({total.done} of {total.total})", style="bold"))
+    console.print(_stage_table(progress, total))
+    if top is None:
+        console.print(Text("Everything is done or skipped. Well done!"))
+        return
+    console.print(Text("Next up:", style="bold"))
+    console.print(_recommendation(top, None))
+    console.print(Text(f"Mark it: mlpath start {top.item.id}  /  mlpath done {top.item.id}", style="dim"))
+
+
+def changes(done: Sequence[Change]) -> None:
+    console = out()
+    verbs = {Status.todo: "reset to todo", Status.doing: "started", Status.done: "done",
+             Status.skipped: "skipped"}
+    for c in done:
+        verb = verbs[c.status]
+        if c.changed:
+            console.print(Text(f"{verb}: {c.item.id}  {c.item.title}"), soft_wrap=True)
+        else:
+            console.print(Text(f"already {c.status.value}: {c.item.id}  {c.item.title}"), soft_wrap=True)
