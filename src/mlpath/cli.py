@@ -235,8 +235,10 @@ def next_command(
     if as_json:
         render.json_out([export.item_record(r.item) | {"reason": r.reason} for r in recs])
     else:
-        everything = all(i.status in (Status.done, Status.skipped) for i in items)
-        render.recommendations(recs, all_done=everything or stage_id is None)
+        empty = "Everything on the roadmap is done or skipped. Well done!"
+        if stage_id is not None:
+            empty = f"Nothing left to study in stage {stage}: it is done or skipped. Try `mlpath next`."
+        render.recommendations(recs, empty)
 
 
 def _mark(ctx: typer.Context, queries: list[str], status: Status, note: str | None = None) -> None:

@@ -66,8 +66,8 @@ class Event:
 class StageProgress:
     """How far a learner is through a stage.
 
-    `total` counts what is still expected of the learner: skipped items and the alternatives of
-    a choose_one group already finished with another member are left out of it.
+    `total` counts what is expected of the learner: skipped items are left out, and the members
+    of a choose_one group count once, as the one choice they offer.
     """
 
     stage: StageInfo
@@ -103,27 +103,31 @@ def satisfied_groups(items: Iterable[Item]) -> dict[str, Item]:
     return groups
 
 
-def is_counted(item: Item, satisfied: dict[str, Item]) -> bool:
-    """Whether an item still counts toward a stage's total."""
-    if item.status is Status.skipped:
-        return False
-    if item.status is not Status.done and item.choose_one in satisfied:
-        return False
-    return True
-
-
 def stage_progress(stages: Sequence[StageInfo], items: Sequence[Item]) -> list[StageProgress]:
-    satisfied = satisfied_groups(items)
+    """Done/total per stage, counting each choose_one group as one unit and leaving out skipped items.
+
+    A group is done once any member is done; until then it costs the hours of its cheapest
+    member that is not skipped.
+    """
     by_stage: dict[str, list[Item]] = {s.id: [] for s in stages}
     for item in items:
-        by_stage.setdefault(item.stage_id, []).append(item)
+        if item.status is not Status.skipped:
+            by_stage.setdefault(item.stage_id, []).append(item)
     result = []
     for stage in stages:
-        counted = [i for i in by_stage[stage.id] if is_counted(i, satisfied)]
-        done = sum(1 for i in counted if i.status is Status.done)
-        doing = sum(1 for i in counted if i.status is Status.doing)
-        left = sum(i.hours for i in counted if i.status is not Status.done)
-        result.append(StageProgress(stage, done, len(counted), round(left, 1), doing))
+        units: dict[str, list[Item]] = {}
+        for item in by_stage[stage.id]:
+            units.setdefault(f"group:{item.choose_one}" if item.choose_one else item.id, []).append(item)
+        done = doing = 0
+        left = 0.0
+        for members in units.values():
+            if any(m.status is Status.done for m in members):
+                done += 1
+                continue
+            if any(m.status is Status.doing for m in members):
+                doing += 1
+            left += min(m.hours for m in members)
+        result.append(StageProgress(stage, done, len(units), round(left, 1), doing))
     return result
 
 

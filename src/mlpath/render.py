@@ -189,11 +189,10 @@ def show(item: Item, stage_title: str, history: Sequence[Event]) -> None:
         console.print(Text(line), soft_wrap=True)
 
 
-def recommendations(recs: Sequence[Recommendation], all_done: bool) -> None:
+def recommendations(recs: Sequence[Recommendation], empty: str) -> None:
     console = out()
     if not recs:
-        console.print(Text("Everything on the roadmap is done or skipped. Well done!" if all_done
-                           else "Nothing left to suggest here."))
+        console.print(Text(empty))
         return
     for n, rec in enumerate(recs, start=1):
         console.print(_recommendation(rec, n if len(recs) > 1 else None))

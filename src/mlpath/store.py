@@ -115,9 +115,9 @@ class Store:
             with open(path, "rb") as fh:
                 header = fh.read(len(SQLITE_HEADER))
         except FileNotFoundError:
-            if path.parent.exists() and not path.parent.is_dir():
-                raise DatabaseUnavailable(f"cannot create database {path}: {path.parent} is not a directory") from None
             return False
+        except NotADirectoryError:
+            raise DatabaseUnavailable(f"cannot use database {path}: a parent of it is a file, not a directory") from None
         except OSError as exc:
             raise DatabaseUnavailable(f"cannot read database {path}: {exc.strerror}") from None
         if header == b"":

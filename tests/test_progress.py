@@ -1,0 +1,146 @@
+"""Pure progress logic: ranking, percentages, resolution and suggestions."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlpath.errors import AmbiguousResource, UnknownResource, UnknownStage
+from mlpath.progress import (
+    Item,
+    StageInfo,
+    Status,
+    overall,
+    percent,
+    recommend,
+    resolve,
+    resolve_all,
+    resolve_stage,
+    stage_progress,
+)
+
+STAGES = [StageInfo("one", 1, "One"), StageInfo("two", 2, "Two")]
+
+
+def item(rid: str, stage: int, pos: int, core: bool = True, status: Status = Status.todo, hours: float = 1,
+         group: str | None = None) -> Item:
+    return Item(id=rid, stage_id=STAGES[stage - 1].id, stage_number=stage, position=pos, title=rid.title(),
+                kind="book", core=core, hours=hours, status=status, choose_one=group)
+
+
+def ids(recs) -> list[str]:
+    return [r.item.id for r in recs]
+
+
+def test_in_progress_comes_first_even_from_a_later_stage():
+    items = [item("a", 1, 1), item("b", 2, 1, status=Status.doing)]
+    recs = recommend(STAGES, items, n=2)
+    assert ids(recs) == ["b", "a"]
+    assert recs[0].reason.startswith("in progress")
+
+
+def test_earlier_stage_then_core_then_roadmap_order():
+    items = [
+        item("opt1", 1, 1, core=False),
+        item("core2", 1, 2),
+        item("core3", 1, 3),
+        item("later", 2, 1),
+    ]
+    assert ids(recommend(STAGES, items, n=4)) == ["core2", "core3", "opt1", "later"]
+
+
+def test_done_and_skipped_are_never_suggested():
+    items = [item("a", 1, 1, status=Status.done), item("b", 1, 2, status=Status.skipped), item("c", 1, 3)]
+    assert ids(recommend(STAGES, items, n=5)) == ["c"]
+
+
+def test_choose_one_group_is_satisfied_by_one_done_member():
+    items = [item("colab", 1, 1, group="nb"), item("sagemaker", 1, 2, group="nb"), item("x", 1, 3)]
+    recs = recommend(STAGES, items, n=5)
+    assert ids(recs) == ["colab", "sagemaker", "x"]
+    assert "alternatives: sagemaker" in recs[0].reason
+    items[0] = item("colab", 1, 1, group="nb", status=Status.done)
+    assert ids(recommend(STAGES, items, n=5)) == ["x"]
+
+
+def test_everything_done_gives_no_recommendation():
+    items = [item("a", 1, 1, status=Status.done), item("b", 2, 1, status=Status.skipped)]
+    assert recommend(STAGES, items, n=3) == []
+
+
+def test_stage_filter_and_count():
+    items = [item("a", 1, 1), item("b", 2, 1), item("c", 2, 2)]
+    assert ids(recommend(STAGES, items, n=1, stage_id="two")) == ["b"]
+    assert ids(recommend(STAGES, items, n=10, stage_id="two")) == ["b", "c"]
+
+
+def test_reasons_say_why():
+    items = [item("a", 1, 1), item("b", 1, 2), item("o", 1, 3, core=False)]
+    recs = recommend(STAGES, items, n=3)
+    assert recs[0].reason == "core path of stage 1 (One): 2 core items left there"
+    assert recs[2].reason == "optional extra in stage 1 (One)"
+    only_optional = recommend(STAGES, [item("o", 1, 1, core=False)], n=1)
+    assert "its core items are done or under way" in only_optional[0].reason
+
+
+def test_percent_and_stage_progress():
+    assert percent(0, 0) == 100.0
+    assert percent(1, 3) == 33.3
+    items = [
+        item("a", 1, 1, status=Status.done, hours=10),
+        item("b", 1, 2, hours=5),
+        item("c", 1, 3, status=Status.skipped, hours=7),
+        item("g1", 2, 1, status=Status.done, group="g", hours=2),
+        item("g2", 2, 2, group="g", hours=3),
+        item("d", 2, 3, status=Status.doing, hours=4),
+    ]
+    one, two = stage_progress(STAGES, items)
+    assert (one.done, one.total, one.percent, one.hours_left) == (1, 2, 50.0, 5)
+    # g2 is covered by g1, so it leaves the total and the hours
+    assert (two.done, two.total, two.hours_left, two.doing) == (1, 2, 4, 1)
+    total = overall([one, two])
+    assert (total.done, total.total, total.percent) == (2, 4, 50.0)
+
+
+def test_resolve_by_id_number_and_unique_prefix():
+    items = [item("deep-learning-book", 1, 1), item("deep-rl", 1, 2), item("stats", 2, 1)]
+    assert resolve("deep-rl", items).id == "deep-rl"
+    assert resolve("2.1", items).id == "stats"
+    assert resolve("sta", items).id == "stats"
+    assert resolve("DEEP-L", items).id == "deep-learning-book"
+
+
+def test_resolve_ambiguous_and_unknown_suggest_matches():
+    items = [item("deep-learning-book", 1, 1), item("deep-rl", 1, 2)]
+    with pytest.raises(AmbiguousResource, match="deep-learning-book, deep-rl"):
+        resolve("deep", items)
+    with pytest.raises(UnknownResource) as info:
+        resolve("deep-lerning-book", items)
+    assert info.value.hint == "did you mean deep-learning-book?"
+    with pytest.raises(UnknownResource) as info:
+        resolve("zzz", items)
+    assert info.value.hint == "run `mlpath list` to see the ids"
+
+
+def test_resolve_all_fails_before_anything_when_one_id_is_bad():
+    items = [item("a-thing", 1, 1)]
+    with pytest.raises(UnknownResource):
+        resolve_all(["a-thing", "nope"], items)
+    assert [i.id for i in resolve_all(["a-thing", "1.1"], items)] == ["a-thing"]
+
+
+def test_resolve_stage_by_number_id_and_prefix():
+    assert resolve_stage("2", STAGES).id == "two"
+    assert resolve_stage("one", STAGES).number == 1
+    assert resolve_stage("tw", STAGES).id == "two"
+    with pytest.raises(UnknownStage) as info:
+        resolve_stage("9", STAGES)
+    assert "1 (one)" in info.value.hint
+
+
+def test_an_open_choose_one_group_counts_once_at_its_cheapest_member():
+    items = [item("g1", 1, 1, group="g", hours=10), item("g2", 1, 2, group="g", hours=3), item("x", 1, 3, hours=1)]
+    (one, _) = stage_progress(STAGES, items)
+    assert (one.done, one.total, one.hours_left) == (0, 2, 4)
+    items[1] = item("g2", 1, 2, group="g", hours=3, status=Status.skipped)
+    (one, _) = stage_progress(STAGES, items)
+    assert (one.total, one.hours_left) == (2, 11)

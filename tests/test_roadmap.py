@@ -1,0 +1,213 @@
+"""The roadmap loader: the bundled roadmap, and a table of broken roadmaps with their messages."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mlpath import roadmap
+from mlpath.errors import RoadmapInvalid, RoadmapNotFound
+
+REPO = Path(__file__).resolve().parents[1]
+BUNDLED = REPO / "data" / "roadmap.yaml"
+
+
+@pytest.fixture(scope="module")
+def bundled() -> roadmap.Roadmap:
+    return roadmap.load()
+
+
+def test_bundled_roadmap_validates_and_has_six_stages_in_primer_order(bundled):
+    assert [s.id for s in bundled.stages] == ["math", "intro-ml", "projects", "advanced", "ethics", "papers-people"]
+    assert bundled.title == "Machine Learning for Engineers"
+    assert "December 2022" in (bundled.source or "")
+    assert all(s.summary for s in bundled.stages)
+
+
+def test_bundled_counts_per_stage_match_the_file(bundled):
+    raw = yaml.safe_load(BUNDLED.read_text(encoding="utf-8"))
+    assert [len(s.resources) for s in bundled.stages] == [len(s["resources"]) for s in raw["stages"]]
+    assert len(bundled.resources) > 120
+
+
+def test_bundled_ids_are_unique_slugs_and_numbers_follow_order(bundled):
+    ids = [r.id for r in bundled.resources]
+    assert [i for i, n in Counter(ids).items() if n > 1] == []
+    assert all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids)
+    for stage in bundled.stages:
+        assert [r.number for r in stage.resources] == [f"{stage.number}.{k}" for k in range(1, len(stage.resources) + 1)]
+
+
+def test_bundled_content_is_complete_enough_to_trust(bundled):
+    resources = bundled.resources
+    assert all(r.hours > 0 for r in resources)
+    assert all(r.note for r in resources), "every resource carries the primer's guidance"
+    with_url = [r for r in resources if r.url]
+    assert len(with_url) > len(resources) * 0.7
+    assert all(r.url.startswith(("http://", "https://")) for r in with_url)
+    groups = Counter(r.choose_one for r in resources if r.choose_one)
+    assert groups["cloud-notebooks"] == 2
+    assert 0.2 < sum(r.core for r in resources) / len(resources) < 0.5
+
+
+@pytest.mark.parametrize(
+    "title_fragment",
+    [
+        "Mathematics for Machine Learning",
+        "Deep Learning with Python, 2nd edition",
+        "Artificial Intelligence: A Modern Approach",
+        "Sequence to Sequence Learning with Neural Networks",
+        "Reinforcement Learning: An Introduction",
+        "Asilomar",
+        "Beijing",
+        "Lex Fridman",
+        "TWIML",
+        "KD",
+    ],
+)
+def test_bundled_holds_primer_items(bundled, title_fragment):
+    assert any(title_fragment.lower() in r.title.lower() for r in bundled.resources)
+
+
+def test_bundled_kinds_cover_the_primer_variety(bundled):
+    kinds = {r.kind for r in bundled.resources}
+    assert {"book", "course", "paper", "video", "article", "tutorial", "podcast", "newsletter", "person"} <= kinds
+
+
+def test_flow_style_resources_load(tmp_path):
+    path = tmp_path / "flow.yaml"
+    path.write_text(
+        "version: 2\ntitle: T\nstages:\n  - id: s\n    title: S\n    resources:\n"
+        "      - {id: a1, title: A thing, kind: book, core: true, hours: 5}\n"
+        "      - {id: a2, title: Another, kind: video, hours: 0.5, authors: [X, Y]}\n"
+    )
+    loaded = roadmap.load(path)
+    assert loaded.version == 2
+    first, second = loaded.resources
+    assert (first.id, first.core, first.hours) == ("a1", True, 5.0)
+    assert (second.core, second.hours, second.authors) == (False, 0.5, ("X", "Y"))
+    assert second.number == "1.2"
+
+
+GOOD_STAGE = """\
+version: 1
+title: T
+stages:
+  - id: s
+    title: S
+    resources:
+"""
+
+# (name, resources/extra YAML appended to GOOD_STAGE, expected fragment, expected line)
+BROKEN = [
+    ("unknown key", "      - {id: a, tittle: A, title: A, kind: book, hours: 1}\n", "unknown key 'tittle'", 7),
+    ("missing key", "      - {id: a, kind: book, hours: 1}\n", "missing required key 'title'", 7),
+    ("unknown kind", "      - {id: a, title: A, kind: blog, hours: 1}\n", "unknown kind 'blog'", 7),
+    ("zero hours", "      - {id: a, title: A, kind: book, hours: 0}\n", "must be a positive number", 7),
+    ("negative hours", "      - {id: a, title: A, kind: book, hours: -3}\n", "must be a positive number", 7),
+    ("text hours", "      - {id: a, title: A, kind: book, hours: lots}\n", "must be a number", 7),
+    ("bad url", "      - {id: a, title: A, kind: book, hours: 1, url: ftp://x.org}\n", "must start with http", 7),
+    ("bad slug", "      - {id: Deep_Book, title: A, kind: book, hours: 1}\n", "is not a slug", 7),
+    (
+        "duplicate resource",
+        "      - {id: a, title: A, kind: book, hours: 1}\n      - {id: a, title: B, kind: book, hours: 1}\n",
+        "duplicate resource id 'a' (first at line 7)",
+        8,
+    ),
+    (
+        "single-member group",
+        "      - {id: a, title: A, kind: book, hours: 1, choose_one: solo}\n",
+        "choose_one group 'solo' has a single member",
+        7,
+    ),
+    ("core not bool", "      - {id: a, title: A, kind: book, hours: 1, core: maybe}\n", "core of resource a", 7),
+    ("authors not list", "      - {id: a, title: A, kind: book, hours: 1, authors: Bob}\n", "list of names", 7),
+    ("empty stage", "      []\n", "stage s is empty", 7),
+    (
+        "duplicate stage",
+        "      - {id: a, title: A, kind: book, hours: 1}\n  - id: s\n    title: S2\n    resources:\n"
+        "      - {id: b, title: B, kind: book, hours: 1}\n",
+        "duplicate stage id 's'",
+        8,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "fragment", "line"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_roadmaps_name_the_problem_and_line(tmp_path, name, body, fragment, line):
+    path = tmp_path / "broken.yaml"
+    path.write_text(GOOD_STAGE + body)
+    with pytest.raises(RoadmapInvalid) as info:
+        roadmap.load(path)
+    matching = [p for p in info.value.problems if fragment in p]
+    assert matching, info.value.problems
+    assert matching[0].startswith(f"{path}:{line}: ")
+
+
+def test_invalid_yaml_reports_yamls_line_and_column(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("version: 1\ntitle: [unclosed\nstages: []\n")
+    with pytest.raises(RoadmapInvalid) as info:
+        roadmap.load(path)
+    (problem,) = info.value.problems
+    assert re.match(rf"{re.escape(str(path))}:\d+:\d+: not valid YAML", problem)
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    path = tmp_path / "many.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            version: one
+            title: T
+            colour: blue
+            stages:
+              - id: s
+                title: S
+                resources:
+                  - {id: a, title: A, kind: blog, hours: 0}
+                  - {id: B, title: B, kind: book, hours: 1, url: nope}
+            """
+        )
+    )
+    with pytest.raises(RoadmapInvalid) as info:
+        roadmap.load(path)
+    text = "\n".join(info.value.problems)
+    for fragment in ("version must be", "unknown key 'colour'", "unknown kind 'blog'", "positive number",
+                     "is not a slug", "must start with http"):
+        assert fragment in text
+    assert len(info.value.problems) == 6
+
+
+def test_top_level_problems(tmp_path):
+    path = tmp_path / "top.yaml"
+    path.write_text("- just\n- a list\n")
+    with pytest.raises(RoadmapInvalid, match="not a valid roadmap"):
+        roadmap.load(path)
+    path.write_text("")
+    with pytest.raises(RoadmapInvalid):
+        roadmap.load(path)
+    path.write_text("version: 1\ntitle: T\n")
+    with pytest.raises(RoadmapInvalid) as info:
+        roadmap.load(path)
+    assert any("missing required key 'stages'" in p for p in info.value.problems)
+
+
+def test_missing_roadmap_file_is_a_clear_error(tmp_path):
+    with pytest.raises(RoadmapNotFound, match="does not exist"):
+        roadmap.load(tmp_path / "nope.yaml")
+    with pytest.raises(RoadmapNotFound, match="is a directory"):
+        roadmap.load(tmp_path)
+
+
+def test_digest_changes_with_content_not_with_loading(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_bytes(BUNDLED.read_bytes())
+    assert roadmap.read_source(path).digest == roadmap.read_source(None).digest
+    path.write_bytes(BUNDLED.read_bytes() + b"\n# edited\n")
+    assert roadmap.read_source(path).digest != roadmap.read_source(None).digest

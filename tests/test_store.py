@@ -1,0 +1,152 @@
+"""The storage module against real SQLite files in a temporary directory."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from mlpath import roadmap
+from mlpath.errors import DatabaseUnavailable, NotADatabase, SchemaTooNew
+from mlpath.progress import Status
+from mlpath.store import Store, completion_candidates
+
+SMALL = Path(__file__).parent / "data" / "small.yaml"
+AT = "2026-11-24T12:00:00Z"
+
+
+def open_store(db: Path, path: Path = SMALL):
+    return Store.open(db, roadmap.read_source(path), roadmap.parse)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_first_open_creates_and_seeds_then_reopens_quietly(db_path):
+    store, info = open_store(db_path)
+    assert (info.created, info.stages, info.resources) == (True, 2, 6)
+    assert [s.id for s in store.stages()] == ["basics", "tools"]
+    assert [i.number for i in store.items()] == ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3"]
+    assert store.items()[0].authors == ("Sheldon Axler",)
+    _, again = open_store(db_path)
+    assert again.created is False and again.sync is None
+    assert not [p for p in db_path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_events_append_and_derive_status_and_dates(db_path):
+    store, _ = open_store(db_path)
+    la = store.items()[0]
+    store.record([la], Status.doing, "2026-11-01T09:00:00Z")
+    store.record([store.items()[0]], Status.done, AT, note="all of it")
+    item = store.items()[0]
+    assert (item.status, item.started_at, item.done_at, item.done_note) == (
+        Status.done, "2026-11-01T09:00:00Z", AT, "all of it")
+    changes = store.record([item], Status.done, AT)
+    assert changes[0].changed is False  # already done: nothing recorded
+    store.record([item], Status.todo, AT)
+    assert [e.status for e in store.history(item.id)] == [Status.doing, Status.done, Status.todo]
+    assert store.items()[0].done_at is None
+
+
+def test_read_path_and_orm_agree_on_the_same_database(db_path):
+    from sqlmodel import Session, create_engine, select
+
+    from mlpath.schema import EventRow, ResourceRow
+
+    store, _ = open_store(db_path)
+    store.record(store.items()[:2], Status.done, AT)
+    store.record(store.items()[2:3], Status.doing, AT)
+    engine = create_engine(f"sqlite:///{db_path}")
+    with Session(engine) as session:
+        resources = session.exec(select(ResourceRow).order_by(ResourceRow.stage_id, ResourceRow.position)).all()
+        events = session.exec(select(EventRow).order_by(EventRow.id)).all()
+    engine.dispose()
+    latest = {}
+    for e in events:
+        latest[e.resource_id] = e.status
+    read = {i.id: i for i in store.items()}
+    assert set(read) == {r.id for r in resources}
+    for r in resources:
+        assert (read[r.id].title, read[r.id].hours, read[r.id].core) == (r.title, r.hours, r.core)
+        assert read[r.id].status.value == latest.get(r.id, "todo")
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_untouched(db_path):
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"my thesis, not a database\n" * 10)
+    before = digest(db_path)
+    with pytest.raises(NotADatabase, match="not an SQLite database"):
+        open_store(db_path)
+    assert digest(db_path) == before
+
+
+def test_someone_elses_sqlite_database_is_refused_and_untouched(db_path):
+    db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("CREATE TABLE notes (x)")
+    conn.close()
+    before = digest(db_path)
+    with pytest.raises(NotADatabase, match="not an mlpath one"):
+        open_store(db_path)
+    assert digest(db_path) == before
+
+
+def test_a_database_from_a_newer_mlpath_is_refused(db_path):
+    open_store(db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.close()
+    with pytest.raises(SchemaTooNew, match="newer mlpath"):
+        open_store(db_path)
+
+
+def test_unusable_paths_are_clear_errors(tmp_path):
+    with pytest.raises(DatabaseUnavailable, match="is a directory"):
+        open_store(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(DatabaseUnavailable, match="not a directory"):
+        open_store(blocker / "mlpath.db")
+
+
+def test_an_empty_file_is_treated_as_new(db_path):
+    db_path.parent.mkdir(parents=True)
+    db_path.touch()
+    _, info = open_store(db_path)
+    assert info.created
+
+
+def test_changed_roadmap_syncs_without_losing_progress(db_path, tmp_path):
+    store, _ = open_store(db_path)
+    store.record([i for i in store.items() if i.id in ("linear-algebra", "calculus-videos")], Status.done, AT)
+    edited = tmp_path / "edited.yaml"
+    text = SMALL.read_text()
+    text = text.replace("version: 1", "version: 2")
+    text = text.replace("Statistics 101", "Statistics 102")  # changed
+    text = text.replace("      - {id: calculus-videos, title: \"Calculus <b>videos</b>\", kind: video, core: false, "
+                        "hours: 5}\n", "")  # retired
+    text += "      - {id: new-thing, title: New, kind: paper, hours: 1}\n"  # added
+    edited.write_text(text)
+    store, info = open_store(db_path, edited)
+    assert info.sync is not None
+    assert (info.sync.old_version, info.sync.new_version) == (1, 2)
+    assert (info.sync.added, info.sync.changed, info.sync.retired) == (1, 1, 1)
+    ids = [i.id for i in store.items()]
+    assert "calculus-videos" not in ids and "new-thing" in ids
+    retired = {i.id: i for i in store.items(include_retired=True)}["calculus-videos"]
+    assert retired.status is Status.done  # history intact
+    assert {i.id: i for i in store.items()}["linear-algebra"].status is Status.done
+
+
+def test_completion_reads_ids_without_creating_a_database(db_path):
+    assert completion_candidates(db_path, "") == []
+    assert not db_path.exists()
+    store, _ = open_store(db_path)
+    store.record([i for i in store.items() if i.id == "colab"], Status.done, AT)
+    assert [c[0] for c in completion_candidates(db_path, "c")] == ["calculus-videos", "colab"]
+    ordered = [c[0] for c in completion_candidates(db_path, "", first=("todo", "doing"))]
+    assert ordered[-1] == "colab"
+    assert completion_candidates(db_path, "%") == []
