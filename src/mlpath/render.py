@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
@@ -29,7 +29,7 @@ STATUS_STYLE = {
     Status.done: "green",
     Status.skipped: "dim",
 }
-BAR_WIDTH = 20
+BAR_WIDTH = 16
 
 
 def _console(stderr: bool = False) -> Console:
@@ -109,26 +109,30 @@ def _hours(h: float) -> str:
 
 
 def _stage_table(progress: Sequence[StageProgress], total: StageProgress | None) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
-    table.add_column("#", justify="right")
-    table.add_column("stage", overflow="ellipsis", no_wrap=True, max_width=30)
-    table.add_column("done", justify="right")
-    table.add_column("%", justify="right")
-    table.add_column("progress", no_wrap=True)
-    table.add_column("hours left", justify="right")
+    # The bar gives way first on narrow terminals, so numbers are never cut.
+    columns = out().width
+    width = max(4, min(BAR_WIDTH, columns - 63))
+    stage_width = max(8, min(30, columns - 34 - width))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("#", justify="right", no_wrap=True, width=1)
+    table.add_column("stage", overflow="ellipsis", no_wrap=True, width=stage_width)
+    table.add_column("done", justify="right", no_wrap=True, width=7)
+    table.add_column("%", justify="right", no_wrap=True, width=4)
+    table.add_column("progress", no_wrap=True, width=width)
+    table.add_column("h left", justify="right", no_wrap=True, width=6)
     for p in progress:
         table.add_row(
             str(p.stage.number),
             p.stage.title,
             f"{p.done}/{p.total}",
             f"{p.percent:.0f}%",
-            _bar(p.percent),
+            _bar(p.percent, width),
             f"{p.hours_left:.0f}",
         )
     if total is not None:
         table.add_section()
         table.add_row("", "All stages", f"{total.done}/{total.total}", f"{total.percent:.0f}%",
-                      _bar(total.percent), f"{total.hours_left:.0f}", style="bold")
+                      _bar(total.percent, width), f"{total.hours_left:.0f}", style="bold")
     return table
 
 
@@ -144,7 +148,7 @@ def items(rows: Sequence[Item]) -> None:
     if not rows:
         console.print(Text("No resources match."))
         return
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("id / title", overflow="fold", ratio=1)
     table.add_column("kind", no_wrap=True)
@@ -205,11 +209,21 @@ def _recommendation(rec: Recommendation, n: int | None) -> RenderableType:
         head.append(f"{n}. ")
     head.append(i.title, style="bold")
     head.append(f"  [{i.id}, {i.number}]")
-    body = [Text(f"{i.kind}, about {_hours(i.hours)} h" + (f", {i.url}" if i.url else "")),
-            Text(f"why: {rec.reason}", style="italic")]
+    width = out().width
+    body = [
+        (f"{i.kind}, about {_hours(i.hours)} h" + (f", {i.url}" if i.url else ""), ""),
+        (f"why: {rec.reason}", "italic"),
+    ]
     if i.note:
-        body.append(Text(i.note))
-    return Group(head, Padding(Group(*body), (0, 0, 0, 3)))
+        body.append((i.note, ""))
+    lines = [Text(_indent(text, width), style=style) for text, style in body]
+    return Group(head, *lines)
+
+
+def _indent(text: str, width: int) -> str:
+    """Wrap text under a heading, indented, without padding lines to the terminal width."""
+    return textwrap.fill(text, width=max(20, width - 1), initial_indent="   ", subsequent_indent="   ",
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def dashboard(title: str, progress: Sequence[StageProgress], total: StageProgress,
@@ -222,7 +236,10 @@ def dashboard(title: str, progress: Sequence[StageProgress], total: StageProgres
         return
     console.print(Text("Next up:", style="bold"))
     console.print(_recommendation(top, None))
-    console.print(Text(f"Mark it: mlpath start {top.item.id}  /  mlpath done {top.item.id}", style="dim"))
+    rid = top.item.id
+    hint = f"When finished: mlpath done {rid}" if top.item.status is Status.doing else \
+        f"Begin: mlpath start {rid}   finished: mlpath done {rid}"
+    console.print(Text(hint, style="dim"), soft_wrap=True)
 
 
 def changes(done: Sequence[Change]) -> None:

@@ -41,7 +41,7 @@ def test_dashboard(run, small_roadmap):
     assert out.startswith("Test Roadmap: 0% done (0 of 5)")
     assert "Basics" in out and "Tools" in out and "All stages" in out
     assert "Next up:" in out and "Linear Algebra Done Right" in out
-    assert "mlpath start linear-algebra" in out
+    assert "Begin: mlpath start linear-algebra   finished: mlpath done linear-algebra" in out
     assert all(len(line) <= 80 for line in out.splitlines())
 
 
