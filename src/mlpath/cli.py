@@ -6,7 +6,6 @@ Rendering, storage and the ORM are imported inside the commands that need them, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,9 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from mlpath import __version__, clock, paths
+from mlpath import __version__, paths
 from mlpath.errors import MlpathError, UsageProblem
-from mlpath.progress import Status
+from mlpath.vocab import Kind, Status
 
 if TYPE_CHECKING:  # imported lazily at run time
     from mlpath.store import Store
@@ -46,12 +45,12 @@ app = typer.Typer(
 )
 
 
-@dataclass
 class _Session:
     """What the global options chose; opens the database on first use."""
 
-    roadmap: Path | None
-    _store: Store | None = None
+    def __init__(self, roadmap: Path | None) -> None:
+        self.roadmap = roadmap
+        self._store: Store | None = None
 
     def store(self) -> Store:
         if self._store is None:
@@ -142,22 +141,6 @@ def stages_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         render.stages(per_stage, progress.overall(per_stage))
 
 
-class Kind(str, Enum):
-    book = "book"
-    course = "course"
-    paper = "paper"
-    video = "video"
-    article = "article"
-    tutorial = "tutorial"
-    project = "project"
-    podcast = "podcast"
-    newsletter = "newsletter"
-    person = "person"
-    tool = "tool"
-    dataset = "dataset"
-    website = "website"
-
-
 @app.command("list")
 def list_command(
     ctx: typer.Context,
@@ -242,7 +225,7 @@ def next_command(
 
 
 def _mark(ctx: typer.Context, queries: list[str], status: Status, note: str | None = None) -> None:
-    from mlpath import progress, render
+    from mlpath import clock, progress, render
 
     if note is not None and not note.strip():
         raise UsageProblem("--note is empty", hint='give it some text, e.g. --note "skimmed chapter 2"')
@@ -288,7 +271,7 @@ def export_command(
                                                 "of stdout, e.g. -o progress.md.", show_default=False)] = None,
 ) -> None:
     """Export progress as a GitHub-flavoured markdown checklist. Example: mlpath export -o progress.md"""
-    from mlpath import export
+    from mlpath import clock, export
 
     store = _session(ctx).store()
     text = export.markdown(store.roadmap_title(), store.stages(), store.items(), clock.now().date().isoformat())

@@ -5,19 +5,13 @@ Nothing here touches the database, the clock or the terminal: data in, data out.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import Enum
 
 from mlpath.errors import AmbiguousResource, UnknownResource, UnknownStage
+from mlpath.vocab import Status
 
-
-class Status(str, Enum):
-    todo = "todo"
-    doing = "doing"
-    done = "done"
-    skipped = "skipped"
+__all__ = ["Status"]  # re-exported: the domain's statuses
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +217,8 @@ def resolve_all(queries: Sequence[str], items: Sequence[Item]) -> list[Item]:
 
 def suggest(query: str, candidates: Sequence[str], n: int = 3) -> list[str]:
     """The closest candidates to a mistyped query."""
+    import difflib
+
     close = difflib.get_close_matches(query, candidates, n=n, cutoff=0.6)
     if not close:
         contains = [c for c in candidates if query and query in c]

@@ -10,27 +10,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from mlpath.errors import RoadmapInvalid, RoadmapNotFound
+from mlpath.vocab import Kind
 
-KINDS = (
-    "book",
-    "course",
-    "paper",
-    "video",
-    "article",
-    "tutorial",
-    "project",
-    "podcast",
-    "newsletter",
-    "person",
-    "tool",
-    "dataset",
-    "website",
-)
+KINDS = tuple(k.value for k in Kind)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -108,6 +94,8 @@ class RoadmapFile:
 
 
 def _bundled_path() -> Path:
+    from importlib import resources
+
     packaged = resources.files("mlpath").joinpath("data/roadmap.yaml")
     if packaged.is_file():
         return Path(str(packaged))

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from mlpath.errors import DatabaseUnavailable, NotADatabase, SchemaTooNew
 from mlpath.progress import Event, Item, StageInfo, Status
-from mlpath.roadmap import Roadmap, RoadmapFile
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from mlpath.roadmap import Roadmap, RoadmapFile
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SCHEMA_VERSION = 1  # mirrors schema.SCHEMA_VERSION without importing the ORM on the read path
