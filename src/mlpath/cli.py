@@ -2,9 +2,11 @@
 
 Rendering, storage and the ORM are imported inside the commands that need them, so that
 `mlpath --version` and shell completion start as fast as Typer itself.
+
+No `from __future__ import annotations` here, unlike the other modules: Typer would then have
+to evaluate every annotation string at start-up, which measurably slows `mlpath --help`.
 """
 
-from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
@@ -50,9 +52,9 @@ class _Session:
 
     def __init__(self, roadmap: Path | None) -> None:
         self.roadmap = roadmap
-        self._store: Store | None = None
+        self._store: "Store | None" = None
 
-    def store(self) -> Store:
+    def store(self) -> "Store":
         if self._store is None:
             from mlpath import render, roadmap
             from mlpath.store import Store

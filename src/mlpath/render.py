@@ -2,6 +2,9 @@
 
 User text (titles, notes) is never parsed as markup. Colour only on a terminal and never with
 NO_COLOR set; piped output carries no escape codes at all.
+
+One-line messages (errors, notices, what `done` changed) are plain text and never import Rich;
+the views that need it import it when called, so a write command does not pay for it.
 """
 
 from __future__ import annotations
@@ -11,17 +14,15 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import Any
-
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.progress_bar import ProgressBar
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from mlpath.errors import MlpathError
 from mlpath.progress import Event, Item, Recommendation, StageProgress, Status
 from mlpath.store import Change, Opened
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.table import Table
 
 STATUS_STYLE = {
     Status.todo: "",
@@ -33,6 +34,8 @@ BAR_WIDTH = 16
 
 
 def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
     plain = bool(os.environ.get("NO_COLOR"))
     return Console(
         stderr=stderr,
@@ -54,45 +57,44 @@ def err() -> Console:
 # ------------------------------------------------------------------ messages
 
 
+def _line(text: str, stderr: bool = False) -> None:
+    (sys.stderr if stderr else sys.stdout).write(text + "\n")
+
+
 def error(exc: MlpathError) -> None:
     """One line (plus the hint) on stderr; roadmap errors add one line per problem."""
-    console = err()
     lines = exc.lines()
     first = f"error: {lines[0]}"
     if exc.hint and len(lines) == 1:
         first += f" ({exc.hint})"
-    console.print(Text(first, style="bold red"), soft_wrap=True)
+    _line(first, stderr=True)
     for line in lines[1:]:
-        console.print(Text(line), soft_wrap=True)
+        _line(line, stderr=True)
     if exc.hint and len(lines) > 1:
-        console.print(Text(f"hint: {exc.hint}"), soft_wrap=True)
+        _line(f"hint: {exc.hint}", stderr=True)
 
 
 def opened(path: str, info: Opened) -> None:
     """What opening the database did, one line on stderr (nothing when it did nothing)."""
-    console = err()
     if info.created:
-        console.print(Text(f"Created {path}: {info.stages} stages, {info.resources} resources"), soft_wrap=True)
+        _line(f"Created {path}: {info.stages} stages, {info.resources} resources", stderr=True)
     elif info.sync is not None and info.sync.anything:
         s = info.sync
-        console.print(
-            Text(f"roadmap {s.old_version} -> {s.new_version}: {s.added} new, {s.changed} changed, {s.retired} retired"),
-            soft_wrap=True,
-        )
+        _line(f"roadmap {s.old_version} -> {s.new_version}: {s.added} new, {s.changed} changed, "
+              f"{s.retired} retired", stderr=True)
 
 
 def json_out(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def plain(text: str) -> None:
-    out().print(Text(text), soft_wrap=True)
-
-
 # ------------------------------------------------------------------ pieces
 
 
 def _bar(percent: float, width: int = BAR_WIDTH) -> RenderableType:
+    from rich.progress_bar import ProgressBar
+    from rich.text import Text
+
     console = out()
     if console.color_system is None:
         filled = round(width * percent / 100)
@@ -100,7 +102,9 @@ def _bar(percent: float, width: int = BAR_WIDTH) -> RenderableType:
     return ProgressBar(total=100, completed=percent, width=width)
 
 
-def _status(item: Item) -> Text:
+def _status(item: Item) -> RenderableType:
+    from rich.text import Text
+
     return Text(item.status.value, style=STATUS_STYLE[item.status])
 
 
@@ -109,6 +113,9 @@ def _hours(h: float) -> str:
 
 
 def _stage_table(progress: Sequence[StageProgress], total: StageProgress | None) -> Table:
+    from rich import box
+    from rich.table import Table
+
     # The bar gives way first on narrow terminals, so numbers are never cut.
     columns = out().width
     width = max(4, min(BAR_WIDTH, columns - 63))
@@ -144,6 +151,10 @@ def stages(progress: Sequence[StageProgress], total: StageProgress) -> None:
 
 
 def items(rows: Sequence[Item]) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     console = out()
     if not rows:
         console.print(Text("No resources match."))
@@ -165,6 +176,9 @@ def items(rows: Sequence[Item]) -> None:
 
 
 def show(item: Item, stage_title: str, history: Sequence[Event]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     console = out()
     console.print(Text(item.title, style="bold"), soft_wrap=True)
     grid = Table.grid(padding=(0, 2))
@@ -194,6 +208,8 @@ def show(item: Item, stage_title: str, history: Sequence[Event]) -> None:
 
 
 def recommendations(recs: Sequence[Recommendation], empty: str) -> None:
+    from rich.text import Text
+
     console = out()
     if not recs:
         console.print(Text(empty))
@@ -203,6 +219,9 @@ def recommendations(recs: Sequence[Recommendation], empty: str) -> None:
 
 
 def _recommendation(rec: Recommendation, n: int | None) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
     i = rec.item
     head = Text()
     if n is not None:
@@ -228,6 +247,8 @@ def _indent(text: str, width: int) -> str:
 
 def dashboard(title: str, progress: Sequence[StageProgress], total: StageProgress,
               top: Recommendation | None) -> None:
+    from rich.text import Text
+
     console = out()
     console.print(Text(f"{title}: {total.percent:.0f}% done ({total.done} of {total.total})", style="bold"))
     console.print(_stage_table(progress, total))
@@ -243,12 +264,8 @@ def dashboard(title: str, progress: Sequence[StageProgress], total: StageProgres
 
 
 def changes(done: Sequence[Change]) -> None:
-    console = out()
     verbs = {Status.todo: "reset to todo", Status.doing: "started", Status.done: "done",
              Status.skipped: "skipped"}
     for c in done:
-        verb = verbs[c.status]
-        if c.changed:
-            console.print(Text(f"{verb}: {c.item.id}  {c.item.title}"), soft_wrap=True)
-        else:
-            console.print(Text(f"already {c.status.value}: {c.item.id}  {c.item.title}"), soft_wrap=True)
+        prefix = verbs[c.status] if c.changed else f"already {c.status.value}"
+        _line(f"{prefix}: {c.item.id}  {c.item.title}")
