@@ -1,0 +1,83 @@
+"""What each kind of command imports: the fast paths must never load the ORM (or YAML).
+
+Timings are not asserted here (machines are noisy); benchmarks/run.py measures them. These
+tests pin the cause of slowness instead: which heavy modules a process loads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "yaml")
+
+PROBE = """
+import json, os, sys
+sys.argv = ["mlpath", *json.loads(os.environ["PROBE_ARGS"])]
+from mlpath.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+heavy = {"sqlalchemy", "sqlmodel", "pydantic", "yaml", "rich"}
+print("LOADED=" + json.dumps(sorted({m.split(".")[0] for m in sys.modules} & heavy)), file=sys.stderr)
+"""
+
+
+def loaded_modules(args: list[str], env_extra: dict[str, str], db: Path) -> list[str]:
+    """The heavy top-level packages a real `mlpath ARGS` process has imported when it ends."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLPATH_", "_MLPATH", "COMP_"))}
+    env |= {"MLPATH_DB": str(db), "NO_COLOR": "1", "PROBE_ARGS": json.dumps(args)} | env_extra
+    proc = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60)
+    line = [ln for ln in proc.stderr.splitlines() if ln.startswith("LOADED=")]
+    assert line, proc.stderr
+    return json.loads(line[-1][len("LOADED="):])
+
+
+COMPLETE = "import sys; sys.argv = ['mlpath']; from mlpath.cli import main; main()"
+
+
+@pytest.fixture
+def seeded(run, db_path) -> Path:
+    assert run("stages").exit_code == 0
+    assert run("done", "mml-book").exit_code == 0
+    return db_path
+
+
+def test_version_loads_nothing_heavy(db_path):
+    assert loaded_modules(["--version"], {}, db_path) == []
+
+
+def test_completion_loads_nothing_heavy_and_offers_ids(seeded):
+    env = {"_MLPATH_COMPLETE": "complete_bash", "COMP_WORDS": "mlpath done ml", "COMP_CWORD": "2"}
+    assert loaded_modules([], env, seeded) == []
+    proc = subprocess.run([sys.executable, "-c", COMPLETE],
+                          env={**os.environ, **env, "MLPATH_DB": str(seeded)}, capture_output=True, text=True)
+    offered = proc.stdout.split()
+    assert "ml-design-patterns-book" in offered
+    assert all(o.startswith("ml") for o in offered)
+    assert "mml-book" not in offered
+
+
+def test_completion_puts_open_items_first_for_done(seeded):
+    env = {"_MLPATH_COMPLETE": "complete_bash", "COMP_WORDS": "mlpath done m", "COMP_CWORD": "2",
+           "MLPATH_DB": str(seeded)}
+    proc = subprocess.run([sys.executable, "-c", COMPLETE],
+                          env={**os.environ, **env}, capture_output=True, text=True)
+    offered = proc.stdout.split()
+    assert offered[-1] == "mml-book"  # done already: offered last
+
+
+@pytest.mark.parametrize("args", [["next"], ["stages"], [], ["list", "--json"], ["show", "mml-book"]])
+def test_daily_read_commands_never_import_the_orm_or_yaml(seeded, args):
+    loaded = loaded_modules(args, {}, seeded)
+    assert not set(loaded) & set(HEAVY), loaded
+
+
+def test_write_commands_use_the_orm(seeded):
+    assert "sqlmodel" in loaded_modules(["reset", "mml-book"], {}, seeded)
