@@ -67,3 +67,11 @@ class SchemaTooNew(MlpathError):
 
 class ExportFailed(MlpathError):
     hint = "choose another -o path"
+
+
+class ImportInvalid(MlpathError):
+    hint = "check that the file is an export from `mlpath export --format json` or `--format markdown`"
+
+
+class HabitInvalid(MlpathError):
+    """Bad input to log, note, review or rating: hours out of range, a date in the future..."""

@@ -34,6 +34,9 @@ class Item:
     done_at: str | None = None
     started_at: str | None = None
     done_note: str | None = None
+    rating: int | None = None  # how good the learner found it, 1-5, given with `done --rating`
+    logged_hours: float = 0.0
+    retired: bool = False  # no longer in the roadmap: hidden, but its history is kept
 
     @property
     def number(self) -> str:
@@ -54,6 +57,7 @@ class Event:
     status: Status
     at: str
     note: str | None = None
+    rating: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

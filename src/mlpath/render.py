@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlpath.errors import MlpathError
 from mlpath.progress import Event, Item, Recommendation, StageProgress, Status
-from mlpath.store import Change, Opened
+from mlpath.store import Change, Opened, SyncReport
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -78,10 +78,16 @@ def opened(path: str, info: Opened) -> None:
     """What opening the database did, one line on stderr (nothing when it did nothing)."""
     if info.created:
         _line(f"Created {path}: {info.stages} stages, {info.resources} resources", stderr=True)
-    elif info.sync is not None and info.sync.anything:
-        s = info.sync
-        _line(f"roadmap {s.old_version} -> {s.new_version}: {s.added} new, {s.changed} changed, "
-              f"{s.retired} retired", stderr=True)
+    if info.migrated is not None:
+        old, new = info.migrated
+        _line(f"Upgraded {path} from schema {old} to {new} (the old file is kept as {info.backup})", stderr=True)
+    if info.sync is not None and info.sync.anything:
+        _line(sync_summary(info.sync), stderr=True)
+
+
+def sync_summary(s: SyncReport) -> str:
+    return (f"roadmap {s.old_version} -> {s.new_version}: {len(s.added)} new, {len(s.changed)} changed, "
+            f"{len(s.retired)} retired")
 
 
 def json_out(data: Any) -> None:

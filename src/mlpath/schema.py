@@ -1,6 +1,6 @@
 """The database schema, defined once with SQLModel (used by store.py for creation and writes).
 
-Reads go through the SQL views created beside these tables (see store.VIEWS) with the standard
+Reads go through the SQL views created beside these tables (see migrations.VIEWS) with the standard
 library's sqlite3, so the daily read commands never pay for importing the ORM.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # bump with a new step in migrations.py
 
 
 class Meta(SQLModel, table=True):
@@ -55,3 +55,41 @@ class EventRow(SQLModel, table=True):
     status: str  # the status the resource moved to: todo, doing, done or skipped
     at: str  # UTC, ISO 8601 with a Z suffix
     note: str | None = None
+    rating: int | None = None  # with `done --rating`: how good the resource was, 1-5
+
+
+class StudySessionRow(SQLModel, table=True):
+    """Time spent on a resource: many sessions per resource, per local calendar day."""
+
+    __tablename__ = "study_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: str = Field(foreign_key="resource.id", index=True)
+    day: str = Field(index=True)  # the learner's local date, YYYY-MM-DD
+    hours: float
+    at: str  # when it was logged, UTC
+    note: str | None = None
+
+
+class NoteRow(SQLModel, table=True):
+    __tablename__ = "note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: str = Field(foreign_key="resource.id", index=True)
+    at: str
+    text: str
+
+
+class ReviewRow(SQLModel, table=True):
+    """One spaced-review answer; the latest row of a resource holds its schedule."""
+
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: str = Field(foreign_key="resource.id", index=True)
+    at: str
+    rating: int  # 1 forgot, 2 hard, 3 good, 4 easy
+    repetitions: int
+    ease: float
+    interval_days: float
+    due: str  # local date, YYYY-MM-DD

@@ -1,9 +1,11 @@
-"""The only module that talks to SQLite: creation, seeding, roadmap sync, queries and writes.
+"""The only module that talks to SQLite: creation, migration, seeding, roadmap sync, queries, writes.
 
 Two paths share one file:
-- reads (every daily command) use the standard library's sqlite3 against the views below, so
-  they never import SQLAlchemy or SQLModel;
-- creation and writes go through SQLModel, the one definition of the schema (schema.py).
+- reads (every daily command) use the standard library's sqlite3 against the views in
+  migrations.py, so they never import SQLAlchemy or SQLModel;
+- creation and writes go through SQLModel's engine, with schema.py the one definition of the
+  tables. Every command's writes are one transaction (BEGIN IMMEDIATE, with a busy timeout and
+  WAL so concurrent mlpath processes wait for each other instead of failing).
 
 A new database is built in a temporary file and linked into place only when complete, so a
 crash during the first seed never leaves a half-made database behind.
@@ -14,41 +16,39 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
-from contextlib import closing
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlpath import migrations
 from mlpath.errors import DatabaseUnavailable, NotADatabase, SchemaTooNew
 from mlpath.progress import Event, Item, StageInfo, Status
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
+    from mlpath.backup import Dump
+    from mlpath.habits import Note, Review, Session
     from mlpath.roadmap import Roadmap, RoadmapFile
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-SCHEMA_VERSION = 1  # mirrors schema.SCHEMA_VERSION without importing the ORM on the read path
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 30_000
+RETIRED_STAGE_BASE = 1000  # numbers for stages that exist only because imported history needs them
 
-VIEWS = (
-    """
-    CREATE VIEW IF NOT EXISTS item AS
-    SELECT r.id, r.stage_id, s.number AS stage_number, r.position, r.title, r.kind, r.core,
-           r.hours, r.url, r.choose_one, r.authors, r.note, r.retired,
-           COALESCE(last.status, 'todo') AS status,
-           CASE WHEN last.status = 'done' THEN last.at END AS done_at,
-           CASE WHEN last.status = 'done' THEN last.note END AS done_note,
-           (SELECT MAX(e.at) FROM event e WHERE e.resource_id = r.id AND e.status = 'doing')
-               AS started_at
-    FROM resource r
-    JOIN stage s ON s.id = r.stage_id
-    LEFT JOIN event last
-           ON last.id = (SELECT MAX(e.id) FROM event e WHERE e.resource_id = r.id)
-    """,
-)
-INDEXES = ("CREATE INDEX IF NOT EXISTS ix_event_resource_order ON event (resource_id, id)",)
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    old_version: int
+    new_version: int
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    retired: tuple[str, ...] = ()
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.added or self.changed or self.retired)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,19 +59,8 @@ class Opened:
     stages: int = 0
     resources: int = 0
     sync: SyncReport | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SyncReport:
-    old_version: int
-    new_version: int
-    added: int
-    changed: int
-    retired: int
-
-    @property
-    def anything(self) -> bool:
-        return bool(self.added or self.changed or self.retired)
+    migrated: tuple[int, int] | None = None  # (from, to) schema versions
+    backup: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +68,15 @@ class Change:
     item: Item
     status: Status
     changed: bool
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    events: int = 0
+    sessions: int = 0
+    notes: int = 0
+    reviews: int = 0
+    retired_created: tuple[str, ...] = field(default_factory=tuple)
 
 
 class Store:
@@ -91,11 +89,12 @@ class Store:
     # ---------------------------------------------------------------- opening
 
     @classmethod
-    def open(cls, path: Path, source: RoadmapFile, parse: Any) -> tuple[Store, Opened]:
-        """Open (creating and seeding if needed) the database at path for the roadmap source.
+    def open(cls, path: Path, source: RoadmapFile, parse: Any, sync: bool = True) -> tuple[Store, Opened]:
+        """Open (creating and seeding if needed, migrating if old) the database for a roadmap.
 
         `parse` turns the source into a Roadmap; it is called only when the database is new or
         the roadmap's bytes changed since the last sync, so daily commands never parse YAML.
+        With sync=False a changed roadmap is not applied (for previews).
         """
         store = cls(path)
         if not store._exists():
@@ -103,10 +102,15 @@ class Store:
             if store._create(roadmap):
                 return store, Opened(True, len(roadmap.stages), len(roadmap.resources))
         meta = store.meta()
-        if meta.get("roadmap_digest") != source.digest:
+        migrated = backup = None
+        schema = int(meta.get("schema_version", "1"))
+        if schema < migrations.LATEST:
+            backup = store._migrate(schema)
+            migrated = (schema, migrations.LATEST)
+        report = None
+        if sync and meta.get("roadmap_digest") != source.digest:
             report = store.sync(parse(source))
-            return store, Opened(sync=report)
-        return store, Opened()
+        return store, Opened(sync=report, migrated=migrated, backup=backup)
 
     def _exists(self) -> bool:
         path = self.path
@@ -152,11 +156,29 @@ class Store:
             raise
         meta = {r["key"]: r["value"] for r in rows}
         schema = int(meta.get("schema_version", "0"))
-        if schema > SCHEMA_VERSION:
+        if schema > migrations.LATEST:
             raise SchemaTooNew(
-                f"{self.path} was written by a newer mlpath (schema {schema}; this one knows {SCHEMA_VERSION})"
+                f"{self.path} was written by a newer mlpath (schema {schema}; this one knows {migrations.LATEST})"
             )
         return meta
+
+    def _migrate(self, current: int) -> Path:
+        """Copy the database to mlpath.db.bak-v<N>, then apply the pending migrations."""
+        backup = self.path.with_name(f"{self.path.name}.bak-v{current}")
+        try:
+            with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)) as conn, \
+                    closing(sqlite3.connect(backup)) as copy:
+                conn.backup(copy)  # a consistent copy, even with other readers about
+            with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)) as conn:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                # Another process may have migrated meanwhile: read the version inside the lock.
+                conn.execute("BEGIN IMMEDIATE")
+                now = int(conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+                conn.execute("COMMIT")
+                migrations.migrate(conn, now)
+        except sqlite3.Error as exc:
+            raise DatabaseUnavailable(f"could not upgrade {self.path} (a copy is at {backup}): {exc}") from None
+        return backup
 
     # ---------------------------------------------------------------- ORM side
 
@@ -182,10 +204,18 @@ class Store:
 
         return engine
 
-    def _writer(self) -> Engine:
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """One write transaction; database failures become one clear error."""
+        from sqlalchemy.exc import SQLAlchemyError
+
         if self._engine is None:
             self._engine = self._engine_for(self.path)
-        return self._engine
+        try:
+            with self._engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:  # disk full, read-only file, locked for too long
+            raise DatabaseUnavailable(f"could not write to {self.path}: {_short(exc)}") from None
 
     def _create(self, roadmap: Roadmap) -> bool:
         """Build a seeded database beside the target, then link it into place.
@@ -207,10 +237,9 @@ class Store:
             try:
                 with engine.begin() as conn:
                     SQLModel.metadata.create_all(conn)
-                    for sql in (*VIEWS, *INDEXES):
-                        conn.exec_driver_sql(sql)
-                    _write_roadmap(conn, roadmap, existing=None)
-                    _set_meta(conn, _meta_for(roadmap) | {"schema_version": str(SCHEMA_VERSION)})
+                    migrations.create_derived(conn.connection.driver_connection)
+                    _write_roadmap(conn, roadmap)
+                    _set_meta(conn, _meta_for(roadmap) | {"schema_version": str(migrations.LATEST)})
             finally:
                 engine.dispose()
             try:
@@ -231,64 +260,244 @@ class Store:
             for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 leftover.unlink(missing_ok=True)
 
+    # ---------------------------------------------------------------- roadmap sync
+
+    def plan_sync(self, roadmap: Roadmap) -> SyncReport:
+        """What syncing roadmap would change, without writing anything."""
+        existing = {r["id"]: dict(r) for r in self._read("SELECT * FROM resource")}
+        added, changed = _diff(roadmap, existing)
+        keep = {r.id for r in roadmap.resources}
+        retired = tuple(rid for rid, row in existing.items() if rid not in keep and not row["retired"])
+        old = int(self.meta().get("roadmap_version", "0"))
+        return SyncReport(old, roadmap.version, added, changed, retired)
+
     def sync(self, roadmap: Roadmap) -> SyncReport:
-        """Bring the stored stages and resources in line with roadmap; progress is never touched.
+        """Bring stored stages and resources in line with roadmap; progress is never touched.
 
         Resources no longer in the roadmap are marked retired (hidden, history kept), never deleted.
         """
-        old_version = int(self.meta().get("roadmap_version", "0"))
-        existing = {r["id"]: dict(r) for r in self._read("SELECT * FROM resource")}
-        with self._writer().begin() as conn:
-            added, changed = _write_roadmap(conn, roadmap, existing=existing)
-            keep = {r.id for r in roadmap.resources}
-            gone = [rid for rid, row in existing.items() if rid not in keep and not row["retired"]]
-            for rid in gone:
-                conn.exec_driver_sql("UPDATE resource SET retired = 1 WHERE id = ?", (rid,))
+        report = self.plan_sync(roadmap)
+        with self._transaction() as conn:
+            _write_roadmap(conn, roadmap)
+            if report.retired:
+                conn.exec_driver_sql("UPDATE resource SET retired = 1 WHERE id = ?", [(r,) for r in report.retired])
             keep_stages = [s.id for s in roadmap.stages]
             marks = ",".join("?" * len(keep_stages))
             conn.exec_driver_sql(f"UPDATE stage SET retired = 1 WHERE id NOT IN ({marks})", tuple(keep_stages))
             _set_meta(conn, _meta_for(roadmap))
-        return SyncReport(old_version, roadmap.version, added, changed, len(gone))
+        return report
 
     # ---------------------------------------------------------------- reads
 
-    def stages(self) -> list[StageInfo]:
-        rows = self._read("SELECT id, number, title, summary FROM stage WHERE retired = 0 ORDER BY number")
+    def stages(self, include_retired: bool = False) -> list[StageInfo]:
+        where = "" if include_retired else "WHERE retired = 0"
+        rows = self._read(f"SELECT id, number, title, summary FROM stage {where} ORDER BY number")
         return [StageInfo(r["id"], r["number"], r["title"], r["summary"]) for r in rows]
 
     def items(self, include_retired: bool = False) -> list[Item]:
         where = "" if include_retired else "WHERE retired = 0"
-        rows = self._read(f"SELECT * FROM item {where} ORDER BY stage_number, position")
+        rows = self._read(f"SELECT * FROM item {where} ORDER BY retired, stage_number, position, id")
         return [_item(r) for r in rows]
 
-    def history(self, resource_id: str) -> list[Event]:
-        rows = self._read(
-            "SELECT resource_id, status, at, note FROM event WHERE resource_id = ? ORDER BY id",
-            (resource_id,),
-        )
-        return [Event(r["resource_id"], Status(r["status"]), r["at"], r["note"]) for r in rows]
+    def history(self, resource_id: str | None = None, since: str | None = None) -> list[Event]:
+        """Status events, oldest first: of one resource, or of all since a UTC timestamp."""
+        sql, params = "SELECT resource_id, status, at, note, rating FROM event WHERE 1 = 1", []
+        if resource_id is not None:
+            sql, params = sql + " AND resource_id = ?", [*params, resource_id]
+        if since is not None:
+            sql, params = sql + " AND at >= ?", [*params, since]
+        rows = self._read(sql + " ORDER BY at, id", params)
+        return [Event(r["resource_id"], Status(r["status"]), r["at"], r["note"], r["rating"]) for r in rows]
+
+    def sessions(self, resource_id: str | None = None, since_day: str | None = None) -> list[Session]:
+        from mlpath.habits import Session
+
+        sql, params = "SELECT resource_id, day, hours, at, note FROM study_session WHERE 1 = 1", []
+        if resource_id is not None:
+            sql, params = sql + " AND resource_id = ?", [*params, resource_id]
+        if since_day is not None:
+            sql, params = sql + " AND day >= ?", [*params, since_day]
+        rows = self._read(sql + " ORDER BY day, at, id", params)
+        return [Session(r["resource_id"], r["day"], r["hours"], r["at"], r["note"]) for r in rows]
+
+    def notes(self, resource_id: str | None = None) -> list[Note]:
+        from mlpath.habits import Note
+
+        sql, params = "SELECT resource_id, at, text FROM note", []
+        if resource_id is not None:
+            sql, params = sql + " WHERE resource_id = ?", [resource_id]
+        return [Note(r["resource_id"], r["at"], r["text"]) for r in self._read(sql + " ORDER BY at, id", params)]
+
+    def reviews(self, resource_id: str | None = None, since: str | None = None) -> list[Review]:
+        from mlpath.habits import Review
+
+        sql, params = "SELECT * FROM review WHERE 1 = 1", []
+        if resource_id is not None:
+            sql, params = sql + " AND resource_id = ?", [*params, resource_id]
+        if since is not None:
+            sql, params = sql + " AND at >= ?", [*params, since]
+        rows = self._read(sql + " ORDER BY at, id", params)
+        return [Review(r["resource_id"], r["at"], r["rating"], r["repetitions"], r["ease"], r["interval_days"],
+                       r["due"]) for r in rows]
+
+    def latest_reviews(self) -> dict[str, Review]:
+        """Each reviewed resource's latest review (its current schedule)."""
+        latest: dict[str, Review] = {}
+        for review in self.reviews():
+            latest[review.resource_id] = review
+        return latest
 
     def roadmap_title(self) -> str:
         return self.meta().get("roadmap_title", "mlpath")
 
+    def dump(self) -> Dump:
+        """Everything the learner recorded, for the JSON export."""
+        from mlpath.backup import Dump, ResourceInfo
+
+        meta = self.meta()
+        events, sessions, notes, reviews = self.history(), self.sessions(), self.notes(), self.reviews()
+        used = {r.resource_id for group in (events, sessions, notes, reviews) for r in group}
+        resources = tuple(
+            ResourceInfo(r["id"], r["title"], r["kind"], r["stage_id"], r["hours"])
+            for r in self._read("SELECT id, title, kind, stage_id, hours FROM resource ORDER BY id")
+            if r["id"] in used
+        )
+        return Dump(meta.get("roadmap_title", ""), int(meta.get("roadmap_version", "0")), resources,
+                    tuple(events), tuple(sessions), tuple(notes), tuple(reviews))
+
     # ---------------------------------------------------------------- writes
 
-    def record(self, items: Sequence[Item], status: Status, at: str, note: str | None = None) -> list[Change]:
-        """Append one event per item whose status really changes, all in one transaction."""
-        from mlpath.schema import EventRow
-
-        changes = [Change(i, status, i.status is not status or bool(note)) for i in items]
-        rows = [EventRow(resource_id=c.item.id, status=status.value, at=at, note=note) for c in changes if c.changed]
+    def record(self, items: Sequence[Item], status: Status, at: str, note: str | None = None,
+               rating: int | None = None) -> list[Change]:
+        """Append one event per item whose status really changes (or that gets a note or rating)."""
+        changes = [Change(i, status, i.status is not status or note is not None or rating is not None) for i in items]
+        rows = [{"resource_id": c.item.id, "status": status.value, "at": at, "note": note, "rating": rating}
+                for c in changes if c.changed]
         if rows:
-            from sqlmodel import Session
+            from mlpath.schema import EventRow
 
-            try:
-                with Session(self._writer()) as session:
-                    session.add_all(rows)
-                    session.commit()
-            except Exception as exc:  # sqlalchemy errors: disk full, read-only file, locked too long
-                raise DatabaseUnavailable(f"could not write to {self.path}: {_short(exc)}") from None
+            with self._transaction() as conn:
+                conn.execute(EventRow.__table__.insert(), rows)
         return changes
+
+    def log_time(self, item: Item, session: Session, start: bool) -> None:
+        """Record a study session, and mark a todo resource as started, in one transaction."""
+        from mlpath.schema import EventRow, StudySessionRow
+
+        with self._transaction() as conn:
+            if start:
+                conn.execute(EventRow.__table__.insert(), {"resource_id": item.id, "status": Status.doing.value,
+                                                           "at": session.at})
+            conn.execute(StudySessionRow.__table__.insert(), {
+                "resource_id": item.id, "day": session.day, "hours": session.hours, "at": session.at,
+                "note": session.note})
+
+    def add_note(self, note: Note) -> None:
+        from mlpath.schema import NoteRow
+
+        with self._transaction() as conn:
+            conn.execute(NoteRow.__table__.insert(), {"resource_id": note.resource_id, "at": note.at, "text": note.text})
+
+    def add_review(self, review: Review) -> None:
+        from mlpath.schema import ReviewRow
+
+        with self._transaction() as conn:
+            conn.execute(ReviewRow.__table__.insert(), {
+                "resource_id": review.resource_id, "at": review.at, "rating": review.rating,
+                "repetitions": review.repetitions, "ease": review.ease, "interval_days": review.interval_days,
+                "due": review.due})
+
+    def merge(self, dump: Dump) -> MergeReport:
+        """Add what the dump holds that the database lacks, in one transaction; nothing is removed.
+
+        Records for resources the roadmap no longer has are kept under retired resources.
+        """
+        from mlpath.backup import identity
+
+        known = {r["id"] for r in self._read("SELECT id FROM resource")}
+        info = {r.id: r for r in dump.resources}
+        referenced = [r.resource_id for group in (dump.events, dump.sessions, dump.notes, dump.reviews) for r in group]
+        missing = sorted(set(referenced) - known)
+        have_events = {identity(e) for e in self.history()}
+        have_sessions = {identity(s) for s in self.sessions()}
+        have_notes = {identity(n) for n in self.notes()}
+        have_reviews = {identity(r) for r in self.reviews()}
+        events = _new(dump.events, have_events)
+        sessions = _new(dump.sessions, have_sessions)
+        notes = _new(dump.notes, have_notes)
+        reviews = _new(dump.reviews, have_reviews)
+        from mlpath.schema import EventRow, NoteRow, ReviewRow, StudySessionRow
+
+        batches = [
+            (EventRow, [{"resource_id": e.resource_id, "status": e.status.value, "at": e.at, "note": e.note,
+                         "rating": e.rating} for e in events]),
+            (StudySessionRow, [{"resource_id": s.resource_id, "day": s.day, "hours": s.hours, "at": s.at,
+                                "note": s.note} for s in sessions]),
+            (NoteRow, [{"resource_id": n.resource_id, "at": n.at, "text": n.text} for n in notes]),
+            (ReviewRow, [{"resource_id": r.resource_id, "at": r.at, "rating": r.rating,
+                          "repetitions": r.repetitions, "ease": r.ease, "interval_days": r.interval_days,
+                          "due": r.due} for r in reviews]),
+        ]
+        with self._transaction() as conn:
+            if missing:
+                _add_retired(conn, [info.get(rid) or rid for rid in missing])
+            for table, rows in batches:
+                if rows:
+                    conn.execute(table.__table__.insert(), rows)
+        return MergeReport(len(events), len(sessions), len(notes), len(reviews), tuple(missing))
+
+
+def _new(records: Sequence[Any], have: set[tuple[Any, ...]]) -> list[Any]:
+    """Records not already stored, and not repeated within the batch either."""
+    from mlpath.backup import identity
+
+    out = []
+    for record in records:
+        key = identity(record)
+        if key not in have:
+            have.add(key)
+            out.append(record)
+    return out
+
+
+def _add_retired(conn: Any, resources: Sequence[Any]) -> None:
+    """Create retired resources (and, if needed, retired stages) for history of unknown ids."""
+    stages = {r["id"] for r in conn.exec_driver_sql("SELECT id FROM stage").mappings()}
+    top = conn.exec_driver_sql("SELECT COALESCE(MAX(number), 0) FROM stage").scalar()
+    base = max(RETIRED_STAGE_BASE, top + 1)
+    rows = []
+    for n, res in enumerate(resources, start=1):
+        if isinstance(res, str):  # only the id is known
+            rid, title, kind, stage, hours = res, res, "website", "retired", 1.0
+        else:
+            rid, title, kind, stage, hours = res.id, res.title, res.kind, res.stage, res.hours
+        if stage not in stages:
+            conn.exec_driver_sql("INSERT INTO stage (id, number, title, summary, retired) VALUES (?, ?, ?, NULL, 1)",
+                                 (stage, base + len(stages), stage))
+            stages.add(stage)
+        rows.append((rid, stage, n, title, kind, 0, hours, None, "[]", None, None))
+    conn.exec_driver_sql(
+        "INSERT INTO resource (id, stage_id, position, title, kind, core, hours, url, authors, note, choose_one, "
+        "retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", rows)
+
+
+def completion_candidates(path: Path, prefix: str, first: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(id, title) pairs starting with prefix, statuses in `first` ahead; [] without a database.
+
+    Shell completion runs this on every Tab press: plain sqlite3, read-only, never creating or
+    seeding a database.
+    """
+    if not path.is_file():
+        return []
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True, timeout=1)) as conn:
+        marks = ",".join("?" * len(first)) or "''"
+        rows = conn.execute(
+            f"SELECT id, title, status IN ({marks}) AS preferred FROM item "
+            "WHERE retired = 0 AND id LIKE ? ESCAPE '\\' ORDER BY preferred DESC, stage_number, position",
+            (*first, prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
+        ).fetchall()
+    return [(rid, title) for rid, title, _ in rows]
 
 
 def _short(exc: Exception) -> str:
@@ -314,6 +523,9 @@ def _item(r: sqlite3.Row) -> Item:
         done_at=r["done_at"],
         started_at=r["started_at"],
         done_note=r["done_note"],
+        rating=r["rating"],
+        logged_hours=r["logged_hours"],
+        retired=bool(r["retired"]),
     )
 
 
@@ -332,30 +544,39 @@ def _set_meta(conn: Any, values: dict[str, str]) -> None:
     )
 
 
-def _write_roadmap(conn: Any, roadmap: Roadmap, existing: dict[str, dict[str, Any]] | None) -> tuple[int, int]:
-    """Upsert stages and resources with set-based statements; count new and changed resources."""
+_FIELDS = ("stage_id", "title", "kind", "core", "hours", "url", "authors", "note", "choose_one")
+
+
+def _rows(roadmap: Roadmap) -> list[tuple[Any, ...]]:
+    return [
+        (r.id, r.stage_id, r.position, r.title, r.kind, int(r.core), r.hours, r.url,
+         json.dumps(list(r.authors), ensure_ascii=False), r.note, r.choose_one)
+        for r in roadmap.resources
+    ]
+
+
+def _diff(roadmap: Roadmap, existing: dict[str, dict[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Resource ids the roadmap adds, and ids whose content (or retirement) it changes."""
+    added, changed = [], []
+    for row in _rows(roadmap):
+        old = existing.get(row[0])
+        new = dict(zip(("id", "stage_id", "position", "title", "kind", "core", "hours", "url", "authors", "note",
+                        "choose_one"), row))
+        if old is None:
+            added.append(row[0])
+        elif old["retired"] or any(old[f] != new[f] for f in _FIELDS):
+            changed.append(row[0])
+    return tuple(added), tuple(changed)
+
+
+def _write_roadmap(conn: Any, roadmap: Roadmap) -> None:
+    """Upsert stages and resources with set-based statements."""
     conn.exec_driver_sql(
         "INSERT INTO stage (id, number, title, summary, retired) VALUES (?, ?, ?, ?, 0) "
         "ON CONFLICT(id) DO UPDATE SET number = excluded.number, title = excluded.title, "
         "summary = excluded.summary, retired = 0",
         [(s.id, s.number, s.title, s.summary) for s in roadmap.stages],
     )
-    rows = [
-        (r.id, r.stage_id, r.position, r.title, r.kind, int(r.core), r.hours, r.url,
-         json.dumps(list(r.authors), ensure_ascii=False), r.note, r.choose_one)
-        for r in roadmap.resources
-    ]
-    added = changed = 0
-    if existing is not None:
-        fields = ("id", "stage_id", "position", "title", "kind", "core", "hours", "url", "authors", "note", "choose_one")
-        for row in rows:
-            old = existing.get(row[0])
-            if old is None:
-                added += 1
-            elif old["retired"] or any(old[f] != v for f, v in zip(fields[1:], row[1:]) if f != "position"):
-                changed += 1
-    else:
-        added = len(rows)
     conn.exec_driver_sql(
         "INSERT INTO resource (id, stage_id, position, title, kind, core, hours, url, authors, note, choose_one, retired) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) "
@@ -363,25 +584,5 @@ def _write_roadmap(conn: Any, roadmap: Roadmap, existing: dict[str, dict[str, An
         "title = excluded.title, kind = excluded.kind, core = excluded.core, hours = excluded.hours, "
         "url = excluded.url, authors = excluded.authors, note = excluded.note, "
         "choose_one = excluded.choose_one, retired = 0",
-        rows,
+        _rows(roadmap),
     )
-    return added, changed
-
-
-def completion_candidates(path: Path, prefix: str, first: Sequence[str] = ()) -> list[tuple[str, str]]:
-    """(id, title) pairs starting with prefix, statuses in `first` ahead; [] without a database.
-
-    Shell completion runs this on every Tab press: plain sqlite3, read-only, never creating or
-    seeding a database.
-    """
-    if not path.is_file():
-        return []
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True, timeout=1)) as conn:
-        marks = ",".join("?" * len(first)) or "''"
-        rows = conn.execute(
-            f"SELECT id, title, status IN ({marks}) AS preferred FROM item "
-            "WHERE retired = 0 AND id LIKE ? ESCAPE '\\' ORDER BY preferred DESC, stage_number, position",
-            (*first, prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
-        ).fetchall()
-    return [(rid, title) for rid, title, _ in rows]

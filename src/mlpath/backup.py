@@ -1,0 +1,252 @@
+"""The versioned JSON progress format: the complete record of a learner's progress (pure).
+
+Document (format version 1):
+
+    {
+      "format": "mlpath-progress",
+      "version": 1,
+      "generated_at": "2026-11-24T12:00:00Z",
+      "roadmap": {"title": "...", "version": 1},
+      "resources": [{"id", "title", "kind", "stage", "hours"}],   # every resource with records
+      "events":   [{"resource", "status", "at", "note", "rating"}],
+      "sessions": [{"resource", "day", "hours", "at", "note"}],
+      "notes":    [{"resource", "at", "text"}],
+      "reviews":  [{"resource", "at", "rating", "repetitions", "ease", "interval_days", "due"}]
+    }
+
+Timestamps are UTC ISO 8601 with a Z suffix; days are local dates (YYYY-MM-DD). Records are
+ordered by time, so an export imported into an empty database exports identically.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import astuple, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from mlpath.errors import ImportInvalid
+from mlpath.habits import Note, Review, Session
+from mlpath.progress import Event
+from mlpath.vocab import Kind, Status
+
+FORMAT = "mlpath-progress"
+VERSION = 1
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceInfo:
+    id: str
+    title: str
+    kind: str
+    stage: str
+    hours: float
+
+
+@dataclass(frozen=True)
+class Dump:
+    roadmap_title: str = ""
+    roadmap_version: int = 0
+    resources: tuple[ResourceInfo, ...] = ()
+    events: tuple[Event, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    notes: tuple[Note, ...] = ()
+    reviews: tuple[Review, ...] = field(default_factory=tuple)
+
+
+def to_json(dump: Dump, generated_at: str) -> str:
+    doc = {
+        "format": FORMAT,
+        "version": VERSION,
+        "generated_at": generated_at,
+        "roadmap": {"title": dump.roadmap_title, "version": dump.roadmap_version},
+        "resources": [
+            {"id": r.id, "title": r.title, "kind": r.kind, "stage": r.stage, "hours": r.hours} for r in dump.resources
+        ],
+        "events": [
+            {"resource": e.resource_id, "status": e.status.value, "at": e.at, "note": e.note, "rating": e.rating}
+            for e in dump.events
+        ],
+        "sessions": [
+            {"resource": s.resource_id, "day": s.day, "hours": s.hours, "at": s.at, "note": s.note}
+            for s in dump.sessions
+        ],
+        "notes": [{"resource": n.resource_id, "at": n.at, "text": n.text} for n in dump.notes],
+        "reviews": [
+            {"resource": r.resource_id, "at": r.at, "rating": r.rating, "repetitions": r.repetitions, "ease": r.ease,
+             "interval_days": r.interval_days, "due": r.due}
+            for r in dump.reviews
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def looks_like_json(text: str) -> bool:
+    return text.lstrip().startswith("{")
+
+
+class _Reader:
+    """Checks one document, collecting problems so the first few can be reported together."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[str] = []
+
+    def fail(self, where: str, what: str) -> None:
+        self.problems.append(f"{where}: {what}")
+
+    def get(self, obj: dict[str, Any], key: str, where: str, kinds: tuple[type, ...], optional: bool = False) -> Any:
+        if key not in obj:
+            if not optional:
+                self.fail(where, f"missing field {key!r}")
+            return None
+        value = obj[key]
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+            names = " or ".join(k.__name__ for k in kinds)
+            self.fail(where, f"{key} must be {names}, got {value!r}")
+            return None
+        return value
+
+    def stamp(self, obj: dict[str, Any], key: str, where: str) -> str | None:
+        value = self.get(obj, key, where, (str,))
+        if value is None:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            self.fail(where, f"{key} {value!r} is not a UTC timestamp like 2026-11-24T12:00:00Z")
+            return None
+        return value
+
+    def day(self, obj: dict[str, Any], key: str, where: str) -> str | None:
+        value = self.get(obj, key, where, (str,))
+        if value is None:
+            return None
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            self.fail(where, f"{key} {value!r} is not a date like 2026-11-24")
+            return None
+        return value
+
+    def resource(self, obj: dict[str, Any], where: str) -> str | None:
+        value = self.get(obj, "resource", where, (str,))
+        if value is not None and not SLUG.match(value):
+            self.fail(where, f"resource {value!r} is not a resource id")
+            return None
+        return value
+
+    def records(self, doc: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
+        items = doc.get(key, [])
+        if not isinstance(items, list):
+            self.fail(key, "must be a list")
+            return []
+        out = []
+        for n, obj in enumerate(items):
+            where = f"{key}[{n}]"
+            if not isinstance(obj, dict):
+                self.fail(where, "must be an object")
+                continue
+            out.append((where, obj))
+        return out
+
+
+def parse(text: str, name: str) -> Dump:
+    """Read a progress document; raise ImportInvalid naming what is wrong (nothing is applied)."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportInvalid(f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ImportInvalid(f"{name} is not an mlpath progress export (no \"format\": \"{FORMAT}\")")
+    if doc.get("version") != VERSION:
+        raise ImportInvalid(f"{name} is progress format version {doc.get('version')!r}; this mlpath reads "
+                            f"version {VERSION}", hint="upgrade mlpath to import it")
+    r = _Reader(name)
+    statuses = {s.value for s in Status}
+    kinds = {k.value for k in Kind}
+    resources = []
+    for where, obj in r.records(doc, "resources"):
+        rid = r.get(obj, "id", where, (str,))
+        title = r.get(obj, "title", where, (str,))
+        kind = r.get(obj, "kind", where, (str,))
+        stage = r.get(obj, "stage", where, (str,))
+        hours = r.get(obj, "hours", where, (int, float))
+        if rid is not None and not SLUG.match(rid):
+            r.fail(where, f"id {rid!r} is not a resource id")
+        elif kind is not None and kind not in kinds:
+            r.fail(where, f"kind {kind!r} is not one of {', '.join(sorted(kinds))}")
+        elif stage is not None and not SLUG.match(stage):
+            r.fail(where, f"stage {stage!r} is not a stage id")
+        elif hours is not None and not hours > 0:
+            r.fail(where, f"hours must be positive, got {hours!r}")
+        elif None not in (rid, title, kind, stage, hours):
+            resources.append(ResourceInfo(rid, title, kind, stage, float(hours)))
+    events = []
+    for where, obj in r.records(doc, "events"):
+        rid = r.resource(obj, where)
+        status = r.get(obj, "status", where, (str,))
+        at = r.stamp(obj, "at", where)
+        note = r.get(obj, "note", where, (str,), optional=True)
+        rating = r.get(obj, "rating", where, (int,), optional=True)
+        if status is not None and status not in statuses:
+            r.fail(where, f"unknown status {status!r} (one of {', '.join(sorted(statuses))})")
+        elif rating is not None and not 1 <= rating <= 5:
+            r.fail(where, f"rating must be 1-5, got {rating}")
+        elif None not in (rid, status, at):
+            events.append(Event(rid, Status(status), at, note, rating))
+    sessions = []
+    for where, obj in r.records(doc, "sessions"):
+        rid = r.resource(obj, where)
+        day = r.day(obj, "day", where)
+        hours = r.get(obj, "hours", where, (int, float))
+        at = r.stamp(obj, "at", where)
+        note = r.get(obj, "note", where, (str,), optional=True)
+        if hours is not None and not 0 < hours <= 24:
+            r.fail(where, f"hours must be more than 0 and at most 24, got {hours!r}")
+        elif None not in (rid, day, hours, at):
+            sessions.append(Session(rid, day, float(hours), at, note))
+    notes = []
+    for where, obj in r.records(doc, "notes"):
+        rid = r.resource(obj, where)
+        at = r.stamp(obj, "at", where)
+        body = r.get(obj, "text", where, (str,))
+        if None not in (rid, at, body):
+            notes.append(Note(rid, at, body))
+    reviews = []
+    for where, obj in r.records(doc, "reviews"):
+        rid = r.resource(obj, where)
+        at = r.stamp(obj, "at", where)
+        rating = r.get(obj, "rating", where, (int,))
+        reps = r.get(obj, "repetitions", where, (int,))
+        ease = r.get(obj, "ease", where, (int, float))
+        interval = r.get(obj, "interval_days", where, (int, float))
+        due = r.day(obj, "due", where)
+        if rating is not None and not 1 <= rating <= 4:
+            r.fail(where, f"rating must be 1-4, got {rating}")
+        elif None not in (rid, at, rating, reps, ease, interval, due):
+            reviews.append(Review(rid, at, rating, reps, float(ease), float(interval), due))
+    roadmap = doc.get("roadmap") if isinstance(doc.get("roadmap"), dict) else {}
+    if r.problems:
+        more = f" (and {len(r.problems) - 1} more problems)" if len(r.problems) > 1 else ""
+        raise ImportInvalid(f"{name}: {r.problems[0]}{more}; nothing was imported")
+    return Dump(
+        roadmap_title=str(roadmap.get("title", "")),
+        roadmap_version=roadmap.get("version") if isinstance(roadmap.get("version"), int) else 0,
+        resources=tuple(resources),
+        events=tuple(events),
+        sessions=tuple(sessions),
+        notes=tuple(notes),
+        reviews=tuple(reviews),
+    )
+
+
+def identity(record: Any) -> tuple[Any, ...]:
+    """What makes two records the same record (for merging without duplicates)."""
+    return astuple(record)

@@ -1,0 +1,215 @@
+"""Pure study-habit logic: study days and streaks, the calendar, pace and ETA, spaced review.
+
+Dates here are the learner's local calendar dates; callers convert UTC timestamps with
+`local_day`, passing the time zone in, so nothing here reads the clock or the environment.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from mlpath.progress import Event, Item, StageProgress, Status
+
+PACE_WEEKS = 8
+FIRST_REVIEW_DAYS = 1
+MIN_EASE = 1.3
+START_EASE = 2.5
+MAX_HOURS_PER_DAY = 24.0
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    resource_id: str
+    day: str  # local date YYYY-MM-DD
+    hours: float
+    at: str  # UTC timestamp of logging
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    resource_id: str
+    at: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    resource_id: str
+    at: str
+    rating: int  # 1 forgot, 2 hard, 3 good, 4 easy
+    repetitions: int
+    ease: float
+    interval_days: float
+    due: str  # local date YYYY-MM-DD
+
+
+# ------------------------------------------------------------------ days
+
+
+def parse_utc(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def local_day(stamp: str, tz: tzinfo) -> date:
+    """The learner's calendar date of a UTC timestamp."""
+    return parse_utc(stamp).astimezone(tz).date()
+
+
+def study_days(events: Iterable[Event], sessions: Iterable[Session], reviews: Iterable[Review],
+               tz: tzinfo) -> set[date]:
+    """Days with any study: time logged, a resource started or done, or a review answered."""
+    days = {date.fromisoformat(s.day) for s in sessions}
+    days |= {local_day(e.at, tz) for e in events if e.status in (Status.doing, Status.done)}
+    days |= {local_day(r.at, tz) for r in reviews}
+    return days
+
+
+@dataclass(frozen=True, slots=True)
+class Streaks:
+    current: int
+    longest: int
+
+
+def streaks(days: Iterable[date], today: date) -> Streaks:
+    """The current streak (alive while yesterday or today was a study day) and the longest."""
+    ordered = sorted(set(days))
+    longest = run = 0
+    previous: date | None = None
+    for day in ordered:
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    present = set(ordered)
+    current = 0
+    cursor = today if today in present else today - timedelta(days=1)
+    while cursor in present:
+        current += 1
+        cursor -= timedelta(days=1)
+    return Streaks(current=current, longest=longest)
+
+
+def week_start(day: date) -> date:
+    """The Monday of day's week."""
+    return day - timedelta(days=day.weekday())
+
+
+def calendar(days_hours: dict[date, float], studied: set[date], today: date, weeks: int) -> list[list[float | None]]:
+    """A heatmap grid: 7 rows (Monday first) by `weeks` columns ending with today's week.
+
+    A cell is the hours logged that day, 0.0 for a study day without logged hours... shown as
+    studied, -1.0 for no study, and None for days after today.
+    """
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    grid: list[list[float | None]] = [[None] * weeks for _ in range(7)]
+    for w in range(weeks):
+        for d in range(7):
+            day = first + timedelta(weeks=w, days=d)
+            if day > today:
+                continue
+            grid[d][w] = days_hours.get(day, 0.0) if day in studied or day in days_hours else -1.0
+    return grid
+
+
+def hours_per_week(sessions: Iterable[Session], today: date, weeks: int) -> list[tuple[date, float]]:
+    """Logged hours per week (Monday start), oldest first, for the last `weeks` weeks."""
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    totals = {first + timedelta(weeks=w): 0.0 for w in range(weeks)}
+    for s in sessions:
+        start = week_start(date.fromisoformat(s.day))
+        if start in totals:
+            totals[start] += s.hours
+    return [(start, round(h, 2)) for start, h in totals.items()]
+
+
+def hours_on(sessions: Iterable[Session], day: str) -> float:
+    return sum(s.hours for s in sessions if s.day == day)
+
+
+# ------------------------------------------------------------------ pace and ETA
+
+
+@dataclass(frozen=True, slots=True)
+class Pace:
+    hours_per_week: float
+    basis: str  # said beside the dates so the learner knows what they rest on
+
+
+def pace(sessions: Iterable[Session], items: Iterable[Item], today: date, tz: tzinfo) -> Pace:
+    """Hours a week over the last 8 weeks: logged hours, or without logs the estimates of what was done."""
+    since = today - timedelta(weeks=PACE_WEEKS) + timedelta(days=1)
+    logged = sum(s.hours for s in sessions if since <= date.fromisoformat(s.day) <= today)
+    if logged > 0:
+        return Pace(round(logged / PACE_WEEKS, 2), f"{logged:g} hours logged in the last {PACE_WEEKS} weeks")
+    done = [i for i in items if i.status is Status.done and i.done_at and since <= local_day(i.done_at, tz) <= today]
+    estimated = sum(i.hours for i in done)
+    if estimated > 0:
+        return Pace(round(estimated / PACE_WEEKS, 2),
+                    f"estimated hours of {len(done)} resources done in the last {PACE_WEEKS} weeks (no time logged)")
+    return Pace(0.0, f"nothing logged or done in the last {PACE_WEEKS} weeks")
+
+
+def eta(hours_left: float, hours_per_week: float, today: date) -> date | None:
+    """The finish date at this pace; None when nothing is left or there is no pace."""
+    if hours_left <= 0 or hours_per_week <= 0:
+        return None
+    return today + timedelta(days=math.ceil(hours_left / hours_per_week * 7))
+
+
+def stage_etas(progress: Sequence[StageProgress], hours_per_week: float, today: date) -> list[date | None]:
+    """Finish dates per stage, studying the stages in order: a stage ends after the ones before it."""
+    result = []
+    cumulative = 0.0
+    for p in progress:
+        cumulative += p.hours_left
+        result.append(eta(cumulative, hours_per_week, today) if p.hours_left > 0 else None)
+    return result
+
+
+# ------------------------------------------------------------------ spaced review (SM-2)
+
+# Our 1-4 answer scale mapped onto SM-2's 0-5 quality grades.
+QUALITY = {1: 1, 2: 3, 3: 4, 4: 5}
+
+
+def schedule(previous: Review | None, rating: int, today: date, resource_id: str, at: str) -> Review:
+    """The next review after answering `rating` today, by SM-2 (SuperMemo 2, Wozniak 1990).
+
+    Forgetting (1) starts the intervals again at one day; otherwise they grow 1, 6, then by the
+    ease factor, which good answers raise and hard ones lower (never below 1.3).
+    """
+    if rating not in QUALITY:
+        raise ValueError(f"rating must be 1-4, got {rating}")
+    q = QUALITY[rating]
+    reps = previous.repetitions if previous else 0
+    ease = previous.ease if previous else START_EASE
+    interval = previous.interval_days if previous else 0.0
+    ease = max(MIN_EASE, ease + 0.1 - (5 - q) * (0.08 + (5 - q) * 0.02))
+    if q < 3:
+        reps, interval = 0, 1.0
+    else:
+        reps += 1
+        interval = 1.0 if reps == 1 else 6.0 if reps == 2 else round(interval * ease, 2)
+    due = today + timedelta(days=math.ceil(interval))
+    return Review(resource_id, at, rating, reps, round(ease, 4), interval, due.isoformat())
+
+
+def due_reviews(items: Iterable[Item], latest: dict[str, Review], today: date, tz: tzinfo) -> list[tuple[Item, date]]:
+    """Done resources whose review is due today or earlier, most overdue first.
+
+    A resource never reviewed is first due FIRST_REVIEW_DAYS after it was finished.
+    """
+    due = []
+    for item in items:
+        if item.status is not Status.done or not item.done_at:
+            continue
+        review = latest.get(item.id)
+        when = (date.fromisoformat(review.due) if review
+                else local_day(item.done_at, tz) + timedelta(days=FIRST_REVIEW_DAYS))
+        if when <= today:
+            due.append((item, when))
+    due.sort(key=lambda pair: (pair[1], pair[0].stage_number, pair[0].position))
+    return due

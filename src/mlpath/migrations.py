@@ -1,0 +1,123 @@
+"""The ordered register of schema migrations, and the SQL views every schema version gets.
+
+A new database is created at the latest schema straight from schema.py (SQLModel); an older
+one is brought forward here, one step at a time, each step and its record in one transaction.
+Steps are plain SQL so that they keep describing the schema as it was when they were written.
+Views are derived data: they are dropped and recreated after every migration.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mlpath.errors import SchemaTooNew
+
+# Keep in step with schema.SCHEMA_VERSION (a test checks they agree).
+LATEST = 2
+
+VIEWS = {
+    # The current state of every resource, derived from its latest event (by time, then id).
+    "item": """
+    CREATE VIEW item AS
+    SELECT r.id, r.stage_id, s.number AS stage_number, r.position, r.title, r.kind, r.core,
+           r.hours, r.url, r.choose_one, r.authors, r.note, r.retired,
+           COALESCE(last.status, 'todo') AS status,
+           CASE WHEN last.status = 'done' THEN last.at END AS done_at,
+           CASE WHEN last.status = 'done' THEN last.note END AS done_note,
+           CASE WHEN last.status = 'done' THEN last.rating END AS rating,
+           (SELECT MAX(e.at) FROM event e WHERE e.resource_id = r.id AND e.status = 'doing')
+               AS started_at,
+           (SELECT COALESCE(SUM(ss.hours), 0) FROM study_session ss WHERE ss.resource_id = r.id)
+               AS logged_hours
+    FROM resource r
+    JOIN stage s ON s.id = r.stage_id
+    LEFT JOIN event last ON last.id = (
+        SELECT e.id FROM event e WHERE e.resource_id = r.id ORDER BY e.at DESC, e.id DESC LIMIT 1
+    )
+    """,
+}
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_event_resource_at ON event (resource_id, at, id)",
+    "CREATE INDEX IF NOT EXISTS ix_review_resource_at ON review (resource_id, at, id)",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    version: int  # the schema version this step produces
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _v2_study_habits(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE event ADD COLUMN rating INTEGER")
+    conn.execute("DROP INDEX IF EXISTS ix_event_resource_order")
+    conn.execute(
+        """CREATE TABLE study_session (
+        id INTEGER NOT NULL, resource_id VARCHAR NOT NULL, day VARCHAR NOT NULL,
+        hours FLOAT NOT NULL, at VARCHAR NOT NULL, note VARCHAR,
+        PRIMARY KEY (id), FOREIGN KEY(resource_id) REFERENCES resource (id))"""
+    )
+    conn.execute("CREATE INDEX ix_study_session_day ON study_session (day)")
+    conn.execute("CREATE INDEX ix_study_session_resource_id ON study_session (resource_id)")
+    conn.execute(
+        """CREATE TABLE note (
+        id INTEGER NOT NULL, resource_id VARCHAR NOT NULL, at VARCHAR NOT NULL, text VARCHAR NOT NULL,
+        PRIMARY KEY (id), FOREIGN KEY(resource_id) REFERENCES resource (id))"""
+    )
+    conn.execute("CREATE INDEX ix_note_resource_id ON note (resource_id)")
+    conn.execute(
+        """CREATE TABLE review (
+        id INTEGER NOT NULL, resource_id VARCHAR NOT NULL, at VARCHAR NOT NULL, rating INTEGER NOT NULL,
+        repetitions INTEGER NOT NULL, ease FLOAT NOT NULL, interval_days FLOAT NOT NULL, due VARCHAR NOT NULL,
+        PRIMARY KEY (id), FOREIGN KEY(resource_id) REFERENCES resource (id))"""
+    )
+    conn.execute("CREATE INDEX ix_review_resource_id ON review (resource_id)")
+
+
+REGISTER: tuple[Step, ...] = (Step(2, "study log, notes, reviews and ratings", _v2_study_habits),)
+
+
+def check_register(register: tuple[Step, ...] = REGISTER) -> None:
+    """Refuse a register with duplicate or out-of-order versions (a programming error)."""
+    versions = [s.version for s in register]
+    if versions != sorted(set(versions)) or (versions and versions[-1] != LATEST):
+        raise RuntimeError(f"migration register is not a strictly increasing sequence ending at {LATEST}: {versions}")
+
+
+def pending(current: int, register: tuple[Step, ...] = REGISTER) -> list[Step]:
+    if current > LATEST:
+        raise SchemaTooNew(f"the database was written by a newer mlpath (schema {current}; this one knows {LATEST})")
+    return [s for s in register if s.version > current]
+
+
+def create_derived(conn: sqlite3.Connection) -> None:
+    """(Re)create the views and extra indexes for the current schema."""
+    for name, sql in VIEWS.items():
+        conn.execute(f"DROP VIEW IF EXISTS {name}")
+        conn.execute(sql)
+    for sql in INDEXES:
+        conn.execute(sql)
+
+
+def migrate(conn: sqlite3.Connection, current: int) -> list[Step]:
+    """Apply every pending step, each with its version record in one transaction.
+
+    conn must be in autocommit mode (isolation_level=None) so the transactions here are explicit.
+    """
+    check_register()
+    applied = []
+    for step in pending(current):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step.apply(conn)
+            create_derived(conn)
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(step.version),))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(step)
+    return applied
