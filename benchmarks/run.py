@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import marshal
 import os
 import platform
 import random
@@ -30,7 +31,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,19 +76,60 @@ class Run:
     returncode: int
 
 
-def run_once(argv: Sequence[str], env: dict[str, str]) -> Run:
-    """Run argv to completion with output discarded; wall time and peak RSS of the child.
-
-    os.wait4 reaps the child itself so that its rusage (ru_maxrss, KiB on Linux) is ours to read.
+# The launcher: a minimal Python (no site, only os/time/marshal) that starts each timed child.
+# Requests and replies are length-prefixed marshal blobs on its stdin/stdout.
+LAUNCHER = textwrap.dedent(
     """
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)  # tell Popen the child is already reaped
-    return Run(seconds, usage.ru_maxrss, proc.returncode)
+    import marshal, os, sys, time
+    requests, replies = sys.stdin.buffer, sys.stdout.buffer
+    null = os.open(os.devnull, os.O_RDWR)
+    quiet = [(os.POSIX_SPAWN_DUP2, null, fd) for fd in (0, 1, 2)]
+    while len(head := requests.read(4)) == 4:
+        argv, env = marshal.loads(requests.read(int.from_bytes(head, 'little')))
+        start = time.perf_counter()
+        pid = os.posix_spawnp(argv[0], argv, env, file_actions=quiet)
+        _, status, usage = os.wait4(pid, 0)
+        seconds = time.perf_counter() - start
+        reply = marshal.dumps((seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status)))
+        replies.write(len(reply).to_bytes(4, 'little') + reply)
+        replies.flush()
+    """
+)
+
+
+class Launcher:
+    """Starts timed children from a small helper process, so that their peak RSS is their own.
+
+    On Linux a child's ru_maxrss starts at the high-water mark of the address space it replaced
+    at exec, i.e. that of whichever process spawned it. Spawned straight from this script, every
+    child would read at least this script's size (about 18 MiB, and 130+ MiB once it has handled
+    a 100,000-resource roadmap). The helper is a bare `python -S -I` of about 8.5 MiB, below even
+    `python -c pass`. It times each child with time.perf_counter around spawn and os.wait4, and
+    reads ru_maxrss (KiB on Linux) from os.wait4; the child's output goes to /dev/null.
+    """
+
+    def __init__(self) -> None:
+        self._proc = subprocess.Popen(
+            [sys.executable, "-S", "-I", "-c", LAUNCHER], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+
+    def run(self, argv: Sequence[str], env: dict[str, str]) -> Run:
+        """Run argv to completion with output discarded; its wall time, peak RSS and exit code."""
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        request = marshal.dumps((list(argv), dict(env)))
+        self._proc.stdin.write(len(request).to_bytes(4, "little") + request)
+        self._proc.stdin.flush()
+        head = self._proc.stdout.read(4)
+        if len(head) != 4:
+            raise RuntimeError(f"the benchmark's launcher process died (exit {self._proc.wait()})")
+        seconds, maxrss, code = marshal.loads(self._proc.stdout.read(int.from_bytes(head, "little")))
+        return Run(seconds, maxrss, code)
+
+    def close(self) -> None:
+        """Let the helper finish (end of input) and reap it."""
+        if self._proc.stdin is not None:
+            self._proc.stdin.close()
+        self._proc.wait(timeout=10)
 
 
 def run_checked(argv: Sequence[str], env: dict[str, str], timeout: float = 3600) -> subprocess.CompletedProcess[str]:
@@ -185,7 +227,7 @@ class Case:
         return max(r.maxrss_kib for r in self.runs) / 1024 if self.runs else None
 
 
-def run_interleaved(units: list[list[Case]], rounds: int, label: str) -> None:
+def run_interleaved(launcher: Launcher, units: list[list[Case]], rounds: int, label: str) -> None:
     """Warm up every case once, then time `rounds` interleaved rounds.
 
     A unit is a list of cases that always run back to back, in order (e.g. done then reset);
@@ -198,6 +240,8 @@ def run_interleaved(units: list[list[Case]], rounds: int, label: str) -> None:
             done = run_checked(case.argv, env)
             if done.returncode != 0:
                 case.warmup_error = f"exit {done.returncode}: {last_line(done.stderr) or last_line(done.stdout)}"
+    if not units:
+        return
     rng = random.Random(SEED)
     most = max((c.rounds or rounds) for unit in units for c in unit)
     for number in range(most):
@@ -208,7 +252,7 @@ def run_interleaved(units: list[list[Case]], rounds: int, label: str) -> None:
                 if number >= (case.rounds or rounds):
                     continue
                 env = case.fresh(number) if case.fresh else case.env
-                case.runs.append(run_once(case.argv, env))
+                case.runs.append(launcher.run(case.argv, env))
         print(f"  {label}: round {number + 1}/{most} done", file=sys.stderr, flush=True)
     for case in (c for unit in units for c in unit if c.failures):
         env = case.fresh(most) if case.fresh else case.env
@@ -398,15 +442,23 @@ def import_checks(python: str, env: dict[str, str], verdicts: Verdicts) -> str:
 # --------------------------------------------------------------------------- part 2: scale
 
 
-def roadmap_yaml(n: int) -> str:
-    """A valid roadmap with 6 stages and n resources spread evenly, in mlpath's schema.
+def write_roadmap(path: Path, n: int) -> None:
+    """Write a valid roadmap with 6 stages and n resources spread evenly, in mlpath's schema.
 
     Kinds cycle through every valid kind, every third resource is core, hours run 1-50, every
     other resource has a url, each has a note, and the first two resources of stages 1 and 4
-    form choose_one pairs (when those stages have two or more resources).
+    form choose_one pairs (when those stages have two or more resources). Lines are written as
+    they are made, so that this process stays small (see Launcher).
     """
     q = json.dumps  # a JSON string is a valid YAML double-quoted scalar
-    out = [
+    with open(path, "w", encoding="utf-8") as fh:
+        for line in _roadmap_lines(n, q):
+            fh.write(line + "\n")
+
+
+def _roadmap_lines(n: int, q: Callable[[str], str]) -> Iterator[str]:
+    """The lines of write_roadmap's file."""
+    yield from [
         "version: 1",
         f"title: {q(f'Synthetic roadmap ({n} resources)')}",
         'source: "benchmarks/run.py"',
@@ -415,7 +467,7 @@ def roadmap_yaml(n: int) -> str:
     sizes = [n // 6 + (1 if s < n % 6 else 0) for s in range(6)]
     i = 0
     for s, size in enumerate(sizes, start=1):
-        out += [
+        yield from [
             f"  - id: stage-{s}",
             f"    title: {q(f'Stage {s}')}",
             f"    summary: {q(f'Synthetic stage {s} with {size} resources.')}",
@@ -423,7 +475,7 @@ def roadmap_yaml(n: int) -> str:
         ]
         for position in range(size):
             rid = f"r-{i:06d}"
-            out += [
+            yield from [
                 f"      - id: {rid}",
                 f"        title: {q(f'Resource {i}: a synthetic title about topic {i % 97}')}",
                 f"        kind: {KINDS[i % len(KINDS)]}",
@@ -431,12 +483,11 @@ def roadmap_yaml(n: int) -> str:
                 f"        hours: {1 + (i * 7) % 50}",
             ]
             if i % 2 == 0:
-                out.append(f"        url: https://example.org/resources/{rid}")
-            out.append(f"        note: {q(f'Why resource {i} matters and how to use it; part of stage {s}.')}")
+                yield f"        url: https://example.org/resources/{rid}"
+            yield (f"        note: {q(f'Why resource {i} matters and how to use it; part of stage {s}.')}")
             if s in (1, 4) and position < 2 and size >= 2:
-                out.append(f"        choose_one: pair-{s}")
+                yield f"        choose_one: pair-{s}"
             i += 1
-    return "\n".join(out) + "\n"
 
 
 def mark_fifth_done(db: Path, n: int) -> int:
@@ -468,14 +519,14 @@ def scale_rounds(n: int, rounds: int) -> tuple[int, int]:
     return seed, query
 
 
-def run_scale(sizes: Sequence[int], mlpath: Path, rounds: int, work: Path) -> list[ScalePoint]:
+def run_scale(launcher: Launcher, sizes: Sequence[int], mlpath: Path, rounds: int, work: Path) -> list[ScalePoint]:
     """Generate the roadmaps, time first-run seeding, then the read commands on 1/5-done databases."""
     ml = str(mlpath)
     points = []
     for n in sizes:
         start = time.perf_counter()
         path = work / f"roadmap-{n}.yaml"
-        path.write_text(roadmap_yaml(n), encoding="utf-8")
+        write_roadmap(path, n)
         print(f"  generated {n:,} resources ({path.stat().st_size / 2**20:.1f} MiB YAML) in "
               f"{time.perf_counter() - start:.1f} s (not timed)", file=sys.stderr, flush=True)
         env = base_env(work / f"query-{n}.db") | {"MLPATH_ROADMAP": str(path)}
@@ -493,7 +544,7 @@ def run_scale(sizes: Sequence[int], mlpath: Path, rounds: int, work: Path) -> li
             export=Case(f"export {n}", [ml, "export"], env, rounds=query_rounds),
         ))
 
-    run_interleaved([[p.seed] for p in points], rounds, "scale: seeding")
+    run_interleaved(launcher, [[p.seed] for p in points], rounds, "scale: seeding")
     for p in points:
         for leftover in work.glob(f"seed-{p.n}-*.db*"):
             leftover.unlink()
@@ -506,7 +557,7 @@ def run_scale(sizes: Sequence[int], mlpath: Path, rounds: int, work: Path) -> li
             continue
         mark_fifth_done(db, p.n)
     ready = [p for p in points if p.next.warmup_error is None]
-    run_interleaved([[c] for p in ready for c in (p.next, p.stages, p.export)], rounds, "scale: queries")
+    run_interleaved(launcher, [[c] for p in ready for c in (p.next, p.stages, p.export)], rounds, "scale: queries")
     return points
 
 
@@ -633,21 +684,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     verdicts = Verdicts()
     print(header(python, mlpath, args.rounds), flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="mlpath-bench-") as tmp:
-        work = Path(tmp)
-        env = base_env(work / "bench.db")
-        prepare_db(mlpath, env)
-        units, targets = command_cases(python, mlpath, env)
-        run_interleaved(units, args.rounds, "commands")
-        print(f"\n== Commands (bundled roadmap, {', '.join(SETUP_DONE_IDS)} done; medians of {args.rounds} rounds) ==")
-        print(report_commands(units, targets, verdicts))
-        print()
-        print(import_checks(python, env, verdicts), flush=True)
+    launcher = Launcher()
+    try:
+        with tempfile.TemporaryDirectory(prefix="mlpath-bench-") as tmp:
+            work = Path(tmp)
+            env = base_env(work / "bench.db")
+            prepare_db(mlpath, env)
+            units, targets = command_cases(python, mlpath, env)
+            run_interleaved(launcher, units, args.rounds, "commands")
+            print(f"\n== Commands (bundled roadmap; {', '.join(SETUP_DONE_IDS)} done, "
+                  f"{', '.join(SETUP_DOING_IDS)} started; medians of {args.rounds} rounds) ==")
+            print(report_commands(units, targets, verdicts))
+            print()
+            print(import_checks(python, env, verdicts))
 
-        if not args.no_scale:
-            points = run_scale(args.sizes, mlpath, args.rounds, work)
-            print("\n== Scale (synthetic roadmaps, 6 stages, a fifth done) ==")
-            print(report_scale(points, verdicts))
+            if not args.no_scale:
+                points = run_scale(launcher, args.sizes, mlpath, args.rounds, work)
+                print("\n== Scale (synthetic roadmaps, 6 stages, a fifth done) ==")
+                print(report_scale(points, verdicts))
+    finally:
+        launcher.close()
 
     print(f"\ntargets: {verdicts.passed} passed, {verdicts.failed} failed")
     return 1 if args.strict and verdicts.failed else 0

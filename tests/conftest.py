@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,31 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # nothing may reach the real user dir
+    monkeypatch.setenv("TZ", "UTC")
     return db
+
+
+class FakeClock:
+    """Stands in for the system clock: tests set and move the time."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+    def set(self, iso: str) -> None:
+        self.current = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+    monkeypatch.setattr("mlpath.clock.now", fake)
+    return fake
 
 
 @pytest.fixture

@@ -92,4 +92,5 @@ def test_json_records_have_exactly_the_documented_keys():
     assert list(item_record(item)) == ["id", "number", "title", "stage", "kind", "core", "hours", "url", "status",
                                        "done_at"]
     (p,) = stage_progress(STAGES[:1], [item])
-    assert list(stage_record(p)) == ["id", "number", "title", "done", "total", "percent", "hours_left"]
+    assert list(stage_record(p)) == ["id", "number", "title", "done", "total", "percent", "hours_left", "eta",
+                                     "pace_hours_per_week"]

@@ -54,14 +54,14 @@ class _Session:
         self.roadmap = roadmap
         self._store: "Store | None" = None
 
-    def store(self) -> "Store":
+    def store(self, sync: bool = True) -> "Store":
         if self._store is None:
             from mlpath import render, roadmap
             from mlpath.store import Store
 
             db = paths.db_path()
             source = roadmap.read_source(self.roadmap)
-            self._store, info = Store.open(db, source, roadmap.parse)
+            self._store, info = Store.open(db, source, roadmap.parse, sync=sync)
             render.opened(str(db), info)
         return self._store
 
@@ -81,7 +81,7 @@ def _complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     try:
         from mlpath.store import completion_candidates
 
-        first = ("todo", "doing") if ctx.info_name in ("done", "start", "skip") else ()
+        first = ("todo", "doing") if ctx.info_name in ("done", "start", "skip", "log") else ()
         return completion_candidates(paths.db_path(), incomplete, first)
     except Exception:  # completion must never print a traceback into the shell
         return []
@@ -91,6 +91,11 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print plain JSON on stdo
 Ids = Annotated[
     list[str],
     typer.Argument(help="Resource ids, unique id prefixes or numbers such as 2.5.", autocompletion=_complete_ids,
+                   show_default=False),
+]
+OneId = Annotated[
+    str,
+    typer.Argument(help="A resource id, unique id prefix or number such as 2.5.", autocompletion=_complete_ids,
                    show_default=False),
 ]
 Note = Annotated[str | None, typer.Option("--note", help='A note kept with this change, e.g. --note "chapters 1-3 only".')]
@@ -115,13 +120,11 @@ def main_callback(
     """Show the dashboard: overall progress, a bar per stage and what to study next. Example: mlpath"""
     ctx.obj = _Session(paths.roadmap_override(str(roadmap) if roadmap else None))
     if ctx.invoked_subcommand is None:
-        from mlpath import progress, render
+        from mlpath import clock, render, report
 
-        store = ctx.obj.store()
-        stages, items = store.stages(), store.items()
-        per_stage = progress.stage_progress(stages, items)
-        top = progress.recommend(stages, items, n=1)
-        render.dashboard(store.roadmap_title(), per_stage, progress.overall(per_stage), top[0] if top else None)
+        view = report.overview(ctx.obj.store(), clock.today(), clock.zone())
+        top = view.recommend(n=1)
+        render.dashboard(view, top[0] if top else None)
 
 
 @app.command("path")
@@ -132,15 +135,16 @@ def path_command() -> None:
 
 @app.command("stages")
 def stages_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
-    """List the stages with done/total, percent, a progress bar and hours left. Example: mlpath stages"""
-    from mlpath import export, progress, render
+    """List the stages with done/total, percent, a progress bar, hours left and an estimated finish date.
+    Example: mlpath stages"""
+    from mlpath import clock, export, render, report
 
-    store = _session(ctx).store()
-    per_stage = progress.stage_progress(store.stages(), store.items())
+    view = report.overview(_session(ctx).store(), clock.today(), clock.zone())
     if as_json:
-        render.json_out([export.stage_record(p) for p in per_stage])
+        render.json_out([export.stage_record(p, eta, view.pace.hours_per_week)
+                         for p, eta in zip(view.progress, view.etas)])
     else:
-        render.stages(per_stage, progress.overall(per_stage))
+        render.stages(view)
 
 
 @app.command("list")
@@ -183,23 +187,19 @@ def list_command(
 
 
 @app.command("show")
-def show_command(
-    ctx: typer.Context,
-    resource: Annotated[str, typer.Argument(help="A resource id, unique id prefix or number such as 2.5.",
-                                            autocompletion=_complete_ids, show_default=False)],
-    as_json: JsonFlag = False,
-) -> None:
-    """Show everything about one resource, with its dated history. Example: mlpath show mml-book"""
+def show_command(ctx: typer.Context, resource: OneId, as_json: JsonFlag = False) -> None:
+    """Show everything about one resource: details, notes, time spent and dated history.
+    Example: mlpath show mml-book"""
     from mlpath import export, progress, render
 
     store = _session(ctx).store()
     item = progress.resolve(resource, store.items(include_retired=True))
-    history = store.history(item.id)
+    history, notes = store.history(item.id), store.notes(item.id)
     if as_json:
-        render.json_out(export.show_record(item, history))
+        render.json_out(export.show_record(item, history, notes))
     else:
-        titles = {s.id: s.title for s in store.stages()}
-        render.show(item, titles.get(item.stage_id, item.stage_id), history)
+        titles = {s.id: s.title for s in store.stages(include_retired=True)}
+        render.show(item, titles.get(item.stage_id, item.stage_id), history, notes)
 
 
 @app.command("next")
@@ -211,29 +211,33 @@ def next_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Say what to study next, and why. Example: mlpath next -n 3"""
-    from mlpath import export, progress, render
+    from mlpath import clock, export, progress, render, report
 
-    store = _session(ctx).store()
-    stages, items = store.stages(), store.items()
-    stage_id = progress.resolve_stage(stage, stages).id if stage is not None else None
-    recs = progress.recommend(stages, items, n=count, stage_id=stage_id)
+    view = report.overview(_session(ctx).store(), clock.today(), clock.zone())
+    stage_id = progress.resolve_stage(stage, view.stages).id if stage is not None else None
+    recs = view.recommend(n=count, stage_id=stage_id)
     if as_json:
         render.json_out([export.item_record(r.item) | {"reason": r.reason} for r in recs])
     else:
         empty = "Everything on the roadmap is done or skipped. Well done!"
         if stage_id is not None:
             empty = f"Nothing left to study in stage {stage}: it is done or skipped. Try `mlpath next`."
-        render.recommendations(recs, empty)
+        render.recommendations(recs, empty, view.reviews_due)
 
 
-def _mark(ctx: typer.Context, queries: list[str], status: Status, note: str | None = None) -> None:
+def _mark(ctx: typer.Context, queries: list[str], status: Status, note: str | None = None,
+          rating: int | None = None) -> None:
     from mlpath import clock, progress, render
 
-    if note is not None and not note.strip():
-        raise UsageProblem("--note is empty", hint='give it some text, e.g. --note "skimmed chapter 2"')
+    _check_text(note, "--note")
     store = _session(ctx).store()
     items = progress.resolve_all(queries, store.items())  # all ids first: nothing changes on a typo
-    render.changes(store.record(items, status, clock.stamp(clock.now()), note))
+    render.changes(store.record(items, status, clock.stamp(clock.now()), note, rating))
+
+
+def _check_text(value: str | None, what: str) -> None:
+    if value is not None and not value.strip():
+        raise UsageProblem(f"{what} is empty", hint='give it some text, e.g. --note "skimmed chapter 2"')
 
 
 @app.command("start")
@@ -243,9 +247,16 @@ def start_command(ctx: typer.Context, ids: Ids) -> None:
 
 
 @app.command("done")
-def done_command(ctx: typer.Context, ids: Ids, note: Note = None) -> None:
-    """Mark resources as done. Example: mlpath done mml-book 1.2 --note "skipped the exercises\""""
-    _mark(ctx, ids, Status.done, note)
+def done_command(
+    ctx: typer.Context,
+    ids: Ids,
+    note: Note = None,
+    rating: Annotated[int | None, typer.Option("--rating", min=1, max=5, show_default=False,
+                                               help="How good the resource was, 1 (poor) to 5 (excellent), "
+                                               "e.g. --rating 4.")] = None,
+) -> None:
+    """Mark resources as done. Example: mlpath done mml-book 1.2 --note "skipped the exercises" --rating 4"""
+    _mark(ctx, ids, Status.done, note, rating)
 
 
 @app.command("skip")
@@ -260,28 +271,206 @@ def reset_command(ctx: typer.Context, ids: Ids) -> None:
     _mark(ctx, ids, Status.todo)
 
 
+@app.command("log")
+def log_command(
+    ctx: typer.Context,
+    resource: OneId,
+    hours: Annotated[float, typer.Argument(help="Hours studied, more than 0; at most 24 in one day, e.g. 1.5.",
+                                           show_default=False)],
+    note: Note = None,
+    day: Annotated[str | None, typer.Option("--date", help="The day you studied, YYYY-MM-DD (default: today), "
+                                            "e.g. --date 2026-11-20.", show_default=False)] = None,
+) -> None:
+    """Record study time on a resource (starting it if it was todo). Example: mlpath log mml-book 1.5"""
+    from mlpath import clock, habits, progress, render
+
+    _check_text(note, "--note")
+    store = _session(ctx).store()
+    item = progress.resolve(resource, store.items())
+    today = clock.today()
+    studied = habits.parse_day(day, today) if day is not None else today
+    total = habits.check_hours(hours, habits.hours_on(store.sessions(since_day=studied.isoformat()),
+                                                      studied.isoformat()), studied)
+    session = habits.Session(item.id, studied.isoformat(), hours, clock.stamp(clock.now()), note)
+    start = item.status is Status.todo
+    store.log_time(item, session, start)
+    render.logged(item, session, total, start)
+
+
+@app.command("note")
+def note_command(
+    ctx: typer.Context,
+    resource: OneId,
+    text: Annotated[str, typer.Argument(help='The note, quoted, e.g. "chapter 3 explains SVD best".',
+                                        show_default=False)],
+) -> None:
+    """Add a dated note to a resource; `show` lists them. Example: mlpath note mml-book "ch. 3 is key\""""
+    from mlpath import clock, habits, progress, render
+
+    _check_text(text, "the note")
+    store = _session(ctx).store()
+    item = progress.resolve(resource, store.items(include_retired=True))
+    note = habits.Note(item.id, clock.stamp(clock.now()), text.strip())
+    store.add_note(note)
+    render.noted(item, note)
+
+
+@app.command("history")
+def history_command(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", min=1, max=3660, help="How many days back, e.g. --days 90.")] = 28,
+) -> None:
+    """Show dated activity (newest first), a calendar of study days, streaks and hours per week.
+    Example: mlpath history --days 56"""
+    from mlpath import clock, render, report
+
+    tz = clock.zone()
+    render.history(report.history(_session(ctx).store(), days, clock.today(tz), tz))
+
+
+@app.command("review")
+def review_command(
+    ctx: typer.Context,
+    resource: Annotated[str | None, typer.Argument(help="The resource you reviewed (with --rating); leave out to "
+                                                   "list what is due.", autocompletion=_complete_ids,
+                                                   show_default=False)] = None,
+    rating: Annotated[int | None, typer.Option("--rating", min=1, max=4, show_default=False,
+                                               help="How well you remembered it: 1 forgot, 2 hard, 3 good, 4 easy, "
+                                               "e.g. --rating 3.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List finished resources due for review today, or record a review. Example: mlpath review mml-book --rating 3"""
+    from mlpath import clock, habits, progress, render
+
+    tz = clock.zone()
+    today = clock.today(tz)
+    store = _session(ctx).store()
+    if resource is None:
+        if rating is not None:
+            raise UsageProblem("--rating needs the resource you reviewed", hint="e.g. mlpath review mml-book --rating 3")
+        due = habits.due_reviews(store.items(), store.latest_reviews(), today, tz)
+        if as_json:
+            render.json_out([{"id": i.id, "title": i.title, "due": when.isoformat()} for i, when in due])
+        else:
+            render.reviews_due(due)
+        return
+    if rating is None:
+        raise UsageProblem("say how well you remembered it with --rating 1-4",
+                           hint=f"e.g. mlpath review {resource} --rating 3 (1 forgot, 2 hard, 3 good, 4 easy)")
+    item = progress.resolve(resource, store.items())
+    if item.status is not Status.done:
+        raise UsageProblem(f"{item.id} is {item.status.value}, not done; only finished resources come up for review",
+                           hint=f"mark it done first: mlpath done {item.id}")
+    review = habits.schedule(store.latest_reviews().get(item.id), rating, today, item.id, clock.stamp(clock.now()))
+    store.add_review(review)
+    if as_json:
+        render.json_out({"id": item.id, "title": item.title, "due": review.due})
+    else:
+        render.reviewed(item, review)
+
+
+def _launch(url: str) -> bool:
+    """Open url in the browser; False when this machine has none (e.g. over SSH)."""
+    import shutil
+    import webbrowser
+
+    if not shutil.which("xdg-open") and not shutil.which("open"):
+        try:
+            webbrowser.get()
+        except webbrowser.Error:
+            return False
+    return typer.launch(url) == 0
+
+
+@app.command("open")
+def open_command(ctx: typer.Context, resource: OneId) -> None:
+    """Open a resource's link in your browser (or print it when there is none). Example: mlpath open 1.1"""
+    from mlpath import progress
+
+    item = progress.resolve(resource, _session(ctx).store().items(include_retired=True))
+    if not item.url:
+        raise UsageProblem(f"{item.id} has no link in the roadmap", hint=f"search for its title: {item.title}")
+    if _launch(item.url):
+        typer.echo(f"Opened {item.url}")
+    else:
+        typer.echo(f"No browser here; open this link yourself: {item.url}")
+
+
 class ExportFormat(str, Enum):
     markdown = "markdown"
+    json = "json"
+    svg = "svg"
 
 
 @app.command("export")
 def export_command(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format, e.g. --format markdown.")] =
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="markdown (a checklist), json (a complete backup) "
+                                              "or svg (a progress card), e.g. --format json.")] =
     ExportFormat.markdown,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (atomically) instead "
                                                 "of stdout, e.g. -o progress.md.", show_default=False)] = None,
 ) -> None:
-    """Export progress as a GitHub-flavoured markdown checklist. Example: mlpath export -o progress.md"""
-    from mlpath import clock, export
+    """Export progress: a markdown checklist, a JSON backup, or an SVG card.
+    Example: mlpath export --format json -o backup.json"""
+    from mlpath import backup, clock, export, render, report
 
     store = _session(ctx).store()
-    text = export.markdown(store.roadmap_title(), store.stages(), store.items(), clock.now().date().isoformat())
+    if fmt is ExportFormat.json:
+        text = backup.to_json(store.dump(), clock.stamp(clock.now()))
+    elif fmt is ExportFormat.svg:
+        tz = clock.zone()
+        view = report.overview(store, clock.today(tz), tz)
+        text = render.card_svg(view, report.streaks(store, view.today, tz))
+    else:
+        notes: dict[str, list] = {}
+        for n in store.notes():
+            notes.setdefault(n.resource_id, []).append(n)
+        text = export.markdown(store.roadmap_title(), store.stages(), store.items(include_retired=True),
+                               clock.today().isoformat(), notes)
     if output is None:
         typer.echo(text, nl=False)
     else:
         paths.write_atomic(output, text)
         typer.echo(f"Wrote {output}", err=True)
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A JSON backup or a markdown checklist made by `mlpath export`, "
+                                         "e.g. backup.json.", show_default=False)],
+) -> None:
+    """Restore a JSON backup (merging, never deleting) or bring back ticks from a markdown export.
+    Example: mlpath import backup.json"""
+    from mlpath import backup, clock, importer, render
+
+    text = importer.read_text(file)
+    store = _session(ctx).store()
+    if backup.looks_like_json(text):
+        render.merged(file, store.merge(backup.parse(text, str(file))))
+    else:
+        render.changes(importer.apply_checklist(store, text, str(file), clock.stamp(clock.now())))
+
+
+roadmap_app = typer.Typer(help="Inspect the roadmap in use. Example: mlpath roadmap diff new-roadmap.yaml",
+                          no_args_is_help=True)
+app.add_typer(roadmap_app, name="roadmap")
+
+
+@roadmap_app.command("diff")
+def roadmap_diff_command(
+    ctx: typer.Context,
+    file: Annotated[Path | None, typer.Argument(help="A roadmap file to compare with the database (default: the "
+                                                "roadmap in use), e.g. roadmap-v2.yaml.", show_default=False)] = None,
+) -> None:
+    """Preview what a roadmap change would add, change and retire, without writing anything.
+    Example: mlpath roadmap diff my-roadmap.yaml"""
+    from mlpath import render, roadmap
+
+    session = _session(ctx)
+    store = session.store(sync=False)
+    render.sync_preview(store.plan_sync(roadmap.load(file or session.roadmap)))
 
 
 def main() -> None:

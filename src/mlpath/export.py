@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
+from mlpath.habits import Note
 from mlpath.progress import Event, Item, StageInfo, StageProgress, Status, overall, stage_progress
 
 # Characters with a meaning in CommonMark/GFM inline text, plus HTML's own.
@@ -38,9 +40,17 @@ def markdown(
     stages: Sequence[StageInfo],
     items: Sequence[Item],
     generated: str,
+    notes: Mapping[str, Sequence[Note]] | None = None,
 ) -> str:
-    """A GitHub-flavoured markdown checklist: one task item per resource, grouped by stage."""
-    progress = stage_progress(stages, items)
+    """A GitHub-flavoured markdown checklist: one task item per resource, grouped by stage.
+
+    Retired resources (no longer in the roadmap, history kept) come last under "Retired";
+    notes are indented under their resource, as a plain sub-list.
+    """
+    notes = notes or {}
+    current = [i for i in items if not i.retired]
+    retired = [i for i in items if i.retired]
+    progress = stage_progress(stages, current)
     total = overall(progress)
     lines = [
         f"# {escape_markdown(title)}: progress",
@@ -50,12 +60,18 @@ def markdown(
         "",
     ]
     by_stage: dict[str, list[Item]] = {}
-    for item in items:
+    for item in current:
         by_stage.setdefault(item.stage_id, []).append(item)
-    for p in progress:
-        lines.append(f"## {p.stage.number}. {escape_markdown(p.stage.title)} ({p.done}/{p.total})")
+    sections = [(f"{p.stage.number}. {escape_markdown(p.stage.title)} ({p.done}/{p.total})", by_stage.get(p.stage.id, []))
+                for p in progress]
+    if retired:
+        sections.append(("Retired (no longer in the roadmap)", retired))
+    for heading, members in sections:
+        lines.append(f"## {heading}")
         lines.append("")
-        lines.extend(task_line(i) for i in by_stage.get(p.stage.id, []))
+        for item in members:
+            lines.append(task_line(item))
+            lines.extend(f"  - {n.at[:10]}: {escape_markdown(n.text)}" for n in notes.get(item.id, ()))
         lines.append("")
     return "\n".join(lines)
 
@@ -70,10 +86,31 @@ def task_line(item: Item) -> str:
         parts.append(f"done {item.done_at[:10]}")
     elif item.status in (Status.doing, Status.skipped):
         parts.append(item.status.value)
+    if item.logged_hours:
+        parts.append(f"{item.logged_hours:g} h spent")
+    if item.rating:
+        parts.append(f"rated {item.rating}/5")
     if item.done_note:
         parts.append(f"note: {escape_markdown(item.done_note)}")
     parts.append(f"`{item.id}`")
     return f"- [{box}] " + " · ".join(parts)
+
+
+_TASK = re.compile(r"^[-*+] \[( |x|X)\] .*`([a-z0-9]+(?:-[a-z0-9]+)*)`\s*$")
+
+
+def parse_checklist(text: str) -> dict[str, bool]:
+    """Read back a markdown export: resource id -> ticked, from top-level task items.
+
+    Only lines that are task items and end with an id in backticks count, so notes, headings
+    and anything a learner added by hand are ignored. A repeated id keeps its last state.
+    """
+    states: dict[str, bool] = {}
+    for line in text.splitlines():
+        m = _TASK.match(line.rstrip("\r"))
+        if m:
+            states[m.group(2)] = m.group(1) != " "
+    return states
 
 
 def item_record(item: Item) -> dict[str, Any]:
@@ -92,15 +129,19 @@ def item_record(item: Item) -> dict[str, Any]:
     }
 
 
-def show_record(item: Item, history: Sequence[Event]) -> dict[str, Any]:
+def show_record(item: Item, history: Sequence[Event], notes: Sequence[Note] = ()) -> dict[str, Any]:
     return item_record(item) | {
         "authors": list(item.authors),
         "note": item.note,
-        "history": [{"status": e.status.value, "at": e.at, "note": e.note} for e in history],
+        "history": [{"status": e.status.value, "at": e.at, "note": e.note, "rating": e.rating} for e in history],
+        "rating": item.rating,
+        "logged_hours": item.logged_hours,
+        "notes": [{"at": n.at, "text": n.text} for n in notes],
+        "retired": item.retired,
     }
 
 
-def stage_record(p: StageProgress) -> dict[str, Any]:
+def stage_record(p: StageProgress, eta: date | None = None, pace_hours_per_week: float = 0.0) -> dict[str, Any]:
     return {
         "id": p.stage.id,
         "number": p.stage.number,
@@ -109,4 +150,6 @@ def stage_record(p: StageProgress) -> dict[str, Any]:
         "total": p.total,
         "percent": p.percent,
         "hours_left": p.hours_left,
+        "eta": eta.isoformat() if eta else None,
+        "pace_hours_per_week": pace_hours_per_week,
     }

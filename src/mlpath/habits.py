@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from mlpath.errors import HabitInvalid
 from mlpath.progress import Event, Item, StageProgress, Status
 
 PACE_WEEKS = 8
@@ -100,8 +101,8 @@ def week_start(day: date) -> date:
 def calendar(days_hours: dict[date, float], studied: set[date], today: date, weeks: int) -> list[list[float | None]]:
     """A heatmap grid: 7 rows (Monday first) by `weeks` columns ending with today's week.
 
-    A cell is the hours logged that day, 0.0 for a study day without logged hours... shown as
-    studied, -1.0 for no study, and None for days after today.
+    A cell holds the hours logged that day (0.0 on a study day with nothing logged), -1.0 for
+    a day without study, and None for days after today.
     """
     first = week_start(today) - timedelta(weeks=weeks - 1)
     grid: list[list[float | None]] = [[None] * weeks for _ in range(7)]
@@ -127,6 +128,30 @@ def hours_per_week(sessions: Iterable[Session], today: date, weeks: int) -> list
 
 def hours_on(sessions: Iterable[Session], day: str) -> float:
     return sum(s.hours for s in sessions if s.day == day)
+
+
+def parse_day(text: str, today: date) -> date:
+    """A --date value: an ISO date, not in the future."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise HabitInvalid(f"--date {text!r} is not a date", hint="use YYYY-MM-DD, e.g. --date 2026-11-20") from None
+    if day > today:
+        raise HabitInvalid(f"--date {day} is in the future (today is {today})", hint="log time you have spent")
+    return day
+
+
+def check_hours(hours: float, already: float, day: date) -> float:
+    """Validate a study session's hours against the day's total; return the new day total."""
+    if not math.isfinite(hours) or hours <= 0:
+        raise HabitInvalid(f"hours must be a positive number, got {hours:g}", hint="e.g. mlpath log mml-book 1.5")
+    total = already + hours
+    if total > MAX_HOURS_PER_DAY + 1e-9:
+        raise HabitInvalid(
+            f"{hours:g} h would make {total:g} h logged on {day}, more than a day has",
+            hint=f"at most {MAX_HOURS_PER_DAY - already:g} h more can be logged on {day}",
+        )
+    return total
 
 
 # ------------------------------------------------------------------ pace and ETA

@@ -18,11 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 from mlpath.errors import MlpathError
 from mlpath.progress import Event, Item, Recommendation, StageProgress, Status
-from mlpath.store import Change, Opened, SyncReport
+from mlpath.store import Change, MergeReport, Opened, SyncReport
 
 if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
     from rich.console import Console, RenderableType
     from rich.table import Table
+
+    from mlpath.habits import Note, Review, Session, Streaks
+    from mlpath.report import History, Overview
 
 STATUS_STYLE = {
     Status.todo: "",
@@ -97,11 +103,11 @@ def json_out(data: Any) -> None:
 # ------------------------------------------------------------------ pieces
 
 
-def _bar(percent: float, width: int = BAR_WIDTH) -> RenderableType:
+def _bar(percent: float, width: int = BAR_WIDTH, console: Console | None = None) -> RenderableType:
     from rich.progress_bar import ProgressBar
     from rich.text import Text
 
-    console = out()
+    console = console or out()
     if console.color_system is None:
         filled = round(width * percent / 100)
         return Text("█" * filled + "░" * (width - filled))
@@ -118,14 +124,15 @@ def _hours(h: float) -> str:
     return f"{h:g}"
 
 
-def _stage_table(progress: Sequence[StageProgress], total: StageProgress | None) -> Table:
+def _stage_table(view: Overview, console: Console | None = None) -> Table:
     from rich import box
     from rich.table import Table
 
-    # The bar gives way first on narrow terminals, so numbers are never cut.
-    columns = out().width
-    width = max(4, min(BAR_WIDTH, columns - 63))
-    stage_width = max(8, min(30, columns - 34 - width))
+    # Fixed columns take 46 characters; the bar gives way first on narrow terminals, then the
+    # stage title, so numbers are never cut.
+    columns = (console or out()).width
+    width = max(4, min(BAR_WIDTH, columns - 46 - 24))
+    stage_width = max(8, min(30, columns - 47 - width))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("#", justify="right", no_wrap=True, width=1)
     table.add_column("stage", overflow="ellipsis", no_wrap=True, width=stage_width)
@@ -133,27 +140,40 @@ def _stage_table(progress: Sequence[StageProgress], total: StageProgress | None)
     table.add_column("%", justify="right", no_wrap=True, width=4)
     table.add_column("progress", no_wrap=True, width=width)
     table.add_column("h left", justify="right", no_wrap=True, width=6)
-    for p in progress:
-        table.add_row(
-            str(p.stage.number),
-            p.stage.title,
-            f"{p.done}/{p.total}",
-            f"{p.percent:.0f}%",
-            _bar(p.percent, width),
-            f"{p.hours_left:.0f}",
-        )
-    if total is not None:
-        table.add_section()
-        table.add_row("", "All stages", f"{total.done}/{total.total}", f"{total.percent:.0f}%",
-                      _bar(total.percent, width), f"{total.hours_left:.0f}", style="bold")
+    table.add_column("eta", no_wrap=True, width=10)
+    for p, eta in zip(view.progress, view.etas):
+        table.add_row(str(p.stage.number), p.stage.title, f"{p.done}/{p.total}", f"{p.percent:.0f}%",
+                      _bar(p.percent, width, console), f"{p.hours_left:.0f}", _date(eta, p.hours_left))
+    total = view.total
+    table.add_section()
+    table.add_row("", "All stages", f"{total.done}/{total.total}", f"{total.percent:.0f}%",
+                  _bar(total.percent, width, console), f"{total.hours_left:.0f}", _date(view.total_eta, total.hours_left),
+                  style="bold")
     return table
+
+
+def _date(when: date | None, hours_left: float) -> str:
+    if hours_left <= 0:
+        return "done"
+    return when.isoformat() if when else "-"
+
+
+def _pace_line(view: Overview) -> str:
+    pace = view.pace
+    if pace.hours_per_week <= 0:
+        return f"No finish dates yet: {pace.basis}. Log time with `mlpath log ID HOURS`."
+    return f"Finish dates assume {pace.hours_per_week:g} h/week ({pace.basis})."
 
 
 # ------------------------------------------------------------------ commands
 
 
-def stages(progress: Sequence[StageProgress], total: StageProgress) -> None:
-    out().print(_stage_table(progress, total))
+def stages(view: Overview) -> None:
+    from rich.text import Text
+
+    console = out()
+    console.print(_stage_table(view))
+    console.print(Text(_pace_line(view), style="dim"))
 
 
 def items(rows: Sequence[Item]) -> None:
@@ -181,7 +201,7 @@ def items(rows: Sequence[Item]) -> None:
                         f"{sum(i.hours for i in rows):.0f} hours"))
 
 
-def show(item: Item, stage_title: str, history: Sequence[Event]) -> None:
+def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence[Note] = ()) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -201,27 +221,48 @@ def show(item: Item, stage_title: str, history: Sequence[Event]) -> None:
         grid.add_row("choose one", f"group {item.choose_one}: finishing one member is enough")
     if item.note:
         grid.add_row("note", item.note)
-    grid.add_row("status", _status(item))
+    grid.add_row("status", _status(item) if not item.retired else Text(f"{item.status.value} (retired: no longer "
+                                                                        "in the roadmap)"))
+    if item.logged_hours:
+        grid.add_row("time spent", f"{item.logged_hours:g} h")
+    if item.rating:
+        grid.add_row("your rating", f"{'★' * item.rating}{'☆' * (5 - item.rating)} ({item.rating}/5)")
     console.print(grid)
+    if notes:
+        console.print(Text("notes", style="bold"))
+        for n in notes:
+            console.print(Text(f"  {_when(n.at)}  {n.text}"), soft_wrap=True)
     console.print(Text("history", style="bold"))
     if not history:
         console.print(Text("  nothing yet"))
     for e in history:
-        line = f"  {e.at.replace('T', ' ').rstrip('Z')} UTC  {e.status.value}"
+        line = f"  {_when(e.at)}  {e.status.value}"
+        if e.rating:
+            line += f"  rated {e.rating}/5"
         if e.note:
             line += f"  {e.note}"
         console.print(Text(line), soft_wrap=True)
 
 
-def recommendations(recs: Sequence[Recommendation], empty: str) -> None:
+def _when(stamp: str) -> str:
+    return stamp.replace("T", " ").rstrip("Z") + " UTC"
+
+
+def recommendations(recs: Sequence[Recommendation], empty: str, reviews_due: int = 0) -> None:
     from rich.text import Text
 
     console = out()
     if not recs:
         console.print(Text(empty))
-        return
     for n, rec in enumerate(recs, start=1):
         console.print(_recommendation(rec, n if len(recs) > 1 else None))
+    if reviews_due:
+        console.print(Text(_reviews_line(reviews_due), style="bold"))
+
+
+def _reviews_line(count: int) -> str:
+    noun = "resource is" if count == 1 else "resources are"
+    return f"{count} finished {noun} due for review: mlpath review"
 
 
 def _recommendation(rec: Recommendation, n: int | None) -> RenderableType:
@@ -251,13 +292,16 @@ def _indent(text: str, width: int) -> str:
                          break_long_words=False, break_on_hyphens=False)
 
 
-def dashboard(title: str, progress: Sequence[StageProgress], total: StageProgress,
-              top: Recommendation | None) -> None:
+def dashboard(view: Overview, top: Recommendation | None) -> None:
     from rich.text import Text
 
     console = out()
-    console.print(Text(f"{title}: {total.percent:.0f}% done ({total.done} of {total.total})", style="bold"))
-    console.print(_stage_table(progress, total))
+    total = view.total
+    console.print(Text(f"{view.title}: {total.percent:.0f}% done ({total.done} of {total.total})", style="bold"))
+    console.print(_stage_table(view))
+    console.print(Text(_pace_line(view), style="dim"))
+    if view.reviews_due:
+        console.print(Text(_reviews_line(view.reviews_due), style="bold"))
     if top is None:
         console.print(Text("Everything is done or skipped. Well done!"))
         return
@@ -275,3 +319,118 @@ def changes(done: Sequence[Change]) -> None:
     for c in done:
         prefix = verbs[c.status] if c.changed else f"already {c.status.value}"
         _line(f"{prefix}: {c.item.id}  {c.item.title}")
+
+
+def logged(item: Item, session: Session, day_total: float, started: bool) -> None:
+    _line(f"logged {session.hours:g} h on {session.day}: {item.id}  {item.title} "
+          f"({item.logged_hours + session.hours:g} h in all; {day_total:g} h that day)")
+    if started:
+        _line(f"started: {item.id} (it was todo)")
+
+
+def noted(item: Item, note: Note) -> None:
+    _line(f"noted on {note.at[:10]}: {item.id}  {item.title}")
+
+
+def reviewed(item: Item, review: Review) -> None:
+    _line(f"reviewed: {item.id}  {item.title}; next review on {review.due}")
+
+
+def merged(path: Path, report: MergeReport) -> None:
+    _line(f"imported {path}: {report.events} events, {report.sessions} study sessions, {report.notes} notes, "
+          f"{report.reviews} reviews (records already here were skipped)")
+    if report.retired_created:
+        _line(f"kept as retired (not in the current roadmap): {', '.join(report.retired_created)}")
+
+
+def sync_preview(report: SyncReport) -> None:
+    if not report.anything:
+        _line(f"roadmap {report.old_version} -> {report.new_version}: no changes to resources")
+        return
+    _line(sync_summary(report))
+    for label, ids in (("new", report.added), ("changed", report.changed), ("retired", report.retired)):
+        for rid in ids:
+            _line(f"  {label:8} {rid}")
+
+
+def reviews_due(due: Sequence[tuple[Item, date]]) -> None:
+    from rich.text import Text
+
+    console = out()
+    if not due:
+        console.print(Text("Nothing is due for review today."))
+        return
+    for item, when in due:
+        console.print(Text(f"{when.isoformat()}  {item.id}  {item.title}"), soft_wrap=True)
+    console.print(Text("Record one with: mlpath review ID --rating 1-4 (1 forgot, 2 hard, 3 good, 4 easy)",
+                       style="dim"))
+
+
+HEAT = (("·", "dim"), ("░", "green"), ("▒", "green"), ("▓", "bold green"), ("█", "bold green"))
+
+
+def _heat(cell: float | None) -> tuple[str, str]:
+    if cell is None:
+        return " ", ""
+    if cell < 0:
+        return HEAT[0]
+    if cell < 1:
+        return HEAT[1]
+    if cell < 2:
+        return HEAT[2]
+    if cell < 4:
+        return HEAT[3]
+    return HEAT[4]
+
+
+def history(h: History) -> None:
+    from rich.text import Text
+
+    console = out()
+    console.print(Text(f"Activity in the last {h.days} days, newest first", style="bold"))
+    entries: list[tuple[str, str]] = []
+    for e in h.events:
+        entries.append((e.at, f"{e.status.value:8} {e.resource_id}" + (f"  {e.note}" if e.note else "")))
+    for s in h.sessions:
+        entries.append((s.at, f"logged   {s.resource_id}  {s.hours:g} h on {s.day}" + (f"  {s.note}" if s.note else "")))
+    for r in h.reviews:
+        entries.append((r.at, f"reviewed {r.resource_id}  rating {r.rating}, next on {r.due}"))
+    if not entries:
+        console.print(Text("  nothing recorded yet"))
+    for at, text in sorted(entries, key=lambda e: e[0], reverse=True):
+        console.print(Text(f"  {_when(at)}  {text}"), soft_wrap=True)
+    console.print()
+    weeks = len(h.grid[0])
+    first = h.weekly[0][0] if h.weekly else h.today
+    console.print(Text(f"Study days, {weeks} weeks from {first.isoformat()} (columns are weeks)", style="bold"))
+    for name, row in zip(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), h.grid):
+        line = Text(f"  {name} ")
+        for cell in row:
+            glyph, style = _heat(cell)
+            line.append(glyph + " ", style=style)
+        console.print(line)
+    console.print(Text("  · no study  ░ under 1 h  ▒ 1-2 h  ▓ 2-4 h  █ 4 h or more (░ also: studied, no time logged)",
+                       style="dim"))
+    noun = "day" if h.streaks.current == 1 else "days"
+    console.print(Text(f"Current streak: {h.streaks.current} {noun}; longest: {h.streaks.longest}", style="bold"))
+    console.print(Text("Hours logged per week:", style="bold"))
+    top = max((hours for _, hours in h.weekly), default=0) or 1
+    for start, hours in h.weekly:
+        bar = "█" * round(20 * hours / top)
+        console.print(Text(f"  week of {start.isoformat()}  {hours:6.1f} h  {bar}"))
+
+
+def card_svg(view: Overview, streaks: Streaks) -> str:
+    """A progress card (overall and per-stage bars, streak, date) as a standalone SVG."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(record=True, file=io.StringIO(), width=80, color_system="truecolor", force_terminal=True,
+                      markup=False, highlight=False, emoji=False)
+    total = view.total
+    console.print(Text(f"{view.title}: {total.percent:.0f}% done ({total.done} of {total.total})", style="bold"))
+    console.print(_stage_table(view, console))
+    console.print(Text(f"Streak: {streaks.current} days (longest {streaks.longest})  ·  {view.today.isoformat()}"))
+    return console.export_svg(title="mlpath progress")

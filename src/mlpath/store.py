@@ -371,14 +371,23 @@ class Store:
                rating: int | None = None) -> list[Change]:
         """Append one event per item whose status really changes (or that gets a note or rating)."""
         changes = [Change(i, status, i.status is not status or note is not None or rating is not None) for i in items]
-        rows = [{"resource_id": c.item.id, "status": status.value, "at": at, "note": note, "rating": rating}
-                for c in changes if c.changed]
+        self._insert_events([(c.item, c.status) for c in changes if c.changed], at, note, rating)
+        return changes
+
+    def record_batch(self, pairs: Sequence[tuple[Item, Status]], at: str, note: str | None = None) -> list[Change]:
+        """Move each item to its status, all in one transaction."""
+        self._insert_events(pairs, at, note, None)
+        return [Change(item, status, True) for item, status in pairs]
+
+    def _insert_events(self, pairs: Sequence[tuple[Item, Status]], at: str, note: str | None,
+                       rating: int | None) -> None:
+        rows = [{"resource_id": item.id, "status": status.value, "at": at, "note": note, "rating": rating}
+                for item, status in pairs]
         if rows:
             from mlpath.schema import EventRow
 
             with self._transaction() as conn:
                 conn.execute(EventRow.__table__.insert(), rows)
-        return changes
 
     def log_time(self, item: Item, session: Session, start: bool) -> None:
         """Record a study session, and mark a todo resource as started, in one transaction."""

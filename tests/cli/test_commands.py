@@ -12,7 +12,8 @@ from mlpath import __version__, roadmap
 
 ANSI = re.compile(r"\x1b\[")
 LIST_KEYS = ["id", "number", "title", "stage", "kind", "core", "hours", "url", "status", "done_at"]
-STAGE_KEYS = ["id", "number", "title", "done", "total", "percent", "hours_left"]
+STAGE_KEYS = ["id", "number", "title", "done", "total", "percent", "hours_left", "eta", "pace_hours_per_week"]
+SHOW_KEYS = [*LIST_KEYS, "authors", "note", "history", "rating", "logged_hours", "notes", "retired"]
 
 
 def ok(result):
@@ -45,7 +46,7 @@ def test_dashboard(run, small_roadmap):
     assert all(len(line) <= 80 for line in out.splitlines())
 
 
-def test_stages_text_and_json(run, small_roadmap):
+def test_stages_text_and_json(run, small_roadmap, clock):
     ok(run("done", "linear-algebra", "colab"))
     out = ok(run("stages")).stdout
     assert re.search(r"1\s+Basics\s+1/3\s+33%\s+█+░+\s+35", out)
@@ -53,7 +54,8 @@ def test_stages_text_and_json(run, small_roadmap):
     data = json.loads(ok(run("stages", "--json")).stdout)
     assert [list(d) for d in data] == [STAGE_KEYS, STAGE_KEYS]
     assert data[1] == {"id": "tools", "number": 2, "title": "Tools", "done": 1, "total": 2, "percent": 50.0,
-                       "hours_left": 100.0}
+                       "hours_left": 100.0, "eta": "2027-05-23", "pace_hours_per_week": 5.25}
+    assert data[0]["eta"] == "2027-01-10"  # 35 h at 5.25 h/week (42 estimated hours done in 8 weeks)
 
 
 def test_list_filters(run, small_roadmap):
@@ -96,7 +98,7 @@ def test_show_text_and_json(run, small_roadmap):
                      "https://example.org/la", "Read chapters 1-5.", "done", "chapters 1-5", "UTC"):
         assert fragment in out
     data = json.loads(ok(run("show", "linear-algebra", "--json")).stdout)
-    assert list(data) == [*LIST_KEYS, "authors", "note", "history"]
+    assert list(data) == SHOW_KEYS
     assert data["authors"] == ["Sheldon Axler"]
     assert data["status"] == "done" and data["done_at"].endswith("Z")
     assert [h["status"] for h in data["history"]] == ["done"]

@@ -1,0 +1,55 @@
+"""Bringing progress back from files: reading them safely and applying a markdown checklist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mlpath import export
+from mlpath.errors import ImportInvalid
+from mlpath.progress import Status
+from mlpath.store import Change, Store
+
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or one clear error for a missing, unreadable, huge or binary file."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ImportInvalid(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MiB; not an mlpath export")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportInvalid(f"{path} does not exist", hint="give the path of a file made by `mlpath export`") from None
+    except IsADirectoryError:
+        raise ImportInvalid(f"{path} is a directory, not an export file") from None
+    except OSError as exc:
+        raise ImportInvalid(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportInvalid(f"{path} is not UTF-8 text, so not an mlpath export") from None
+
+
+def apply_checklist(store: Store, text: str, name: str, at: str) -> list[Change]:
+    """Tick done what is ticked in a markdown export, and reset what was done but is unticked.
+
+    Every id must be known (current or retired); otherwise nothing is applied. Items that are
+    in progress or skipped stay so while unticked: a checkbox cannot say more than done/not done.
+    """
+    states = export.parse_checklist(text)
+    if not states:
+        raise ImportInvalid(f"{name} has no task items ending with an id in backticks, so it is not an mlpath "
+                            "markdown export")
+    items = {i.id: i for i in store.items(include_retired=True)}
+    unknown = [rid for rid in states if rid not in items]
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise ImportInvalid(f"{name} names resources this database does not know: {shown}; nothing was imported")
+    pairs = []
+    for rid, ticked in states.items():
+        item = items[rid]
+        if ticked and item.status is not Status.done:
+            pairs.append((item, Status.done))
+        elif not ticked and item.status is Status.done:
+            pairs.append((item, Status.todo))
+    return store.record_batch(pairs, at, note=f"from {Path(name).name}")

@@ -1,0 +1,102 @@
+"""Assembles what the overview commands show from the store and the pure logic.
+
+The dashboard, `stages`, `next`, `history` and the SVG card all need the same facts (progress,
+pace, finish dates, reviews due, streaks); this is the one place that gathers them, so each
+command stays a few lines long. No printing here, and no SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
+
+from mlpath import habits, progress
+from mlpath.habits import Pace, Streaks
+from mlpath.progress import Item, Recommendation, StageInfo, StageProgress
+from mlpath.store import Store
+
+
+@dataclass(frozen=True)
+class Overview:
+    title: str
+    today: date
+    stages: list[StageInfo]
+    items: list[Item]
+    progress: list[StageProgress]
+    total: StageProgress
+    pace: Pace
+    etas: list[date | None]
+    total_eta: date | None
+    reviews_due: int
+
+    def recommend(self, n: int = 1, stage_id: str | None = None) -> list[Recommendation]:
+        return progress.recommend(self.stages, self.items, n=n, stage_id=stage_id)
+
+
+def overview(store: Store, today: date, tz: tzinfo) -> Overview:
+    stages, items = store.stages(), store.items()
+    per_stage = progress.stage_progress(stages, items)
+    total = progress.overall(per_stage)
+    since = (today - timedelta(weeks=habits.PACE_WEEKS)).isoformat()
+    sessions = store.sessions(since_day=since)
+    pace = habits.pace(sessions, items, today, tz)
+    due = habits.due_reviews(items, store.latest_reviews(), today, tz)
+    return Overview(
+        title=store.roadmap_title(),
+        today=today,
+        stages=stages,
+        items=items,
+        progress=per_stage,
+        total=total,
+        pace=pace,
+        etas=habits.stage_etas(per_stage, pace.hours_per_week, today),
+        total_eta=habits.eta(total.hours_left, pace.hours_per_week, today),
+        reviews_due=len(due),
+    )
+
+
+def streaks(store: Store, today: date, tz: tzinfo) -> Streaks:
+    days = habits.study_days(store.history(), store.sessions(), store.reviews(), tz)
+    return habits.streaks(days, today)
+
+
+@dataclass(frozen=True)
+class History:
+    days: int
+    today: date
+    events: list[progress.Event]
+    sessions: list[habits.Session]
+    reviews: list[habits.Review]
+    titles: dict[str, str]
+    grid: list[list[float | None]]
+    streaks: Streaks
+    weekly: list[tuple[date, float]]
+
+
+def history(store: Store, days: int, today: date, tz: tzinfo) -> History:
+    """Activity of the last `days` days, and the calendar of the weeks they span."""
+    first = today - timedelta(days=days - 1)
+    weeks = max(1, (days + 6) // 7)
+    # a day earlier in UTC covers every time zone's start of `first`
+    since_stamp = (first - timedelta(days=1)).isoformat() + "T00:00:00Z"
+    events = [e for e in store.history(since=since_stamp) if habits.local_day(e.at, tz) >= first]
+    reviews = [r for r in store.reviews(since=since_stamp) if habits.local_day(r.at, tz) >= first]
+    all_sessions = store.sessions()
+    sessions = [s for s in all_sessions if s.day >= first.isoformat()]
+    studied = habits.study_days(store.history(), all_sessions, store.reviews(), tz)
+    hours: dict[date, float] = {}
+    for s in all_sessions:
+        day = date.fromisoformat(s.day)
+        hours[day] = hours.get(day, 0.0) + s.hours
+    titles = {i.id: i.title for i in store.items(include_retired=True)}
+    return History(
+        days=days,
+        today=today,
+        events=events,
+        sessions=sessions,
+        reviews=reviews,
+        titles=titles,
+        grid=habits.calendar(hours, studied, today, weeks),
+        streaks=habits.streaks(studied, today),
+        weekly=habits.hours_per_week(all_sessions, today, weeks),
+    )
