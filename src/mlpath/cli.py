@@ -91,12 +91,12 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print plain JSON on stdo
 Ids = Annotated[
     list[str],
     typer.Argument(help="Resource ids, unique id prefixes or numbers such as 2.5.", autocompletion=_complete_ids,
-                   show_default=False),
+                   show_default=False, metavar="ID..."),
 ]
 OneId = Annotated[
     str,
     typer.Argument(help="A resource id, unique id prefix or number such as 2.5.", autocompletion=_complete_ids,
-                   show_default=False),
+                   show_default=False, metavar="ID"),
 ]
 Note = Annotated[str | None, typer.Option("--note", help='A note kept with this change, e.g. --note "chapters 1-3 only".')]
 
@@ -271,12 +271,12 @@ def reset_command(ctx: typer.Context, ids: Ids) -> None:
     _mark(ctx, ids, Status.todo)
 
 
-@app.command("log")
+@app.command("log", context_settings={"ignore_unknown_options": True})  # so `log X -1` reaches our check
 def log_command(
     ctx: typer.Context,
     resource: OneId,
     hours: Annotated[float, typer.Argument(help="Hours studied, more than 0; at most 24 in one day, e.g. 1.5.",
-                                           show_default=False)],
+                                           show_default=False, metavar="HOURS")],
     note: Note = None,
     day: Annotated[str | None, typer.Option("--date", help="The day you studied, YYYY-MM-DD (default: today), "
                                             "e.g. --date 2026-11-20.", show_default=False)] = None,

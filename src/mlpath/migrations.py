@@ -80,17 +80,18 @@ def _v2_study_habits(conn: sqlite3.Connection) -> None:
 REGISTER: tuple[Step, ...] = (Step(2, "study log, notes, reviews and ratings", _v2_study_habits),)
 
 
-def check_register(register: tuple[Step, ...] = REGISTER) -> None:
+def check_register(register: tuple[Step, ...] | None = None) -> None:
     """Refuse a register with duplicate or out-of-order versions (a programming error)."""
+    register = REGISTER if register is None else register
     versions = [s.version for s in register]
     if versions != sorted(set(versions)) or (versions and versions[-1] != LATEST):
         raise RuntimeError(f"migration register is not a strictly increasing sequence ending at {LATEST}: {versions}")
 
 
-def pending(current: int, register: tuple[Step, ...] = REGISTER) -> list[Step]:
+def pending(current: int) -> list[Step]:
     if current > LATEST:
         raise SchemaTooNew(f"the database was written by a newer mlpath (schema {current}; this one knows {LATEST})")
-    return [s for s in register if s.version > current]
+    return [s for s in REGISTER if s.version > current]
 
 
 def create_derived(conn: sqlite3.Connection) -> None:

@@ -409,8 +409,7 @@ def history(h: History) -> None:
             glyph, style = _heat(cell)
             line.append(glyph + " ", style=style)
         console.print(line)
-    console.print(Text("  · no study  ░ under 1 h  ▒ 1-2 h  ▓ 2-4 h  █ 4 h or more (░ also: studied, no time logged)",
-                       style="dim"))
+    console.print(Text("  · none  ░ studied, under 1 h logged  ▒ 1-2 h  ▓ 2-4 h  █ 4 h or more", style="dim"))
     noun = "day" if h.streaks.current == 1 else "days"
     console.print(Text(f"Current streak: {h.streaks.current} {noun}; longest: {h.streaks.longest}", style="bold"))
     console.print(Text("Hours logged per week:", style="bold"))

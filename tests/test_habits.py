@@ -1,0 +1,209 @@
+"""Pure study-habit logic: streaks and calendars at day/week boundaries and across time zones,
+pace and ETA arithmetic, and the review schedule over simulated months."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from mlpath.errors import HabitInvalid
+from mlpath.habits import (
+    Review,
+    Session,
+    calendar,
+    check_hours,
+    due_reviews,
+    eta,
+    hours_per_week,
+    local_day,
+    pace,
+    parse_day,
+    schedule,
+    stage_etas,
+    streaks,
+    study_days,
+    week_start,
+)
+from mlpath.progress import Event, Item, StageInfo, StageProgress, Status
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NEW_YORK = ZoneInfo("America/New_York")
+TOKYO = ZoneInfo("Asia/Tokyo")
+D = date.fromisoformat
+
+
+def days(*isos: str) -> set[date]:
+    return {D(i) for i in isos}
+
+
+def test_local_day_depends_on_the_time_zone():
+    stamp = "2026-11-24T23:30:00Z"
+    assert local_day(stamp, UTC) == D("2026-11-24")
+    assert local_day(stamp, BERLIN) == D("2026-11-25")
+    assert local_day(stamp, NEW_YORK) == D("2026-11-24")
+    assert local_day("2026-11-24T16:00:00Z", TOKYO) == D("2026-11-25")
+
+
+def test_study_days_count_logs_starts_dones_and_reviews_but_not_resets():
+    events = [
+        Event("a", Status.doing, "2026-11-01T10:00:00Z"),
+        Event("a", Status.done, "2026-11-03T10:00:00Z"),
+        Event("a", Status.todo, "2026-11-05T10:00:00Z"),
+        Event("b", Status.skipped, "2026-11-06T10:00:00Z"),
+    ]
+    sessions = [Session("a", "2026-11-02", 1.0, "2026-11-09T10:00:00Z")]  # the day studied, not the day logged
+    reviews = [Review("a", "2026-11-04T10:00:00Z", 3, 1, 2.5, 1.0, "2026-11-05")]
+    assert study_days(events, sessions, reviews, UTC) == days("2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04")
+
+
+def test_a_late_evening_session_counts_for_the_local_day():
+    events = [Event("a", Status.done, "2026-11-24T23:30:00Z")]
+    assert study_days(events, [], [], BERLIN) == days("2026-11-25")
+    assert study_days(events, [], [], NEW_YORK) == days("2026-11-24")
+
+
+@pytest.mark.parametrize(
+    ("studied", "today", "current", "longest"),
+    [
+        ([], "2026-11-24", 0, 0),
+        (["2026-11-24"], "2026-11-24", 1, 1),
+        (["2026-11-22", "2026-11-23"], "2026-11-24", 2, 2),  # yesterday keeps the streak alive
+        (["2026-11-21", "2026-11-22"], "2026-11-24", 0, 2),  # a missed day ends it
+        (["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-24"], "2026-11-24", 1, 3),
+        (["2026-12-30", "2026-12-31", "2027-01-01"], "2027-01-01", 3, 3),  # across a year end
+        (["2028-02-28", "2028-02-29", "2028-03-01"], "2028-03-01", 3, 3),  # across a leap day
+    ],
+)
+def test_streaks(studied, today, current, longest):
+    result = streaks({D(d) for d in studied}, D(today))
+    assert (result.current, result.longest) == (current, longest)
+
+
+def test_the_same_moments_make_different_streaks_in_different_zones():
+    # 23:30 UTC on two consecutive days, then 00:30 UTC two days later
+    events = [Event("a", Status.doing, s) for s in ("2026-11-20T23:30:00Z", "2026-11-21T23:30:00Z",
+                                                    "2026-11-23T00:30:00Z")]
+    in_utc = study_days(events, [], [], UTC)
+    in_ny = study_days(events, [], [], NEW_YORK)
+    assert in_utc == days("2026-11-20", "2026-11-21", "2026-11-23")
+    assert in_ny == days("2026-11-20", "2026-11-21", "2026-11-22")
+    assert streaks(in_utc, D("2026-11-23")).longest == 2
+    assert streaks(in_ny, D("2026-11-22")).current == 3
+
+
+def test_weeks_start_on_monday_and_hours_are_bucketed_at_the_boundary():
+    assert week_start(D("2026-11-29")) == D("2026-11-23")  # Sunday
+    assert week_start(D("2026-11-30")) == D("2026-11-30")  # Monday
+    sessions = [Session("a", "2026-11-29", 2.0, "x"), Session("a", "2026-11-30", 1.5, "x"),
+                Session("a", "2026-11-01", 9.0, "x")]
+    weekly = hours_per_week(sessions, D("2026-12-01"), weeks=2)
+    assert weekly == [(D("2026-11-23"), 2.0), (D("2026-11-30"), 1.5)]
+
+
+def test_calendar_grid_marks_study_no_study_and_the_future():
+    today = D("2026-11-25")  # a Wednesday
+    grid = calendar({D("2026-11-24"): 2.5}, days("2026-11-24", "2026-11-18"), today, weeks=2)
+    assert len(grid) == 7 and all(len(row) == 2 for row in grid)
+    assert grid[1][1] == 2.5  # Tuesday this week
+    assert grid[2][0] == 0.0  # Wednesday last week: studied, nothing logged
+    assert grid[0][0] == -1.0  # Monday last week: no study
+    assert grid[3][1] is None  # Thursday this week is still to come
+
+
+def item(rid: str, hours: float, status: Status = Status.todo, done_at: str | None = None) -> Item:
+    return Item(id=rid, stage_id="s", stage_number=1, position=1, title=rid, kind="book", core=True, hours=hours,
+                status=status, done_at=done_at)
+
+
+def test_pace_from_logs_in_the_last_eight_weeks_only():
+    today = D("2026-11-24")
+    inside = (today - timedelta(days=55)).isoformat()
+    outside = (today - timedelta(days=56)).isoformat()
+    sessions = [Session("a", inside, 4.0, "x"), Session("a", today.isoformat(), 12.0, "x"),
+                Session("a", outside, 100.0, "x")]
+    p = pace(sessions, [], today, UTC)
+    assert p.hours_per_week == 2.0
+    assert "16 hours logged" in p.basis
+
+
+def test_pace_without_logs_uses_estimates_of_done_resources():
+    today = D("2026-11-24")
+    items = [item("a", 40, Status.done, "2026-11-10T10:00:00Z"), item("b", 8, Status.done, "2026-01-01T10:00:00Z"),
+             item("c", 5)]
+    p = pace([], items, today, UTC)
+    assert p.hours_per_week == 5.0
+    assert "estimated hours of 1 resources done" in p.basis
+
+
+def test_zero_pace_gives_no_date_not_an_error():
+    p = pace([], [item("a", 3)], D("2026-11-24"), UTC)
+    assert p.hours_per_week == 0
+    assert eta(100, p.hours_per_week, D("2026-11-24")) is None
+    assert eta(0, 5, D("2026-11-24")) is None
+
+
+def test_eta_arithmetic_rounds_up_to_whole_days():
+    today = D("2026-11-24")
+    assert eta(10, 10, today) == D("2026-12-01")  # exactly one week
+    assert eta(10.1, 10, today) == D("2026-12-02")
+    assert eta(1, 70, today) == D("2026-11-25")  # a tenth of a day still ends tomorrow
+
+
+def test_stage_etas_accumulate_in_stage_order():
+    info = [StageInfo("a", 1, "A"), StageInfo("b", 2, "B"), StageInfo("c", 3, "C")]
+    progress = [StageProgress(info[0], 1, 2, 10, 0), StageProgress(info[1], 3, 3, 0, 0),
+                StageProgress(info[2], 0, 1, 20, 0)]
+    assert stage_etas(progress, 10, D("2026-11-24")) == [D("2026-12-01"), None, D("2026-12-15")]
+
+
+def test_review_schedule_grows_and_resets_over_simulated_months():
+    today = D("2026-01-01")
+    review = None
+    dues = []
+    for _ in range(6):  # always "good": 1, 6, then growing by the ease factor
+        review = schedule(review, 3, today, "a", "x")
+        dues.append((D(review.due) - today).days)
+        today = D(review.due)
+    assert dues[:2] == [1, 6]
+    assert all(later > earlier for earlier, later in zip(dues[1:], dues[2:]))
+    assert sum(dues) > 180  # six good answers reach past half a year
+    forgotten = schedule(review, 1, today, "a", "x")
+    assert (forgotten.repetitions, forgotten.interval_days) == (0, 1.0)
+    assert forgotten.ease < review.ease
+
+
+def test_ease_never_drops_below_the_floor():
+    review = None
+    for _ in range(20):
+        review = schedule(review, 2, D("2026-01-01"), "a", "x")
+    assert review.ease == pytest.approx(1.3)
+    with pytest.raises(ValueError):
+        schedule(None, 5, D("2026-01-01"), "a", "x")
+
+
+def test_due_reviews_start_a_day_after_done_and_follow_the_schedule():
+    items = [item("a", 1, Status.done, "2026-11-20T10:00:00Z"), item("b", 1, Status.done, "2026-11-24T10:00:00Z"),
+             item("c", 1, Status.doing)]
+    due = due_reviews(items, {}, D("2026-11-24"), UTC)
+    assert [(i.id, d) for i, d in due] == [("a", D("2026-11-21"))]
+    latest = {"a": Review("a", "x", 3, 1, 2.5, 6.0, "2026-11-30")}
+    assert due_reviews(items, latest, D("2026-11-25"), UTC)[0][0].id == "b"
+    assert [i.id for i, _ in due_reviews(items, latest, D("2026-11-30"), UTC)] == ["b", "a"]
+
+
+def test_parse_day_and_check_hours():
+    today = D("2026-11-24")
+    assert parse_day("2026-11-20", today) == D("2026-11-20")
+    with pytest.raises(HabitInvalid, match="in the future"):
+        parse_day("2026-11-25", today)
+    with pytest.raises(HabitInvalid, match="not a date"):
+        parse_day("20/11/2026", today)
+    assert check_hours(2, 21.5, today) == 23.5
+    assert check_hours(24, 0, today) == 24
+    with pytest.raises(HabitInvalid, match="more than a day has"):
+        check_hours(3, 21.5, today)
+    for bad in (0, -1, float("nan"), float("inf")):
+        with pytest.raises(HabitInvalid, match="positive"):
+            check_hours(bad, 0, today)
