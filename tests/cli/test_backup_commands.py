@@ -1,0 +1,185 @@
+"""Backup, restore and roadmap upgrades through the commands, against temporary databases."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+SMALL = Path(__file__).parents[1] / "data" / "small.yaml"
+
+
+def ok(result):
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
+
+
+def digest(path: Path) -> str:
+    """The database's logical content (the file's bytes move when WAL is checkpointed)."""
+    with closing(sqlite3.connect(path)) as conn:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+
+
+@pytest.fixture
+def busy(run, small_roadmap, clock):
+    """A learner with events, sessions, notes, a rating and a review."""
+    ok(run("start", "linear-algebra"))
+    ok(run("log", "linear-algebra", "2", "--note", "chapter 1"))
+    clock.advance(days=1)
+    ok(run("done", "linear-algebra", "--note", "all of it", "--rating", "4"))
+    ok(run("note", "linear-algebra", 'has "quotes" & <html>'))
+    clock.advance(days=2)
+    ok(run("review", "linear-algebra", "--rating", "3"))
+    ok(run("skip", "calculus-videos"))
+    return run
+
+
+def without_stamp(text: str) -> str:
+    return re.sub(r'"generated_at": "[^"]+"', '"generated_at": "-"', text)
+
+
+def test_json_export_import_export_is_identical(busy, tmp_path, monkeypatch, clock):
+    first = ok(busy("export", "--format", "json")).stdout
+    doc = json.loads(first)
+    assert [len(doc[k]) for k in ("events", "sessions", "notes", "reviews")] == [3, 1, 1, 1]
+    backup = tmp_path / "backup.json"
+    backup.write_text(first)
+    monkeypatch.setenv("MLPATH_DB", str(tmp_path / "other" / "mlpath.db"))
+    clock.advance(hours=5)
+    result = ok(busy("import", str(backup)))
+    assert "3 events, 1 study sessions, 1 notes, 1 reviews" in result.stdout
+    second = ok(busy("export", "--format", "json")).stdout
+    assert without_stamp(second) == without_stamp(first)
+    assert second != first  # only the generation time differs
+
+
+def test_importing_twice_adds_nothing_and_keeps_what_is_there(busy, tmp_path):
+    backup = tmp_path / "backup.json"
+    ok(busy("export", "--format", "json", "-o", str(backup)))
+    ok(busy("start", "stats-course"))
+    result = ok(busy("import", str(backup)))
+    assert "0 events, 0 study sessions, 0 notes, 0 reviews" in result.stdout
+    data = json.loads(ok(busy("export", "--format", "json")).stdout)
+    assert len(data["events"]) == 4  # the three exported plus the newer start
+
+
+def test_history_for_unknown_ids_is_kept_as_retired(run, small_roadmap, tmp_path):
+    doc = {
+        "format": "mlpath-progress", "version": 1, "generated_at": "2026-01-01T00:00:00Z",
+        "roadmap": {"title": "Old", "version": 1},
+        "resources": [{"id": "old-course", "title": "An Old Course", "kind": "course", "stage": "gone", "hours": 9}],
+        "events": [{"resource": "old-course", "status": "done", "at": "2025-05-01T10:00:00Z", "note": None,
+                    "rating": None},
+                   {"resource": "mystery", "status": "doing", "at": "2025-05-02T10:00:00Z", "note": None,
+                    "rating": None}],
+        "sessions": [], "notes": [], "reviews": [],
+    }
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(doc))
+    result = ok(run("import", str(path)))
+    assert "kept as retired (not in the current roadmap): mystery, old-course" in result.stdout
+    listed = [d["id"] for d in json.loads(ok(run("list", "--json")).stdout)]
+    assert "old-course" not in listed  # hidden from list, next and the totals
+    shown = json.loads(ok(run("show", "old-course", "--json")).stdout)
+    assert (shown["title"], shown["status"], shown["retired"]) == ("An Old Course", "done", True)
+    markdown = ok(run("export")).stdout
+    assert "## Retired (no longer in the roadmap)" in markdown
+    assert "- [x] An Old Course · course · done 2025-05-01 · `old-course`" in markdown
+    stages = json.loads(ok(run("stages", "--json")).stdout)
+    assert [s["id"] for s in stages] == ["basics", "tools"]
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("{ not json", "is not valid JSON"),
+        ('{"format": "mlpath-progress", "version": 7}', "version 7"),
+        ('{"format": "mlpath-progress", "version": 1, "events": [{"resource": "colab"}]}', "missing field 'status'"),
+        ('{"format": "mlpath-progress", "version": 1, "events": [{"resource": "colab", "status": "finished", '
+         '"at": "2026-01-01T00:00:00Z"}]}', "unknown status 'finished'"),
+        ("# just some notes\n\n- a list\n", "has no task items"),
+        ("- [x] Something `no-such-id`\n", "does not know: no-such-id"),
+    ],
+)
+def test_malformed_imports_change_nothing(busy, tmp_path, db_path, content, fragment):
+    before = ok(busy("export", "--format", "json")).stdout
+    path = tmp_path / "bad.txt"
+    path.write_text(content)
+    result = busy("import", str(path))
+    assert result.exit_code == 1
+    assert fragment in result.stderr and len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert without_stamp(ok(busy("export", "--format", "json")).stdout) == without_stamp(before)
+
+
+def test_import_of_missing_or_binary_files(run, small_roadmap, tmp_path):
+    assert "does not exist" in run("import", str(tmp_path / "nope.json")).stderr
+    binary = tmp_path / "b.bin"
+    binary.write_bytes(b"\xff\xfe\x00\x81")
+    result = run("import", str(binary))
+    assert result.exit_code == 1 and "not UTF-8" in result.stderr
+
+
+def test_markdown_ticks_come_back(run, small_roadmap, tmp_path):
+    ok(run("done", "linear-algebra"))
+    path = tmp_path / "progress.md"
+    ok(run("export", "-o", str(path)))
+    text = path.read_text()
+    text = text.replace("- [ ] Statistics 101", "- [x] Statistics 101")  # ticked in an editor
+    text = text.replace("- [x] [Linear Algebra Done Right]", "- [ ] [Linear Algebra Done Right]")  # unticked
+    path.write_text(text)
+    result = ok(run("import", str(path)))
+    assert sorted(result.stdout.splitlines()) == ["done: stats-course  Statistics 101",
+                                                  "reset to todo: linear-algebra  Linear Algebra Done Right"]
+    states = {d["id"]: d["status"] for d in json.loads(ok(run("list", "--json")).stdout)}
+    assert states["stats-course"] == "done" and states["linear-algebra"] == "todo"
+    assert ok(run("import", str(path))).stdout == ""  # nothing left to change
+
+
+def test_roadmap_upgrade_syncs_and_diff_previews(run, small_roadmap, db_path):
+    ok(run("done", "calculus-videos", "stats-course"))
+    text = SMALL.read_text().replace("version: 1", "version: 2")
+    text = text.replace("Statistics 101", "Statistics 102")
+    text = text.replace('      - {id: calculus-videos, title: "Calculus <b>videos</b>", kind: video, core: false, '
+                        'hours: 5}\n', "")
+    text = text.replace("  - id: tools\n", "  - id: tools\n").replace(
+        "      - {id: colab,", "      - {id: stats-course-2, title: Statistics II, kind: course, hours: 20}\n"
+                             "      - {id: colab,")
+    # move stats-course to stage 2: it must keep its progress
+    text = text.replace("      - id: stats-course\n        title: Statistics 102\n        kind: course\n"
+                        "        core: true\n        hours: 30\n", "")
+    text += "      - {id: stats-course, title: Statistics 102, kind: course, core: true, hours: 30}\n"
+    small_roadmap.write_text(text)
+    before = digest(db_path)
+    preview = ok(run("roadmap", "diff"))
+    assert preview.stdout.splitlines() == [
+        "roadmap 1 -> 2: 1 new, 1 changed, 1 retired",
+        "  new      stats-course-2",
+        "  changed  stats-course",
+        "  retired  calculus-videos",
+    ]
+    assert digest(db_path) == before  # a preview writes nothing
+    result = ok(run("stages"))
+    assert result.stderr == "roadmap 1 -> 2: 1 new, 1 changed, 1 retired\n"
+    items = {d["id"]: d for d in json.loads(ok(run("list", "--json")).stdout)}
+    assert items["stats-course"]["stage"] == "tools" and items["stats-course"]["status"] == "done"
+    assert "calculus-videos" not in items
+    assert json.loads(ok(run("show", "calculus-videos", "--json")).stdout)["history"][0]["status"] == "done"
+    assert ok(run("stages")).stderr == ""  # synced once
+
+
+def test_roadmap_diff_of_another_file(run, small_roadmap, tmp_path):
+    ok(run("stages"))
+    other = tmp_path / "other.yaml"
+    other.write_text(SMALL.read_text().replace("version: 1", "version: 5") +
+                     "      - {id: extra, title: Extra, kind: paper, hours: 1}\n")
+    assert ok(run("roadmap", "diff", str(other))).stdout.startswith("roadmap 1 -> 5: 1 new, 0 changed, 0 retired")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: [")
+    result = run("roadmap", "diff", str(bad))
+    assert result.exit_code == 1 and "not valid YAML" in result.stderr
