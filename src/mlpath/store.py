@@ -231,6 +231,7 @@ class Store:
             parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseUnavailable(f"cannot create directory {parent}: {exc.strerror}") from None
+        _remove_stale_temp_files(parent, self.path.name)
         tmp = parent / f".{self.path.name}.{os.getpid()}.tmp"
         try:
             engine = self._engine_for(tmp, wal=False)  # one file to link; WAL starts on first write
@@ -454,6 +455,20 @@ class Store:
                 if rows:
                     conn.execute(table.__table__.insert(), rows)
         return MergeReport(len(events), len(sessions), len(notes), len(reviews), tuple(missing))
+
+
+def _remove_stale_temp_files(parent: Path, name: str) -> None:
+    """Half-built databases left by a process killed while seeding (their pid is gone)."""
+    for leftover in parent.glob(f".{name}.*.tmp*"):
+        pid = leftover.name[len(name) + 2:].split(".")[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _new(records: Sequence[Any], have: set[tuple[Any, ...]]) -> list[Any]:
