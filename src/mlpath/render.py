@@ -388,17 +388,11 @@ def history(h: History) -> None:
 
     console = out()
     console.print(Text(f"Activity in the last {h.days} days, newest first", style="bold"))
-    entries: list[tuple[str, str]] = []
-    for e in h.events:
-        entries.append((e.at, f"{e.status.value:8} {e.resource_id}" + (f"  {e.note}" if e.note else "")))
-    for s in h.sessions:
-        entries.append((s.at, f"logged   {s.resource_id}  {s.hours:g} h on {s.day}" + (f"  {s.note}" if s.note else "")))
-    for r in h.reviews:
-        entries.append((r.at, f"reviewed {r.resource_id}  rating {r.rating}, next on {r.due}"))
-    if not entries:
+    if not h.entries:
         console.print(Text("  nothing recorded yet"))
-    for at, text in sorted(entries, key=lambda e: e[0], reverse=True):
-        console.print(Text(f"  {_when(at)}  {text}"), soft_wrap=True)
+    for e in h.entries:
+        detail = f"  {e.detail}" if e.detail else ""
+        console.print(Text(f"  {e.day.isoformat()}  {e.what:8} {e.resource_id}{detail}"), soft_wrap=True)
     console.print()
     weeks = len(h.grid[0])
     first = h.weekly[0][0] if h.weekly else h.today

@@ -60,14 +60,22 @@ def streaks(store: Store, today: date, tz: tzinfo) -> Streaks:
     return habits.streaks(days, today)
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line of activity: on the learner's local day, what happened to which resource."""
+
+    day: date
+    at: str
+    what: str
+    resource_id: str
+    detail: str = ""
+
+
 @dataclass(frozen=True)
 class History:
     days: int
     today: date
-    events: list[progress.Event]
-    sessions: list[habits.Session]
-    reviews: list[habits.Review]
-    titles: dict[str, str]
+    entries: list[Entry]  # newest first
     grid: list[list[float | None]]
     streaks: Streaks
     weekly: list[tuple[date, float]]
@@ -88,14 +96,16 @@ def history(store: Store, days: int, today: date, tz: tzinfo) -> History:
     for s in all_sessions:
         day = date.fromisoformat(s.day)
         hours[day] = hours.get(day, 0.0) + s.hours
-    titles = {i.id: i.title for i in store.items(include_retired=True)}
+    entries = [Entry(habits.local_day(e.at, tz), e.at, e.status.value, e.resource_id, e.note or "") for e in events]
+    entries += [Entry(date.fromisoformat(s.day), s.at, "logged", s.resource_id,
+                      f"{s.hours:g} h" + (f"  {s.note}" if s.note else "")) for s in sessions]
+    entries += [Entry(habits.local_day(r.at, tz), r.at, "reviewed", r.resource_id,
+                      f"rating {r.rating}, next on {r.due}") for r in reviews]
+    entries.sort(key=lambda e: (e.day, e.at), reverse=True)
     return History(
         days=days,
         today=today,
-        events=events,
-        sessions=sessions,
-        reviews=reviews,
-        titles=titles,
+        entries=entries,
         grid=habits.calendar(hours, studied, today, weeks),
         streaks=habits.streaks(studied, today),
         weekly=habits.hours_per_week(all_sessions, today, weeks),

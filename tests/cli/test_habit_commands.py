@@ -85,7 +85,7 @@ def test_history_calendar_streaks_and_weekly_hours(run, small_roadmap, clock):
         ok(run("log", "colab", "1.5"))
     out = ok(run("history", "--days", "14")).stdout
     assert out.startswith("Activity in the last 14 days, newest first\n")
-    assert out.index("logged   colab  1.5 h on 2026-11-24") < out.index("doing    colab")
+    assert out.index("2026-11-24  logged   colab  1.5 h") < out.index("2026-11-20  doing    colab")
     assert "Study days, 2 weeks from 2026-11-16" in out
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.startswith("  ") and
             line.split() and line.split()[0] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
