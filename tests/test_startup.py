@@ -79,5 +79,13 @@ def test_daily_read_commands_never_import_the_orm_or_yaml(seeded, args):
     assert not set(loaded) & set(HEAVY), loaded
 
 
-def test_write_commands_use_the_orm(seeded):
-    assert "sqlmodel" in loaded_modules(["reset", "mml-book"], {}, seeded)
+@pytest.mark.parametrize("args", [["reset", "mml-book"], ["done", "1.2", "--rating", "4"], ["log", "1.3", "1"],
+                                  ["note", "1.3", "text"]])
+def test_daily_write_commands_do_not_import_the_orm_either(seeded, args):
+    assert not set(loaded_modules(args, {}, seeded)) & set(HEAVY)
+
+
+def test_bulk_writes_go_through_the_orm(seeded, tmp_path):
+    backup = tmp_path / "b.json"
+    backup.write_text('{"format": "mlpath-progress", "version": 1, "events": []}')
+    assert "sqlmodel" in loaded_modules(["import", str(backup)], {}, seeded)

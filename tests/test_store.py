@@ -150,3 +150,16 @@ def test_completion_reads_ids_without_creating_a_database(db_path):
     ordered = [c[0] for c in completion_candidates(db_path, "", first=("todo", "doing"))]
     assert ordered[-1] == "colab"
     assert completion_candidates(db_path, "%") == []
+
+
+def test_daily_appends_match_the_sqlmodel_schema():
+    from mlpath import schema  # noqa: F401  (registers the tables)
+    from sqlmodel import SQLModel
+
+    from mlpath.store import APPEND_COLUMNS
+
+    for table, columns in APPEND_COLUMNS.items():
+        defined = SQLModel.metadata.tables[table].columns
+        assert set(columns) <= set(defined.keys()), table
+        required = {c.name for c in defined if not c.nullable and not c.primary_key}
+        assert required <= set(columns), (table, required - set(columns))

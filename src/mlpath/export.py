@@ -6,7 +6,6 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from mlpath.habits import Note
 from mlpath.progress import Event, Item, StageInfo, StageProgress, Status, overall, stage_progress
@@ -32,6 +31,8 @@ def escape_markdown(text: str) -> str:
 
 def escape_url(url: str) -> str:
     """Percent-encode whatever could end a markdown link destination early."""
+    from urllib.parse import quote
+
     return quote(url, safe=":/?#@!$&'*+,;=%-._~")
 
 

@@ -1,11 +1,14 @@
 """The only module that talks to SQLite: creation, migration, seeding, roadmap sync, queries, writes.
 
 Two paths share one file:
-- reads (every daily command) use the standard library's sqlite3 against the views in
-  migrations.py, so they never import SQLAlchemy or SQLModel;
-- creation and writes go through SQLModel's engine, with schema.py the one definition of the
-  tables. Every command's writes are one transaction (BEGIN IMMEDIATE, with a busy timeout and
-  WAL so concurrent mlpath processes wait for each other instead of failing).
+- daily commands use the standard library's sqlite3: reads against the views in migrations.py,
+  and the small appends of `done`, `log`, `note`, `review` as plain INSERTs whose column lists
+  (APPEND_COLUMNS) a test checks against schema.py. Importing SQLModel alone costs more than a
+  whole `mlpath next`, so these commands never load it;
+- creating, migrating, seeding, syncing the roadmap and importing go through SQLModel's engine,
+  with schema.py the one definition of the tables.
+Every command's writes are one transaction (BEGIN IMMEDIATE, with a busy timeout and WAL, so
+concurrent mlpath processes wait for each other instead of failing).
 
 A new database is built in a temporary file and linked into place only when complete, so a
 crash during the first seed never leaves a half-made database behind.
@@ -34,6 +37,13 @@ if TYPE_CHECKING:
     from mlpath.roadmap import Roadmap, RoadmapFile
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# The columns the daily commands append to, checked against schema.py by tests/test_store.py.
+APPEND_COLUMNS = {
+    "event": ("resource_id", "status", "at", "note", "rating"),
+    "study_session": ("resource_id", "day", "hours", "at", "note"),
+    "note": ("resource_id", "at", "text"),
+    "review": ("resource_id", "at", "rating", "repetitions", "ease", "interval_days", "due"),
+}
 BUSY_TIMEOUT_MS = 30_000
 RETIRED_STAGE_BASE = 1000  # numbers for stages that exist only because imported history needs them
 
@@ -382,40 +392,43 @@ class Store:
 
     def _insert_events(self, pairs: Sequence[tuple[Item, Status]], at: str, note: str | None,
                        rating: int | None) -> None:
-        rows = [{"resource_id": item.id, "status": status.value, "at": at, "note": note, "rating": rating}
-                for item, status in pairs]
-        if rows:
-            from mlpath.schema import EventRow
-
-            with self._transaction() as conn:
-                conn.execute(EventRow.__table__.insert(), rows)
+        self._append({"event": [(item.id, status.value, at, note, rating) for item, status in pairs]})
 
     def log_time(self, item: Item, session: Session, start: bool) -> None:
         """Record a study session, and mark a todo resource as started, in one transaction."""
-        from mlpath.schema import EventRow, StudySessionRow
-
-        with self._transaction() as conn:
-            if start:
-                conn.execute(EventRow.__table__.insert(), {"resource_id": item.id, "status": Status.doing.value,
-                                                           "at": session.at})
-            conn.execute(StudySessionRow.__table__.insert(), {
-                "resource_id": item.id, "day": session.day, "hours": session.hours, "at": session.at,
-                "note": session.note})
+        self._append({
+            "event": [(item.id, Status.doing.value, session.at, None, None)] if start else [],
+            "study_session": [(item.id, session.day, session.hours, session.at, session.note)],
+        })
 
     def add_note(self, note: Note) -> None:
-        from mlpath.schema import NoteRow
-
-        with self._transaction() as conn:
-            conn.execute(NoteRow.__table__.insert(), {"resource_id": note.resource_id, "at": note.at, "text": note.text})
+        self._append({"note": [(note.resource_id, note.at, note.text)]})
 
     def add_review(self, review: Review) -> None:
-        from mlpath.schema import ReviewRow
+        r = review
+        self._append({"review": [(r.resource_id, r.at, r.rating, r.repetitions, r.ease, r.interval_days, r.due)]})
 
-        with self._transaction() as conn:
-            conn.execute(ReviewRow.__table__.insert(), {
-                "resource_id": review.resource_id, "at": review.at, "rating": review.rating,
-                "repetitions": review.repetitions, "ease": review.ease, "interval_days": review.interval_days,
-                "due": review.due})
+    def _append(self, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+        """Append rows (tuples in APPEND_COLUMNS order) to their tables in one transaction."""
+        if not any(rows.values()):
+            return
+        try:
+            with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)) as conn:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for table, batch in rows.items():
+                        columns = APPEND_COLUMNS[table]
+                        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+                        conn.executemany(sql, batch)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as exc:  # disk full, read-only file, locked for too long
+            raise DatabaseUnavailable(f"could not write to {self.path}: {exc}") from None
 
     def merge(self, dump: Dump) -> MergeReport:
         """Add what the dump holds that the database lacks, in one transaction; nothing is removed.
@@ -542,7 +555,7 @@ def _item(r: sqlite3.Row) -> Item:
         status=Status(r["status"]),
         url=r["url"],
         choose_one=r["choose_one"],
-        authors=tuple(json.loads(r["authors"] or "[]")),
+        authors=() if r["authors"] in (None, "[]") else tuple(json.loads(r["authors"])),
         note=r["note"],
         done_at=r["done_at"],
         started_at=r["started_at"],
