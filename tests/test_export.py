@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from mlpath.export import escape_markdown, escape_url, item_record, markdown, stage_record, task_line
+from mlpath.export import (
+    escape_markdown,
+    escape_url,
+    item_record,
+    markdown,
+    stage_record,
+    task_line,
+)
 from mlpath.progress import Item, StageInfo, Status, stage_progress
 
 STAGES = [StageInfo("one", 1, "One"), StageInfo("two", 2, "Two & <Co>")]

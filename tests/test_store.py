@@ -153,9 +153,9 @@ def test_completion_reads_ids_without_creating_a_database(db_path):
 
 
 def test_daily_appends_match_the_sqlmodel_schema():
-    from mlpath import schema  # noqa: F401  (registers the tables)
     from sqlmodel import SQLModel
 
+    from mlpath import schema  # noqa: F401  (registers the tables)
     from mlpath.store import APPEND_COLUMNS
 
     for table, columns in APPEND_COLUMNS.items():

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import astuple, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from mlpath.errors import ImportInvalid
 from mlpath.habits import Note, Review, Session
@@ -36,8 +35,7 @@ VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceInfo:
+class ResourceInfo(NamedTuple):
     id: str
     title: str
     kind: str
@@ -45,15 +43,14 @@ class ResourceInfo:
     hours: float
 
 
-@dataclass(frozen=True)
-class Dump:
+class Dump(NamedTuple):
     roadmap_title: str = ""
     roadmap_version: int = 0
     resources: tuple[ResourceInfo, ...] = ()
     events: tuple[Event, ...] = ()
     sessions: tuple[Session, ...] = ()
     notes: tuple[Note, ...] = ()
-    reviews: tuple[Review, ...] = field(default_factory=tuple)
+    reviews: tuple[Review, ...] = ()
 
 
 def to_json(dump: Dump, generated_at: str) -> str:
@@ -249,4 +246,4 @@ def parse(text: str, name: str) -> Dump:
 
 def identity(record: Any) -> tuple[Any, ...]:
     """What makes two records the same record (for merging without duplicates)."""
-    return astuple(record)
+    return tuple(record)

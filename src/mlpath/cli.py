@@ -52,7 +52,7 @@ class _Session:
 
     def __init__(self, roadmap: Path | None) -> None:
         self.roadmap = roadmap
-        self._store: "Store | None" = None
+        self._store: Store | None = None  # not evaluated at run time
 
     def store(self, sync: bool = True) -> "Store":
         if self._store is None:
@@ -137,10 +137,12 @@ def path_command() -> None:
 def stages_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """List the stages with done/total, percent, a progress bar, hours left and an estimated finish date.
     Example: mlpath stages"""
-    from mlpath import clock, export, render, report
+    from mlpath import clock, render, report
 
     view = report.overview(_session(ctx).store(), clock.today(), clock.zone())
     if as_json:
+        from mlpath import export
+
         render.json_out([export.stage_record(p, eta, view.pace.hours_per_week)
                          for p, eta in zip(view.progress, view.etas)])
     else:
@@ -211,12 +213,14 @@ def next_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Say what to study next, and why. Example: mlpath next -n 3"""
-    from mlpath import clock, export, progress, render, report
+    from mlpath import clock, progress, render, report
 
     view = report.overview(_session(ctx).store(), clock.today(), clock.zone())
     stage_id = progress.resolve_stage(stage, view.stages).id if stage is not None else None
     recs = view.recommend(n=count, stage_id=stage_id)
     if as_json:
+        from mlpath import export
+
         render.json_out([export.item_record(r.item) | {"reason": r.reason} for r in recs])
     else:
         empty = "Everything on the roadmap is done or skipped. Well done!"

@@ -8,7 +8,15 @@ from datetime import date
 from typing import Any
 
 from mlpath.habits import Note
-from mlpath.progress import Event, Item, StageInfo, StageProgress, Status, overall, stage_progress
+from mlpath.progress import (
+    Event,
+    Item,
+    StageInfo,
+    StageProgress,
+    Status,
+    overall,
+    stage_progress,
+)
 
 # Characters with a meaning in CommonMark/GFM inline text, plus HTML's own.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")

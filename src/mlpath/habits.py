@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from mlpath.errors import HabitInvalid
 from mlpath.progress import Event, Item, StageProgress, Status
@@ -21,8 +21,7 @@ START_EASE = 2.5
 MAX_HOURS_PER_DAY = 24.0
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
+class Session(NamedTuple):
     resource_id: str
     day: str  # local date YYYY-MM-DD
     hours: float
@@ -30,15 +29,13 @@ class Session:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
     resource_id: str
     at: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Review:
+class Review(NamedTuple):
     resource_id: str
     at: str
     rating: int  # 1 forgot, 2 hard, 3 good, 4 easy
@@ -69,8 +66,7 @@ def study_days(events: Iterable[Event], sessions: Iterable[Session], reviews: It
     return days
 
 
-@dataclass(frozen=True, slots=True)
-class Streaks:
+class Streaks(NamedTuple):
     current: int
     longest: int
 
@@ -157,8 +153,7 @@ def check_hours(hours: float, already: float, day: date) -> float:
 # ------------------------------------------------------------------ pace and ETA
 
 
-@dataclass(frozen=True, slots=True)
-class Pace:
+class Pace(NamedTuple):
     hours_per_week: float
     basis: str  # said beside the dates so the learner knows what they rest on
 

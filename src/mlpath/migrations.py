@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mlpath.errors import SchemaTooNew
 
@@ -44,8 +44,7 @@ INDEXES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     version: int  # the schema version this step produces
     name: str
     apply: Callable[[sqlite3.Connection], None]

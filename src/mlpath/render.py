@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mlpath.errors import MlpathError
-from mlpath.progress import Event, Item, Recommendation, StageProgress, Status
+from mlpath.progress import Event, Item, Recommendation, Status
 from mlpath.store import Change, MergeReport, Opened, SyncReport
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ command stays a few lines long. No printing here, and no SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
+from typing import NamedTuple
 
 from mlpath import habits, progress
 from mlpath.habits import Pace, Streaks
@@ -16,8 +16,7 @@ from mlpath.progress import Item, Recommendation, StageInfo, StageProgress
 from mlpath.store import Store
 
 
-@dataclass(frozen=True)
-class Overview:
+class Overview(NamedTuple):
     title: str
     today: date
     stages: list[StageInfo]
@@ -60,8 +59,7 @@ def streaks(store: Store, today: date, tz: tzinfo) -> Streaks:
     return habits.streaks(days, today)
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One line of activity: on the learner's local day, what happened to which resource."""
 
     day: date
@@ -71,8 +69,7 @@ class Entry:
     detail: str = ""
 
 
-@dataclass(frozen=True)
-class History:
+class History(NamedTuple):
     days: int
     today: date
     entries: list[Entry]  # newest first

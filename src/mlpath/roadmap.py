@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from mlpath.errors import RoadmapInvalid, RoadmapNotFound
 from mlpath.vocab import Kind
@@ -38,8 +37,7 @@ RESOURCE_KEYS = {
 BUNDLED_NAME = "bundled roadmap"
 
 
-@dataclass(frozen=True, slots=True)
-class Resource:
+class Resource(NamedTuple):
     id: str
     title: str
     kind: str
@@ -59,8 +57,7 @@ class Resource:
         return f"{self.stage_number}.{self.position}"
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
+class Stage(NamedTuple):
     id: str
     number: int
     title: str
@@ -68,8 +65,7 @@ class Stage:
     resources: tuple[Resource, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Roadmap:
+class Roadmap(NamedTuple):
     version: int
     title: str
     source: str | None
@@ -81,8 +77,7 @@ class Roadmap:
         return tuple(r for s in self.stages for r in s.resources)
 
 
-@dataclass(frozen=True, slots=True)
-class RoadmapFile:
+class RoadmapFile(NamedTuple):
     """Where a roadmap comes from, and its bytes (enough to tell if it changed, without parsing)."""
 
     name: str

@@ -21,9 +21,8 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlpath import migrations
 from mlpath.errors import DatabaseUnavailable, NotADatabase, SchemaTooNew
@@ -48,8 +47,7 @@ BUSY_TIMEOUT_MS = 30_000
 RETIRED_STAGE_BASE = 1000  # numbers for stages that exist only because imported history needs them
 
 
-@dataclass(frozen=True, slots=True)
-class SyncReport:
+class SyncReport(NamedTuple):
     old_version: int
     new_version: int
     added: tuple[str, ...] = ()
@@ -61,8 +59,7 @@ class SyncReport:
         return bool(self.added or self.changed or self.retired)
 
 
-@dataclass(frozen=True, slots=True)
-class Opened:
+class Opened(NamedTuple):
     """What opening the database did, for the CLI to report on stderr."""
 
     created: bool = False
@@ -73,20 +70,18 @@ class Opened:
     backup: Path | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     item: Item
     status: Status
     changed: bool
 
 
-@dataclass(frozen=True)
-class MergeReport:
+class MergeReport(NamedTuple):
     events: int = 0
     sessions: int = 0
     notes: int = 0
     reviews: int = 0
-    retired_created: tuple[str, ...] = field(default_factory=tuple)
+    retired_created: tuple[str, ...] = ()
 
 
 class Store:
