@@ -18,8 +18,6 @@ Timestamps are UTC ISO 8601 with a Z suffix; days are local dates (YYYY-MM-DD). 
 ordered by time, so an export imported into an empty database exports identically.
 """
 
-from __future__ import annotations
-
 import json
 import re
 from datetime import date, datetime

@@ -4,8 +4,6 @@ Dates here are the learner's local calendar dates; callers convert UTC timestamp
 `local_day`, passing the time zone in, so nothing here reads the clock or the environment.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo

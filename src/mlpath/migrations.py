@@ -6,8 +6,6 @@ Steps are plain SQL so that they keep describing the schema as it was when they 
 Views are derived data: they are dropped and recreated after every migration.
 """
 
-from __future__ import annotations
-
 import sqlite3
 from collections.abc import Callable
 from typing import NamedTuple

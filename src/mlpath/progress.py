@@ -7,8 +7,6 @@ them at start-up and per resource, and NamedTuples are several times cheaper to 
 make (it shows in `mlpath next` at 10,000 resources and in every command's start-up).
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 

@@ -5,8 +5,6 @@ pace, finish dates, reviews due, streaks); this is the one place that gathers th
 command stays a few lines long. No printing here, and no SQL.
 """
 
-from __future__ import annotations
-
 from datetime import date, timedelta, tzinfo
 from typing import NamedTuple
 

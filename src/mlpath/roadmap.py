@@ -4,8 +4,6 @@ Validation walks yaml's node tree rather than the constructed data so that every
 can name its line, and it reports every problem at once instead of stopping at the first.
 """
 
-from __future__ import annotations
-
 import re
 import zlib
 from functools import cache

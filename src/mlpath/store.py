@@ -14,8 +14,6 @@ A new database is built in a temporary file and linked into place only when comp
 crash during the first seed never leaves a half-made database behind.
 """
 
-from __future__ import annotations
-
 import json
 import os
 import sqlite3
@@ -28,12 +26,12 @@ from mlpath import migrations
 from mlpath.errors import DatabaseUnavailable, NotADatabase, SchemaTooNew
 from mlpath.progress import Event, Item, StageInfo, Status
 
+from mlpath.backup import Dump
+from mlpath.habits import Note, Review, Session
+from mlpath.roadmap import Roadmap, RoadmapFile
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
-
-    from mlpath.backup import Dump
-    from mlpath.habits import Note, Review, Session
-    from mlpath.roadmap import Roadmap, RoadmapFile
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The columns the daily commands append to, checked against schema.py by tests/test_store.py.
@@ -89,12 +87,12 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._engine: Engine | None = None
+        self._engine: "Engine | None" = None
 
     # ---------------------------------------------------------------- opening
 
     @classmethod
-    def open(cls, path: Path, source: RoadmapFile, parse: Any, sync: bool = True) -> tuple[Store, Opened]:
+    def open(cls, path: Path, source: RoadmapFile, parse: Any, sync: bool = True) -> "tuple[Store, Opened]":
         """Open (creating and seeding if needed, migrating if old) the database for a roadmap.
 
         `parse` turns the source into a Roadmap; it is called only when the database is new or
@@ -187,7 +185,7 @@ class Store:
 
     # ---------------------------------------------------------------- ORM side
 
-    def _engine_for(self, path: Path, wal: bool = True) -> Engine:
+    def _engine_for(self, path: Path, wal: bool = True) -> "Engine":
         from sqlalchemy import event
         from sqlmodel import create_engine
 
@@ -210,7 +208,7 @@ class Store:
         return engine
 
     @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
+    def _transaction(self) -> "Iterator[Connection]":
         """One write transaction; database failures become one clear error."""
         from sqlalchemy.exc import SQLAlchemyError
 
