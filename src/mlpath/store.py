@@ -23,11 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlpath import migrations
-from mlpath.errors import DatabaseUnavailable, NotADatabase, SchemaTooNew
-from mlpath.progress import Event, Item, StageInfo, Status
-
 from mlpath.backup import Dump
+from mlpath.errors import DatabaseUnavailable, NotADatabase, SchemaTooNew
 from mlpath.habits import Note, Review, Session
+from mlpath.progress import Event, Item, StageInfo, Status
 from mlpath.roadmap import Roadmap, RoadmapFile
 
 if TYPE_CHECKING:
@@ -87,7 +86,7 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._engine: "Engine | None" = None
+        self._engine: Engine | None = None
 
     # ---------------------------------------------------------------- opening
 
