@@ -211,3 +211,15 @@ def test_digest_changes_with_content_not_with_loading(tmp_path):
     assert roadmap.read_source(path).digest == roadmap.read_source(None).digest
     path.write_bytes(BUNDLED.read_bytes() + b"\n# edited\n")
     assert roadmap.read_source(path).digest != roadmap.read_source(None).digest
+
+
+def test_every_bundled_url_has_recorded_evidence(bundled):
+    """Links are never guessed: each one was confirmed with the search tools, and says how."""
+    evidence = {}
+    for line in (REPO / "data" / "url-evidence.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            rid, url, how = line.split("\t", 2)
+            evidence[rid] = (url, how)
+    with_url = {r.id: r.url for r in bundled.resources if r.url}
+    assert set(evidence) == set(with_url)
+    assert all(evidence[rid][0] == url and evidence[rid][1].strip() for rid, url in with_url.items())
