@@ -39,7 +39,7 @@ class _Group(TyperGroup):
 app = typer.Typer(
     cls=_Group,
     name="mlpath",
-    help="mlpath: a study tracker for learning machine learning, one resource at a time. "
+    help="mlpath: a study tracker for learning machine learning, one resource at a time.\n\n"
     "Run it alone for a dashboard; `mlpath next` says what to study next.",
     invoke_without_command=True,
     pretty_exceptions_enable=False,
@@ -117,7 +117,9 @@ def main_callback(
         bool, typer.Option("--version", help="Print mlpath's version and exit.", callback=_version, is_eager=True)
     ] = False,
 ) -> None:
-    """Show the dashboard: overall progress, a bar per stage and what to study next. Example: mlpath"""
+    """Show the dashboard: overall progress, a bar per stage and what to study next.
+
+    Example: mlpath"""
     ctx.obj = _Session(paths.roadmap_override(str(roadmap) if roadmap else None))
     if ctx.invoked_subcommand is None:
         from mlpath import clock, render, report
@@ -129,13 +131,16 @@ def main_callback(
 
 @app.command("path")
 def path_command() -> None:
-    """Print the database file in use (set MLPATH_DB to move it). Example: mlpath path"""
+    """Print the database file in use (set MLPATH_DB to move it).
+
+    Example: mlpath path"""
     typer.echo(str(paths.db_path()))
 
 
 @app.command("stages")
 def stages_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """List the stages with done/total, percent, a progress bar, hours left and an estimated finish date.
+
     Example: mlpath stages"""
     from mlpath import clock, render, report
 
@@ -166,7 +171,9 @@ def list_command(
                                                show_default=False)] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """List resources with their id, number, kind, hours and status. Example: mlpath list 2 --core"""
+    """List resources with their id, number, kind, hours and status.
+
+    Example: mlpath list 2 --core"""
     from mlpath import export, progress, render
 
     store = _session(ctx).store()
@@ -191,6 +198,7 @@ def list_command(
 @app.command("show")
 def show_command(ctx: typer.Context, resource: OneId, as_json: JsonFlag = False) -> None:
     """Show everything about one resource: details, notes, time spent and dated history.
+
     Example: mlpath show mml-book"""
     from mlpath import export, progress, render
 
@@ -212,7 +220,9 @@ def next_command(
                                               "e.g. --stage 4.", show_default=False)] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Say what to study next, and why. Example: mlpath next -n 3"""
+    """Say what to study next, and why.
+
+    Example: mlpath next -n 3"""
     from mlpath import clock, progress, render, report
 
     view = report.overview(_session(ctx).store(), clock.today(), clock.zone())
@@ -246,7 +256,9 @@ def _check_text(value: str | None, what: str) -> None:
 
 @app.command("start")
 def start_command(ctx: typer.Context, ids: Ids) -> None:
-    """Mark resources as in progress. Example: mlpath start mml-book"""
+    """Mark resources as in progress.
+
+    Example: mlpath start mml-book"""
     _mark(ctx, ids, Status.doing)
 
 
@@ -259,19 +271,25 @@ def done_command(
                                                help="How good the resource was, 1 (poor) to 5 (excellent), "
                                                "e.g. --rating 4.")] = None,
 ) -> None:
-    """Mark resources as done. Example: mlpath done mml-book 1.2 --note "skipped the exercises" --rating 4"""
+    """Mark resources as done.
+
+    Example: mlpath done mml-book 1.2 --note "skipped the exercises" --rating 4"""
     _mark(ctx, ids, Status.done, note, rating)
 
 
 @app.command("skip")
 def skip_command(ctx: typer.Context, ids: Ids) -> None:
-    """Skip resources you will not study; they leave the totals. Example: mlpath skip 2.14"""
+    """Skip resources you will not study; they leave the totals.
+
+    Example: mlpath skip 2.14"""
     _mark(ctx, ids, Status.skipped)
 
 
 @app.command("reset")
 def reset_command(ctx: typer.Context, ids: Ids) -> None:
-    """Put resources back to todo (history is kept). Example: mlpath reset mml-book"""
+    """Put resources back to todo (history is kept).
+
+    Example: mlpath reset mml-book"""
     _mark(ctx, ids, Status.todo)
 
 
@@ -285,7 +303,9 @@ def log_command(
     day: Annotated[str | None, typer.Option("--date", help="The day you studied, YYYY-MM-DD (default: today), "
                                             "e.g. --date 2026-11-20.", show_default=False)] = None,
 ) -> None:
-    """Record study time on a resource (starting it if it was todo). Example: mlpath log mml-book 1.5"""
+    """Record study time on a resource (starting it if it was todo).
+
+    Example: mlpath log mml-book 1.5"""
     from mlpath import clock, habits, progress, render
 
     _check_text(note, "--note")
@@ -308,7 +328,9 @@ def note_command(
     text: Annotated[str, typer.Argument(help='The note, quoted, e.g. "chapter 3 explains SVD best".',
                                         show_default=False)],
 ) -> None:
-    """Add a dated note to a resource; `show` lists them. Example: mlpath note mml-book "ch. 3 is key\""""
+    """Add a dated note to a resource; `show` lists them.
+
+    Example: mlpath note mml-book "ch. 3 is key\""""
     from mlpath import clock, habits, progress, render
 
     _check_text(text, "the note")
@@ -325,6 +347,7 @@ def history_command(
     days: Annotated[int, typer.Option("--days", min=1, max=3660, help="How many days back, e.g. --days 90.")] = 28,
 ) -> None:
     """Show dated activity (newest first), a calendar of study days, streaks and hours per week.
+
     Example: mlpath history --days 56"""
     from mlpath import clock, render, report
 
@@ -343,7 +366,9 @@ def review_command(
                                                "e.g. --rating 3.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """List finished resources due for review today, or record a review. Example: mlpath review mml-book --rating 3"""
+    """List finished resources due for review today, or record a review.
+
+    Example: mlpath review mml-book --rating 3"""
     from mlpath import clock, habits, progress, render
 
     tz = clock.zone()
@@ -388,7 +413,9 @@ def _launch(url: str) -> bool:
 
 @app.command("open")
 def open_command(ctx: typer.Context, resource: OneId) -> None:
-    """Open a resource's link in your browser (or print it when there is none). Example: mlpath open 1.1"""
+    """Open a resource's link in your browser (or print it when there is none).
+
+    Example: mlpath open 1.1"""
     from mlpath import progress
 
     item = progress.resolve(resource, _session(ctx).store().items(include_retired=True))
@@ -416,6 +443,7 @@ def export_command(
                                                 "of stdout, e.g. -o progress.md.", show_default=False)] = None,
 ) -> None:
     """Export progress: a markdown checklist, a JSON backup, or an SVG card.
+
     Example: mlpath export --format json -o backup.json"""
     from mlpath import backup, clock, export, render, report
 
@@ -446,6 +474,7 @@ def import_command(
                                          "e.g. backup.json.", show_default=False)],
 ) -> None:
     """Restore a JSON backup (merging, never deleting) or bring back ticks from a markdown export.
+
     Example: mlpath import backup.json"""
     from mlpath import backup, clock, importer, render
 
@@ -457,7 +486,7 @@ def import_command(
         render.changes(importer.apply_checklist(store, text, str(file), clock.stamp(clock.now())))
 
 
-roadmap_app = typer.Typer(help="Inspect the roadmap in use. Example: mlpath roadmap diff new-roadmap.yaml",
+roadmap_app = typer.Typer(help="Inspect the roadmap in use.\n\nExample: mlpath roadmap diff new-roadmap.yaml",
                           no_args_is_help=True)
 app.add_typer(roadmap_app, name="roadmap")
 
@@ -469,6 +498,7 @@ def roadmap_diff_command(
                                                 "roadmap in use), e.g. roadmap-v2.yaml.", show_default=False)] = None,
 ) -> None:
     """Preview what a roadmap change would add, change and retire, without writing anything.
+
     Example: mlpath roadmap diff my-roadmap.yaml"""
     from mlpath import render, roadmap
 
