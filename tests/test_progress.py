@@ -76,7 +76,7 @@ def test_stage_filter_and_count():
 def test_reasons_say_why():
     items = [item("a", 1, 1), item("b", 1, 2), item("o", 1, 3, core=False)]
     recs = recommend(STAGES, items, n=3)
-    assert recs[0].reason == "core path of stage 1 (One): 2 core items left there"
+    assert recs[0].reason == "core path of stage 1 (One): 2 core items to go"
     assert recs[2].reason == "optional extra in stage 1 (One)"
     only_optional = recommend(STAGES, [item("o", 1, 1, core=False)], n=1)
     assert "its core items are done or under way" in only_optional[0].reason

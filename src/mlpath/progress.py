@@ -174,7 +174,7 @@ def _reason(item: Item, titles: dict[str, str], core_left: dict[str, int], group
         reason = f"in progress{since}: finish what you started"
     elif item.core:
         left = core_left.get(item.stage_id, 0)
-        reason = f"core path of {stage}: {left} core item{'s' if left != 1 else ''} left there"
+        reason = f"core path of {stage}: {left} core item{'s' if left != 1 else ''} to go"
     elif core_left.get(item.stage_id):
         reason = f"optional extra in {stage}"
     else:

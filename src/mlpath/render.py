@@ -322,8 +322,8 @@ def changes(done: Sequence[Change]) -> None:
 
 
 def logged(item: Item, session: Session, day_total: float, started: bool) -> None:
-    _line(f"logged {session.hours:g} h on {session.day}: {item.id}  {item.title} "
-          f"({item.logged_hours + session.hours:g} h in all; {day_total:g} h that day)")
+    _line(f"logged {session.hours:g} h on {session.day}: {item.id} "
+          f"({item.logged_hours + session.hours:g} h on it in all; {day_total:g} h studied that day)")
     if started:
         _line(f"started: {item.id} (it was todo)")
 
