@@ -396,7 +396,8 @@ def history(h: History) -> None:
     console.print()
     weeks = len(h.grid[0])
     first = h.weekly[0][0] if h.weekly else h.today
-    console.print(Text(f"Study days, {weeks} weeks from {first.isoformat()} (columns are weeks)", style="bold"))
+    noun = "week" if weeks == 1 else "weeks"
+    console.print(Text(f"Study days, {weeks} {noun} from {first.isoformat()} (columns are weeks)", style="bold"))
     for name, row in zip(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), h.grid):
         line = Text(f"  {name} ")
         for cell in row:

@@ -96,7 +96,8 @@ def history(store: Store, days: int, today: date, tz: tzinfo) -> History:
                       f"{s.hours:g} h" + (f"  {s.note}" if s.note else "")) for s in sessions]
     entries += [Entry(habits.local_day(r.at, tz), r.at, "reviewed", r.resource_id,
                       f"rating {r.rating}, next on {r.due}") for r in reviews]
-    entries.sort(key=lambda e: (e.day, e.at), reverse=True)
+    # newest first; records made in the same second keep their recorded order, reversed
+    entries = [e for _, e in sorted(enumerate(entries), key=lambda p: (p[1].day, p[1].at, p[0]), reverse=True)]
     return History(
         days=days,
         today=today,
