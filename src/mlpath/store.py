@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlpath import migrations
-from mlpath.backup import Dump
+from mlpath.backup import Dump, ResourceInfo, identity
 from mlpath.errors import DatabaseUnavailable, NotADatabase, SchemaTooNew
 from mlpath.habits import Note, Review, Session
 from mlpath.progress import Event, Item, StageInfo, Status
@@ -302,46 +302,31 @@ class Store:
         rows = self._read(f"SELECT * FROM item {where} ORDER BY retired, stage_number, position, id")
         return [_item(r) for r in rows]
 
+    def _records(self, select: str, filters: Sequence[tuple[str, Any]], order: str) -> list[sqlite3.Row]:
+        """Rows of a SELECT narrowed by each (condition, value) whose value is given."""
+        used = [(condition, value) for condition, value in filters if value is not None]
+        where = " WHERE " + " AND ".join(c for c, _ in used) if used else ""
+        return self._read(f"{select}{where} ORDER BY {order}", [v for _, v in used])
+
     def history(self, resource_id: str | None = None, since: str | None = None) -> list[Event]:
         """Status events, oldest first: of one resource, or of all since a UTC timestamp."""
-        sql, params = "SELECT resource_id, status, at, note, rating FROM event WHERE 1 = 1", []
-        if resource_id is not None:
-            sql, params = sql + " AND resource_id = ?", [*params, resource_id]
-        if since is not None:
-            sql, params = sql + " AND at >= ?", [*params, since]
-        rows = self._read(sql + " ORDER BY at, id", params)
+        rows = self._records("SELECT resource_id, status, at, note, rating FROM event",
+                             [("resource_id = ?", resource_id), ("at >= ?", since)], "at, id")
         return [Event(r["resource_id"], Status(r["status"]), r["at"], r["note"], r["rating"]) for r in rows]
 
     def sessions(self, resource_id: str | None = None, since_day: str | None = None) -> list[Session]:
-        from mlpath.habits import Session
-
-        sql, params = "SELECT resource_id, day, hours, at, note FROM study_session WHERE 1 = 1", []
-        if resource_id is not None:
-            sql, params = sql + " AND resource_id = ?", [*params, resource_id]
-        if since_day is not None:
-            sql, params = sql + " AND day >= ?", [*params, since_day]
-        rows = self._read(sql + " ORDER BY day, at, id", params)
-        return [Session(r["resource_id"], r["day"], r["hours"], r["at"], r["note"]) for r in rows]
+        rows = self._records("SELECT resource_id, day, hours, at, note FROM study_session",
+                             [("resource_id = ?", resource_id), ("day >= ?", since_day)], "day, at, id")
+        return [Session(*r) for r in rows]
 
     def notes(self, resource_id: str | None = None) -> list[Note]:
-        from mlpath.habits import Note
-
-        sql, params = "SELECT resource_id, at, text FROM note", []
-        if resource_id is not None:
-            sql, params = sql + " WHERE resource_id = ?", [resource_id]
-        return [Note(r["resource_id"], r["at"], r["text"]) for r in self._read(sql + " ORDER BY at, id", params)]
+        rows = self._records("SELECT resource_id, at, text FROM note", [("resource_id = ?", resource_id)], "at, id")
+        return [Note(*r) for r in rows]
 
     def reviews(self, resource_id: str | None = None, since: str | None = None) -> list[Review]:
-        from mlpath.habits import Review
-
-        sql, params = "SELECT * FROM review WHERE 1 = 1", []
-        if resource_id is not None:
-            sql, params = sql + " AND resource_id = ?", [*params, resource_id]
-        if since is not None:
-            sql, params = sql + " AND at >= ?", [*params, since]
-        rows = self._read(sql + " ORDER BY at, id", params)
-        return [Review(r["resource_id"], r["at"], r["rating"], r["repetitions"], r["ease"], r["interval_days"],
-                       r["due"]) for r in rows]
+        rows = self._records("SELECT resource_id, at, rating, repetitions, ease, interval_days, due FROM review",
+                             [("resource_id = ?", resource_id), ("at >= ?", since)], "at, id")
+        return [Review(*r) for r in rows]
 
     def latest_reviews(self) -> dict[str, Review]:
         """Each reviewed resource's latest review (its current schedule)."""
@@ -355,7 +340,6 @@ class Store:
 
     def dump(self) -> Dump:
         """Everything the learner recorded, for the JSON export."""
-        from mlpath.backup import Dump, ResourceInfo
 
         meta = self.meta()
         events, sessions, notes, reviews = self.history(), self.sessions(), self.notes(), self.reviews()
@@ -427,7 +411,6 @@ class Store:
 
         Records for resources the roadmap no longer has are kept under retired resources.
         """
-        from mlpath.backup import identity
 
         known = {r["id"] for r in self._read("SELECT id FROM resource")}
         info = {r.id: r for r in dump.resources}
@@ -478,7 +461,6 @@ def _remove_stale_temp_files(parent: Path, name: str) -> None:
 
 def _new(records: Sequence[Any], have: set[tuple[Any, ...]]) -> list[Any]:
     """Records not already stored, and not repeated within the batch either."""
-    from mlpath.backup import identity
 
     out = []
     for record in records:
