@@ -110,19 +110,27 @@ def stage_progress(stages: Sequence[StageInfo], items: Sequence[Item]) -> list[S
             by_stage.setdefault(item.stage_id, []).append(item)
     result = []
     for stage in stages:
-        units: dict[str, list[Item]] = {}
-        for item in by_stage[stage.id]:
-            units.setdefault(f"group:{item.choose_one}" if item.choose_one else item.id, []).append(item)
-        done = doing = 0
+        done = doing = total = 0
         left = 0.0
-        for members in units.values():
+        groups: dict[str, list[Item]] = {}
+        for item in by_stage[stage.id]:
+            if item.choose_one:
+                groups.setdefault(item.choose_one, []).append(item)
+                continue
+            total += 1
+            if item.status is Status.done:
+                done += 1
+            else:
+                left += item.hours
+                doing += item.status is Status.doing
+        for members in groups.values():
+            total += 1
             if any(m.status is Status.done for m in members):
                 done += 1
                 continue
-            if any(m.status is Status.doing for m in members):
-                doing += 1
+            doing += any(m.status is Status.doing for m in members)
             left += min(m.hours for m in members)
-        result.append(StageProgress(stage, done, len(units), round(left, 1), doing))
+        result.append(StageProgress(stage, done, total, round(left, 1), doing))
     return result
 
 
