@@ -44,3 +44,17 @@ def test_ci_runs_the_readme_test_command():
 def test_readme_documents_the_json_keys_the_contract_tests_pin():
     for key in ("done_at", "reason", "hours_left", "eta", "pace_hours_per_week", "logged_hours", "history"):
         assert re.search(rf"`{key}`", README), key
+
+
+def test_every_option_and_argument_has_help_with_an_example():
+    root = typer.main.get_command(app)
+    commands = [("mlpath", root)]
+    for name, command in root.commands.items():
+        commands += [(f"{name} {n}", c) for n, c in command.commands.items()] if hasattr(command, "commands") \
+            else [(name, command)]
+    for name, command in commands:
+        for param in command.params:
+            if param.name in ("help", "install_completion", "show_completion"):
+                continue
+            text = getattr(param, "help", None) or ""
+            assert "e.g." in text or "Example" in text, f"{name} {param.name}: {text!r}"

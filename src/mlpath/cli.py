@@ -90,12 +90,14 @@ def _complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print plain JSON on stdout and nothing else, e.g. `mlpath list --json`.")]
 Ids = Annotated[
     list[str],
-    typer.Argument(help="Resource ids, unique id prefixes or numbers such as 2.5.", autocompletion=_complete_ids,
+    typer.Argument(help="Resource ids, unique id prefixes or numbers, e.g. mml-book 1.2.",
+                   autocompletion=_complete_ids,
                    show_default=False, metavar="ID..."),
 ]
 OneId = Annotated[
     str,
-    typer.Argument(help="A resource id, unique id prefix or number such as 2.5.", autocompletion=_complete_ids,
+    typer.Argument(help="A resource id, unique id prefix or number, e.g. mml-book, mml or 1.1.",
+                   autocompletion=_complete_ids,
                    show_default=False, metavar="ID"),
 ]
 Note = Annotated[str | None, typer.Option("--note", help='A note kept with this change, e.g. --note "chapters 1-3 only".')]
@@ -114,7 +116,8 @@ def main_callback(
         ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", help="Print mlpath's version and exit.", callback=_version, is_eager=True)
+        bool, typer.Option("--version", help="Print mlpath's version and exit, e.g. mlpath --version.", callback=_version,
+                           is_eager=True)
     ] = False,
 ) -> None:
     """Show the dashboard: overall progress, a bar per stage and what to study next.
@@ -165,7 +168,7 @@ def list_command(
                                                   show_default=False)] = None,
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind, e.g. --kind book.",
                                               show_default=False)] = None,
-    core: Annotated[bool, typer.Option("--core", help="Only the core path (leave out optional extras).")] = False,
+    core: Annotated[bool, typer.Option("--core", help="Only the core path, leaving out optional extras, e.g. mlpath list 2 --core.")] = False,
     search: Annotated[str | None, typer.Option("--search", help='Only resources whose id, title, authors or note '
                                                'contain this text, e.g. --search "transformer".',
                                                show_default=False)] = None,
@@ -358,8 +361,8 @@ def history_command(
 @app.command("review")
 def review_command(
     ctx: typer.Context,
-    resource: Annotated[str | None, typer.Argument(help="The resource you reviewed (with --rating); leave out to "
-                                                   "list what is due.", autocompletion=_complete_ids,
+    resource: Annotated[str | None, typer.Argument(help="The resource you reviewed (with --rating), e.g. mml-book; "
+                                                   "leave out to list what is due.", autocompletion=_complete_ids,
                                                    show_default=False)] = None,
     rating: Annotated[int | None, typer.Option("--rating", min=1, max=4, show_default=False,
                                                help="How well you remembered it: 1 forgot, 2 hard, 3 good, 4 easy, "
