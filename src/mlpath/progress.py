@@ -250,11 +250,6 @@ def resolve_stage(query: str, stages: Sequence[StageInfo]) -> StageInfo:
     raise UnknownStage(f"no stage {query!r}", hint=hint)
 
 
-def transition(item: Item, target: Status) -> bool:
-    """Whether moving item to target is a real change (an event worth recording)."""
-    return item.status is not target
-
-
 def search(items: Iterable[Item], text: str) -> list[Item]:
     """Items whose id, title, authors or note contain text, ignoring case."""
     needle = text.casefold()

@@ -39,25 +39,17 @@ STATUS_STYLE = {
 BAR_WIDTH = 16
 
 
-def _console(stderr: bool = False) -> Console:
+def out() -> Console:
+    """The console for command output."""
     from rich.console import Console
 
     plain = bool(os.environ.get("NO_COLOR"))
     return Console(
-        stderr=stderr,
         markup=False,
         highlight=False,
         emoji=False,
         color_system=None if plain else "auto",
     )
-
-
-def out() -> Console:
-    return _console()
-
-
-def err() -> Console:
-    return _console(stderr=True)
 
 
 # ------------------------------------------------------------------ messages
