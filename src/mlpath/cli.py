@@ -390,10 +390,7 @@ def review_command(
         raise UsageProblem("say how well you remembered it with --rating 1-4",
                            hint=f"e.g. mlpath review {resource} --rating 3 (1 forgot, 2 hard, 3 good, 4 easy)")
     item = progress.resolve(resource, store.items())
-    if item.status is not Status.done:
-        raise UsageProblem(f"{item.id} is {item.status.value}, not done; only finished resources come up for review",
-                           hint=f"mark it done first: mlpath done {item.id}")
-    review = habits.schedule(store.latest_reviews().get(item.id), rating, today, item.id, clock.stamp(clock.now()))
+    review = habits.review(item, store.latest_reviews().get(item.id), rating, today, clock.stamp(clock.now()))
     store.add_review(review)
     if as_json:
         render.json_out({"id": item.id, "title": item.title, "due": review.due})

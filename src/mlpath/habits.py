@@ -215,6 +215,14 @@ def schedule(previous: Review | None, rating: int, today: date, resource_id: str
     return Review(resource_id, at, rating, reps, round(ease, 4), interval, due.isoformat())
 
 
+def review(item: Item, previous: Review | None, rating: int, today: date, at: str) -> Review:
+    """Answer a review of a finished resource; only done resources come up for review."""
+    if item.status is not Status.done:
+        raise HabitInvalid(f"{item.id} is {item.status.value}, not done; only finished resources come up for review",
+                           hint=f"mark it done first: mlpath done {item.id}")
+    return schedule(previous, rating, today, item.id, at)
+
+
 def due_reviews(items: Iterable[Item], latest: dict[str, Review], today: date, tz: tzinfo) -> list[tuple[Item, date]]:
     """Done resources whose review is due today or earlier, most overdue first.
 
