@@ -20,6 +20,7 @@ ordered by time, so an export imported into an empty database exports identicall
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -82,6 +83,21 @@ def looks_like_json(text: str) -> bool:
     return text.lstrip().startswith("{")
 
 
+def _is_utc_stamp(text: str) -> bool:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 class _Reader:
     """Checks one document, collecting problems so the first few can be reported together."""
 
@@ -106,36 +122,23 @@ class _Reader:
             return None
         return value
 
-    def stamp(self, obj: dict[str, Any], key: str, where: str) -> str | None:
+    def matching(self, obj: dict[str, Any], key: str, where: str, valid: Callable[[str], Any],
+                 expected: str) -> str | None:
+        """A text field that `valid` accepts; otherwise a problem saying what was expected."""
         value = self.get(obj, key, where, (str,))
-        if value is None:
-            return None
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed.tzinfo is None:
-            self.fail(where, f"{key} {value!r} is not a UTC timestamp like 2026-11-24T12:00:00Z")
+        if value is not None and not valid(value):
+            self.fail(where, f"{key} {value!r} is not {expected}")
             return None
         return value
+
+    def stamp(self, obj: dict[str, Any], key: str, where: str) -> str | None:
+        return self.matching(obj, key, where, _is_utc_stamp, "a UTC timestamp like 2026-11-24T12:00:00Z")
 
     def day(self, obj: dict[str, Any], key: str, where: str) -> str | None:
-        value = self.get(obj, key, where, (str,))
-        if value is None:
-            return None
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            self.fail(where, f"{key} {value!r} is not a date like 2026-11-24")
-            return None
-        return value
+        return self.matching(obj, key, where, _is_date, "a date like 2026-11-24")
 
     def resource(self, obj: dict[str, Any], where: str) -> str | None:
-        value = self.get(obj, "resource", where, (str,))
-        if value is not None and not SLUG.match(value):
-            self.fail(where, f"resource {value!r} is not a resource id")
-            return None
-        return value
+        return self.matching(obj, "resource", where, SLUG.match, "a resource id")
 
     def records(self, doc: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
         items = doc.get(key, [])
@@ -168,18 +171,12 @@ def parse(text: str, name: str) -> Dump:
     kinds = {k.value for k in Kind}
     resources = []
     for where, obj in r.records(doc, "resources"):
-        rid = r.get(obj, "id", where, (str,))
+        rid = r.matching(obj, "id", where, SLUG.match, "a resource id")
         title = r.get(obj, "title", where, (str,))
-        kind = r.get(obj, "kind", where, (str,))
-        stage = r.get(obj, "stage", where, (str,))
+        kind = r.matching(obj, "kind", where, kinds.__contains__, f"one of {', '.join(sorted(kinds))}")
+        stage = r.matching(obj, "stage", where, SLUG.match, "a stage id")
         hours = r.get(obj, "hours", where, (int, float))
-        if rid is not None and not SLUG.match(rid):
-            r.fail(where, f"id {rid!r} is not a resource id")
-        elif kind is not None and kind not in kinds:
-            r.fail(where, f"kind {kind!r} is not one of {', '.join(sorted(kinds))}")
-        elif stage is not None and not SLUG.match(stage):
-            r.fail(where, f"stage {stage!r} is not a stage id")
-        elif hours is not None and not hours > 0:
+        if hours is not None and not hours > 0:
             r.fail(where, f"hours must be positive, got {hours!r}")
         elif None not in (rid, title, kind, stage, hours):
             resources.append(ResourceInfo(rid, title, kind, stage, float(hours)))
