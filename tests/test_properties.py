@@ -45,7 +45,7 @@ def items(draw):
 @SETTINGS
 @given(items(), st.data())
 def test_markdown_export_always_parses_back_to_the_same_checkboxes(rows, data):
-    notes = {i.id: [Note(i.id, "2026-01-01T00:00:00Z", data.draw(HOSTILE))] for i in rows}
+    notes = [Note(i.id, "2026-01-01T00:00:00Z", data.draw(HOSTILE)) for i in rows]
     text = markdown(data.draw(HOSTILE), [StageInfo("s", 1, data.draw(HOSTILE))], rows, "2026-01-01", notes)
     assert parse_checklist(text) == {i.id: i.status is Status.done for i in rows}
     assert sum(1 for line in text.splitlines() if line.startswith("- [")) == len(rows)

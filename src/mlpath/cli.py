@@ -81,7 +81,8 @@ def _complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     try:
         from mlpath.store import completion_candidates
 
-        first = ("todo", "doing") if ctx.info_name in ("done", "start", "skip", "log") else ()
+        first = {"done": ("todo", "doing"), "start": ("todo",), "skip": ("todo", "doing"), "log": ("todo", "doing"),
+                 "review": ("done",)}.get(ctx.info_name or "", ())
         return completion_candidates(paths.db_path(), incomplete, first)
     except Exception:  # completion must never print a traceback into the shell
         return []
@@ -372,7 +373,7 @@ def review_command(
     """List finished resources due for review today, or record a review.
 
     Example: mlpath review mml-book --rating 3"""
-    from mlpath import clock, habits, progress, render
+    from mlpath import clock, habits, progress, render, report
 
     tz = clock.zone()
     today = clock.today(tz)
@@ -380,7 +381,7 @@ def review_command(
     if resource is None:
         if rating is not None:
             raise UsageProblem("--rating needs the resource you reviewed", hint="e.g. mlpath review mml-book --rating 3")
-        due = habits.due_reviews(store.items(), store.latest_reviews(), today, tz)
+        due = report.due_reviews(store, today, tz)
         if as_json:
             render.json_out([{"id": i.id, "title": i.title, "due": when.isoformat()} for i, when in due])
         else:
@@ -455,11 +456,8 @@ def export_command(
         view = report.overview(store, clock.today(tz), tz)
         text = render.card_svg(view, report.streaks(store, view.today, tz))
     else:
-        notes: dict[str, list] = {}
-        for n in store.notes():
-            notes.setdefault(n.resource_id, []).append(n)
         text = export.markdown(store.roadmap_title(), store.stages(), store.items(include_retired=True),
-                               clock.today().isoformat(), notes)
+                               clock.today().isoformat(), store.notes())
     if output is None:
         typer.echo(text, nl=False)
     else:

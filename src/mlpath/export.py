@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -49,14 +49,16 @@ def markdown(
     stages: Sequence[StageInfo],
     items: Sequence[Item],
     generated: str,
-    notes: Mapping[str, Sequence[Note]] | None = None,
+    notes: Sequence[Note] = (),
 ) -> str:
     """A GitHub-flavoured markdown checklist: one task item per resource, grouped by stage.
 
     Retired resources (no longer in the roadmap, history kept) come last under "Retired";
     notes are indented under their resource, as a plain sub-list.
     """
-    notes = notes or {}
+    notes_of: dict[str, list[Note]] = {}
+    for n in notes:
+        notes_of.setdefault(n.resource_id, []).append(n)
     current = [i for i in items if not i.retired]
     retired = [i for i in items if i.retired]
     progress = stage_progress(stages, current)
@@ -80,7 +82,7 @@ def markdown(
         lines.append("")
         for item in members:
             lines.append(task_line(item))
-            lines.extend(f"  - {n.at[:10]}: {escape_markdown(n.text)}" for n in notes.get(item.id, ()))
+            lines.extend(f"  - {n.at[:10]}: {escape_markdown(n.text)}" for n in notes_of.get(item.id, ()))
         lines.append("")
     return "\n".join(lines)
 

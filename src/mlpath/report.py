@@ -52,6 +52,11 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
     )
 
 
+def due_reviews(store: Store, today: date, tz: tzinfo) -> list[tuple[Item, date]]:
+    """Finished resources due for review today or earlier, most overdue first."""
+    return habits.due_reviews(store.items(), store.latest_reviews(), today, tz)
+
+
 def streaks(store: Store, today: date, tz: tzinfo) -> Streaks:
     days = habits.study_days(store.history(), store.sessions(), store.reviews(), tz)
     return habits.streaks(days, today)
