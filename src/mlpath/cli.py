@@ -8,11 +8,13 @@ to evaluate every annotation string at start-up, which measurably slows `mlpath 
 """
 
 
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from mlpath import __version__, paths
@@ -24,7 +26,7 @@ if TYPE_CHECKING:  # imported lazily at run time
 
 
 class _Group(TyperGroup):
-    """Turns every MlpathError raised by a command into one message on stderr and exit 1."""
+    """Errors as one line on stderr: MlpathError exits 1, a command-line mistake exits 2."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -34,6 +36,25 @@ class _Group(TyperGroup):
 
             render.error(exc)
             raise typer.Exit(1) from None
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Typer draws usage errors as a multi-line box; run non-standalone to print one line.
+        if kwargs.get("standalone_mode", True) is False:
+            return super().main(*args, **kwargs)
+        try:
+            code = super().main(*args, **{**kwargs, "standalone_mode": False})
+        except ClickException as exc:
+            if isinstance(exc, NoArgsIsHelpError):  # the help has been shown: nothing went wrong
+                sys.exit(0)
+            from mlpath import render
+
+            context = getattr(exc, "ctx", None)
+            render.usage_error(exc.format_message(), context.command_path if context else "mlpath")
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            sys.stderr.write("Aborted.\n")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 app = typer.Typer(
@@ -163,7 +184,7 @@ def list_command(
     ctx: typer.Context,
     stage: Annotated[
         str | None, typer.Argument(help="A stage number or id, e.g. 2 or intro-ml; all stages when left out.",
-                                   show_default=False)
+                                   show_default=False, metavar="STAGE")
     ] = None,
     status: Annotated[Status | None, typer.Option("--status", help="Only this status, e.g. --status doing.",
                                                   show_default=False)] = None,
@@ -330,7 +351,7 @@ def note_command(
     ctx: typer.Context,
     resource: OneId,
     text: Annotated[str, typer.Argument(help='The note, quoted, e.g. "chapter 3 explains SVD best".',
-                                        show_default=False)],
+                                        show_default=False, metavar="TEXT")],
 ) -> None:
     """Add a dated note to a resource; `show` lists them.
 
@@ -389,7 +410,7 @@ def review_command(
         return
     if rating is None:
         raise UsageProblem("say how well you remembered it with --rating 1-4",
-                           hint=f"e.g. mlpath review {resource} --rating 3 (1 forgot, 2 hard, 3 good, 4 easy)")
+                           hint=f"1 forgot, 2 hard, 3 good, 4 easy; e.g. mlpath review {resource} --rating 3")
     item = progress.resolve(resource, store.items())
     review = habits.review(item, store.latest_reviews().get(item.id), rating, today, clock.stamp(clock.now()))
     store.add_review(review)

@@ -72,6 +72,11 @@ def error(exc: MlpathError) -> None:
         _line(f"hint: {exc.hint}", stderr=True)
 
 
+def usage_error(message: str, command_path: str) -> None:
+    """A command-line mistake (unknown option, bad value), as one line."""
+    _line(f"error: {' '.join(message.split())} (see `{command_path} --help`)", stderr=True)
+
+
 def opened(path: str, info: Opened) -> None:
     """What opening the database did, one line on stderr (nothing when it did nothing)."""
     if info.created:

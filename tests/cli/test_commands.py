@@ -229,3 +229,25 @@ def test_database_path_that_is_a_directory(run, tmp_path, monkeypatch):
 def test_every_command_has_help_with_an_example(run, command):
     out = ok(run(command, "--help")).stdout
     assert "Example" in out or "e.g." in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["next", "-n", "0"], "error: Invalid value for '-n' / '--count': 0 is not in the range x>=1. "
+                              "(see `mlpath next --help`)"),
+        (["list", "--kind", "blog"], "error: Invalid value for '--kind': 'blog' is not one of"),
+        (["show"], "error: Missing argument 'ID'. (see `mlpath show --help`)"),
+        (["--bogus"], "error: No such option: --bogus (see `mlpath --help`)"),
+    ],
+)
+def test_command_line_mistakes_are_one_line_with_exit_2(run, args, message):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message) and len(result.stderr.splitlines()) == 1
+    assert result.stdout == ""
+
+
+def test_a_group_without_its_command_shows_help(run):
+    result = run("roadmap")
+    assert result.exit_code == 0 and "diff" in result.stdout
