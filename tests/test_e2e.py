@@ -53,7 +53,7 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_packages_the_bundled_roadmap(wheel):
     with zipfile.ZipFile(wheel) as zf:
         assert zf.read("mlpath/data/roadmap.yaml") == (REPO / "data" / "roadmap.yaml").read_bytes()
-        assert "mlpath/cli.py" in zf.namelist()
+        assert "mlpath/cli.py" in zf.namelist() and "mlpath/commands/views.py" in zf.namelist()
 
 
 def test_installed_command_runs_the_daily_loop(venv, tmp_path):

@@ -250,7 +250,7 @@ def resolve_stage(query: str, stages: Sequence[StageInfo]) -> StageInfo:
     raise UnknownStage(f"no stage {query!r}", hint=hint)
 
 
-def search(items: Iterable[Item], text: str) -> list[Item]:
+def search_items(items: Iterable[Item], text: str) -> list[Item]:
     """Items whose id, title, authors or note contain text, ignoring case."""
     needle = text.casefold()
     return [
@@ -261,3 +261,16 @@ def search(items: Iterable[Item], text: str) -> list[Item]:
         or any(needle in a.casefold() for a in i.authors)
         or needle in (i.note or "").casefold()
     ]
+
+
+def filter_items(items: Iterable[Item], *, stage_id: str | None = None, status: Status | None = None,
+                 kind: str | None = None, core: bool = False, search: str | None = None) -> list[Item]:
+    """The items `list` shows: every filter given must hold."""
+    chosen = [
+        i for i in items
+        if (stage_id is None or i.stage_id == stage_id)
+        and (status is None or i.status is status)
+        and (kind is None or i.kind == kind)
+        and (not core or i.core)
+    ]
+    return search_items(chosen, search) if search else chosen

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from mlpath import cli
+from mlpath.commands import tracking as cli
 
 
 def ok(result):
@@ -125,10 +125,10 @@ def test_done_rating_shows_and_exports(run, small_roadmap):
 
 def test_open_launches_or_prints_and_needs_a_url(run, small_roadmap, monkeypatch):
     opened = []
-    monkeypatch.setattr(cli, "_launch", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(cli, "launch", lambda url: opened.append(url) or True)
     assert ok(run("open", "linear-algebra")).stdout == "Opened https://example.org/la\n"
     assert opened == ["https://example.org/la"]
-    monkeypatch.setattr(cli, "_launch", lambda url: False)
+    monkeypatch.setattr(cli, "launch", lambda url: False)
     assert ok(run("open", "1.1")).stdout == "No browser here; open this link yourself: https://example.org/la\n"
     fail(run("open", "colab"), "colab has no link in the roadmap")
 
@@ -143,7 +143,7 @@ def test_launch_without_a_browser_reports_false(monkeypatch):
         raise webbrowser.Error("none")
 
     monkeypatch.setattr(webbrowser, "get", no_browser)
-    assert cli._launch("https://example.org") is False
+    assert cli.launch("https://example.org") is False
 
 
 def test_pace_and_eta_in_stages_and_dashboard(run, small_roadmap, clock):

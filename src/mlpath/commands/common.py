@@ -1,0 +1,78 @@
+"""What every command group shares: the per-process state, the repeated options and arguments.
+
+No `from __future__ import annotations` in the command modules: Typer would then evaluate every
+annotation string at start-up, which measurably slows `mlpath --help`.
+"""
+
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mlpath import paths
+from mlpath.errors import UsageProblem
+
+if TYPE_CHECKING:  # imported lazily at run time
+    from mlpath.store import Store
+
+
+class AppState:
+    """What the global options chose; opens the database on first use."""
+
+    def __init__(self, roadmap: Path | None) -> None:
+        self.roadmap = roadmap
+        self._store: Store | None = None  # not evaluated at run time
+
+    def store(self, sync: bool = True) -> "Store":
+        if self._store is None:
+            from mlpath import render, roadmap
+            from mlpath.store import Store
+
+            db = paths.db_path()
+            source = roadmap.read_source(self.roadmap)
+            self._store, info = Store.open(db, source, roadmap.parse, sync=sync)
+            render.opened(str(db), info)
+        return self._store
+
+
+def state(ctx: typer.Context) -> AppState:
+    """The AppState set by the root callback, inherited by every subcommand's context."""
+    found = ctx.find_object(AppState)
+    assert found is not None, "the root callback sets the AppState"
+    return found
+
+
+def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Resource ids for shell completion, read straight from the database (never seeding it)."""
+    try:
+        from mlpath.store import completion_candidates
+
+        first = {"done": ("todo", "doing"), "start": ("todo",), "skip": ("todo", "doing"), "log": ("todo", "doing"),
+                 "review": ("done",)}.get(ctx.info_name or "", ())
+        return completion_candidates(paths.db_path(), incomplete, first)
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
+def check_text(value: str | None, what: str) -> None:
+    if value is not None and not value.strip():
+        raise UsageProblem(f"{what} is empty", hint='give it some text, e.g. --note "skimmed chapter 2"')
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print plain JSON on stdout and nothing else, "
+                                        "e.g. `mlpath list --json`.")]
+Ids = Annotated[
+    list[str],
+    typer.Argument(help="Resource ids, unique id prefixes or numbers, e.g. mml-book 1.2.",
+                   autocompletion=complete_ids,
+                   show_default=False, metavar="ID..."),
+]
+OneId = Annotated[
+    str,
+    typer.Argument(help="A resource id, unique id prefix or number, e.g. mml-book, mml or 1.1.",
+                   autocompletion=complete_ids,
+                   show_default=False, metavar="ID"),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", help='A note kept with this change, '
+                                                'e.g. --note "chapters 1-3 only".')]

@@ -1,0 +1,128 @@
+"""Read-only views: path, stages, list, show, next, history."""
+
+
+from typing import Annotated
+
+import typer
+
+from mlpath import paths
+from mlpath.commands.common import JsonFlag, OneId, state
+from mlpath.vocab import Kind, Status
+
+app = typer.Typer()
+
+
+@app.command("path")
+def path_command() -> None:
+    """Print the database file in use (set MLPATH_DB to move it).
+
+    Example: mlpath path"""
+    typer.echo(str(paths.db_path()))
+
+
+@app.command("stages")
+def stages_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """List the stages with done/total, percent, a progress bar, hours left and an estimated finish date.
+
+    Example: mlpath stages"""
+    from mlpath import clock, render, report
+
+    view = report.overview(state(ctx).store(), clock.today(), clock.zone())
+    if as_json:
+        from mlpath import export
+
+        render.json_out([export.stage_record(p, eta, view.pace.hours_per_week)
+                         for p, eta in zip(view.progress, view.etas)])
+    else:
+        render.stages(view)
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    stage: Annotated[
+        str | None, typer.Argument(help="A stage number or id, e.g. 2 or intro-ml; all stages when left out.",
+                                   show_default=False, metavar="STAGE")
+    ] = None,
+    status: Annotated[Status | None, typer.Option("--status", help="Only this status, e.g. --status doing.",
+                                                  show_default=False)] = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind, e.g. --kind book.",
+                                              show_default=False)] = None,
+    core: Annotated[bool, typer.Option("--core", help="Only the core path, leaving out optional extras, "
+                                       "e.g. mlpath list 2 --core.")] = False,
+    search: Annotated[str | None, typer.Option("--search", help='Only resources whose id, title, authors or note '
+                                               'contain this text, e.g. --search "transformer".',
+                                               show_default=False)] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List resources with their id, number, kind, hours and status.
+
+    Example: mlpath list 2 --core"""
+    from mlpath import export, progress, render
+
+    store = state(ctx).store()
+    stage_id = progress.resolve_stage(stage, store.stages()).id if stage is not None else None
+    items = progress.filter_items(store.items(), stage_id=stage_id, status=status,
+                                  kind=kind.value if kind else None, core=core, search=search)
+    if as_json:
+        render.json_out([export.item_record(i) for i in items])
+    else:
+        render.items(items)
+
+
+@app.command("show")
+def show_command(ctx: typer.Context, resource: OneId, as_json: JsonFlag = False) -> None:
+    """Show everything about one resource: details, notes, time spent and dated history.
+
+    Example: mlpath show mml-book"""
+    from mlpath import export, progress, render
+
+    store = state(ctx).store()
+    item = progress.resolve(resource, store.items(include_retired=True))
+    history, notes = store.history(item.id), store.notes(item.id)
+    if as_json:
+        render.json_out(export.show_record(item, history, notes))
+    else:
+        titles = {s.id: s.title for s in store.stages(include_retired=True)}
+        render.show(item, titles.get(item.stage_id, item.stage_id), history, notes)
+
+
+@app.command("next")
+def next_command(
+    ctx: typer.Context,
+    count: Annotated[int, typer.Option("-n", "--count", min=1, help="How many suggestions, e.g. -n 5.")] = 1,
+    stage: Annotated[str | None, typer.Option("--stage", help="Only suggest from this stage (number or id), "
+                                              "e.g. --stage 4.", show_default=False)] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Say what to study next, and why.
+
+    Example: mlpath next -n 3"""
+    from mlpath import clock, progress, render, report
+
+    view = report.overview(state(ctx).store(), clock.today(), clock.zone())
+    stage_id = progress.resolve_stage(stage, view.stages).id if stage is not None else None
+    recs = view.recommend(n=count, stage_id=stage_id)
+    if as_json:
+        from mlpath import export
+
+        render.json_out([export.item_record(r.item) | {"reason": r.reason} for r in recs])
+    else:
+        empty = "Everything on the roadmap is done or skipped. Well done!"
+        if stage_id is not None:
+            empty = f"Nothing left to study in stage {stage}: it is done or skipped. Try `mlpath next`."
+        render.recommendations(recs, empty, view.reviews_due)
+
+
+@app.command("history")
+def history_command(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", min=1, max=3660, help="How many days back, e.g. --days 90.")] = 28,
+) -> None:
+    """Show dated activity (newest first), a calendar of study days, streaks and hours per week.
+
+    Example: mlpath history --days 56"""
+    from mlpath import clock, render, report
+
+    tz = clock.zone()
+    render.history(report.history(state(ctx).store(), days, clock.today(tz), tz))
