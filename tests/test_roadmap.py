@@ -74,6 +74,26 @@ def test_bundled_holds_primer_items(bundled, title_fragment):
     assert any(title_fragment.lower() in r.title.lower() for r in bundled.resources)
 
 
+def test_bundled_core_path_follows_the_primers_advice(bundled):
+    """Hinton's course is 'not a good first DL class, but a third or fourth one'; podcasts are extras."""
+    by_id = {r.id: r for r in bundled.resources}
+    intro = next(s for s in bundled.stages if s.id == "intro-ml")
+    hinton = by_id["hinton-nn-for-ml"]
+    assert hinton not in intro.resources and not hinton.core
+    assert "third or fourth" in hinton.note
+    assert [r.id for r in bundled.resources if r.kind == "podcast" and r.core] == []
+
+
+def test_bundled_links_use_https_where_the_site_offers_it(bundled):
+    by_id = {r.id: r for r in bundled.resources}
+    upgraded = ["mccormick-skip-gram", "mccormick-negative-sampling", "wildml-attention-and-memory",
+                "illustrated-transformer", "transformers-from-scratch", "illustrated-bert",
+                "sutton-barto-rl-book", "pearl-causality-books", "kamath-differential-privacy",
+                "cmu-truth-justice-algorithms"]
+    assert [i for i in upgraded if not by_id[i].url.startswith("https://")] == []
+    assert all(by_id[i].url for i in ("primer-part-1-less-technical", "kubat-intro-ml", "stanford-cs182-ethics"))
+
+
 def test_bundled_kinds_cover_the_primer_variety(bundled):
     kinds = {r.kind for r in bundled.resources}
     assert {"book", "course", "paper", "video", "article", "tutorial", "podcast", "newsletter", "person"} <= kinds
