@@ -292,10 +292,11 @@ def fmt(value: float | None, spec: str = ".1f", suffix: str = "") -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> str:
     """A plain-text table: the first `left` columns left-aligned, the rest right-aligned."""
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(str(c).ljust(w) if i < left else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(str(c).ljust(w) if i < left else str(c).rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
 
     return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
 
@@ -645,7 +646,8 @@ def report_scale(points: list[ScalePoint], verdicts: Verdicts) -> str:
     else:
         m_big, m_1k = marginal_per_1k(by_n[largest]), marginal_per_1k(one_k)
         ok = measured(by_n[largest].export, one_k.export, base.export) and m_big <= 1.5 * max(m_1k, 0.0)
-        rule(f"export linear: marg/1k at {largest:,} {fmt(m_big, '.2f')} ms <= 1.5 x {fmt(m_1k, '.2f')} ms at 1,000", ok)
+        rule(f"export linear: marg/1k at {largest:,} {fmt(m_big, '.2f')} ms"
+             f" <= 1.5 x {fmt(m_1k, '.2f')} ms at 1,000", ok)
         lines.append("    rule: take export's 150-resource time as fixed cost (start-up, imports); what is left,")
         lines.append("    per resource, at the largest N may be at most 1.5x what it is at 1,000 resources.")
     return "\n".join(lines)

@@ -41,6 +41,16 @@ def test_ci_runs_the_readme_test_command():
     assert "test-command" in ci and 'eval "$test_command"' in ci
 
 
+def test_ci_lints_and_type_checks_before_the_tests():
+    ci = (REPO / ".ci" / "run").read_text()
+    tests = ci.index('eval "$test_command"')
+    assert ci.index("\nruff check src tests benchmarks\n") < tests
+    assert ci.index("\nmypy --strict src/mlpath\n") < tests
+    pyproject = (REPO / "pyproject.toml").read_text()
+    assert "[tool.ruff.lint]" in pyproject and "[tool.mypy]" in pyproject
+    assert '"ruff' in pyproject and '"mypy' in pyproject  # installed from the test extra
+
+
 def test_readme_documents_the_json_keys_the_contract_tests_pin():
     for key in ("done_at", "reason", "hours_left", "eta", "pace_hours_per_week", "logged_hours", "history"):
         assert re.search(rf"`{key}`", README), key

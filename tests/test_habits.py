@@ -4,6 +4,7 @@ pace and ETA arithmetic, and the review schedule over simulated months."""
 from __future__ import annotations
 
 from datetime import UTC, date, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -167,7 +168,7 @@ def test_review_schedule_grows_and_resets_over_simulated_months():
         dues.append((D(review.due) - today).days)
         today = D(review.due)
     assert dues[:2] == [1, 6]
-    assert all(later > earlier for earlier, later in zip(dues[1:], dues[2:]))
+    assert all(later > earlier for earlier, later in pairwise(dues[1:]))
     assert sum(dues) > 180  # six good answers reach past half a year
     forgotten = schedule(review, 1, today, "a", "x")
     assert (forgotten.repetitions, forgotten.interval_days) == (0, 1.0)

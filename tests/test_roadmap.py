@@ -40,7 +40,8 @@ def test_bundled_ids_are_unique_slugs_and_numbers_follow_order(bundled):
     assert [i for i, n in Counter(ids).items() if n > 1] == []
     assert all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids)
     for stage in bundled.stages:
-        assert [r.number for r in stage.resources] == [f"{stage.number}.{k}" for k in range(1, len(stage.resources) + 1)]
+        expected = [f"{stage.number}.{k}" for k in range(1, len(stage.resources) + 1)]
+        assert [r.number for r in stage.resources] == expected
 
 
 def test_bundled_content_is_complete_enough_to_trust(bundled):

@@ -133,7 +133,8 @@ def test_changed_roadmap_syncs_without_losing_progress(db_path, tmp_path):
     store, info = open_store(db_path, edited)
     assert info.sync is not None
     assert (info.sync.old_version, info.sync.new_version) == (1, 2)
-    assert (info.sync.added, info.sync.changed, info.sync.retired) == (("new-thing",), ("stats-course",), ("calculus-videos",))
+    sync = info.sync
+    assert (sync.added, sync.changed, sync.retired) == (("new-thing",), ("stats-course",), ("calculus-videos",))
     ids = [i.id for i in store.items()]
     assert "calculus-videos" not in ids and "new-thing" in ids
     retired = {i.id: i for i in store.items(include_retired=True)}["calculus-videos"]

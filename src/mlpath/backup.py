@@ -116,7 +116,7 @@ class _Reader:
         value = obj[key]
         if value is None and optional:
             return None
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
             names = " or ".join(k.__name__ for k in kinds)
             self.fail(where, f"{key} must be {names}, got {value!r}")
             return None
@@ -125,7 +125,7 @@ class _Reader:
     def matching(self, obj: dict[str, Any], key: str, where: str, valid: Callable[[str], Any],
                  expected: str) -> str | None:
         """A text field that `valid` accepts; otherwise a problem saying what was expected."""
-        value = self.get(obj, key, where, (str,))
+        value: str | None = self.get(obj, key, where, (str,))
         if value is not None and not valid(value):
             self.fail(where, f"{key} {value!r} is not {expected}")
             return None
@@ -178,7 +178,7 @@ def parse(text: str, name: str) -> Dump:
         hours = r.get(obj, "hours", where, (int, float))
         if hours is not None and not hours > 0:
             r.fail(where, f"hours must be positive, got {hours!r}")
-        elif None not in (rid, title, kind, stage, hours):
+        elif rid is not None and title is not None and kind is not None and stage is not None and hours is not None:
             resources.append(ResourceInfo(rid, title, kind, stage, float(hours)))
     events = []
     for where, obj in r.records(doc, "events"):
@@ -191,7 +191,7 @@ def parse(text: str, name: str) -> Dump:
             r.fail(where, f"unknown status {status!r} (one of {', '.join(sorted(statuses))})")
         elif rating is not None and not 1 <= rating <= 5:
             r.fail(where, f"rating must be 1-5, got {rating}")
-        elif None not in (rid, status, at):
+        elif rid is not None and status is not None and at is not None:
             events.append(Event(rid, Status(status), at, note, rating))
     sessions = []
     for where, obj in r.records(doc, "sessions"):
@@ -202,14 +202,14 @@ def parse(text: str, name: str) -> Dump:
         note = r.get(obj, "note", where, (str,), optional=True)
         if hours is not None and not 0 < hours <= 24:
             r.fail(where, f"hours must be more than 0 and at most 24, got {hours!r}")
-        elif None not in (rid, day, hours, at):
+        elif rid is not None and day is not None and hours is not None and at is not None:
             sessions.append(Session(rid, day, float(hours), at, note))
     notes = []
     for where, obj in r.records(doc, "notes"):
         rid = r.resource(obj, where)
         at = r.stamp(obj, "at", where)
         body = r.get(obj, "text", where, (str,))
-        if None not in (rid, at, body):
+        if rid is not None and at is not None and body is not None:
             notes.append(Note(rid, at, body))
     reviews = []
     for where, obj in r.records(doc, "reviews"):
@@ -222,15 +222,16 @@ def parse(text: str, name: str) -> Dump:
         due = r.day(obj, "due", where)
         if rating is not None and not 1 <= rating <= 4:
             r.fail(where, f"rating must be 1-4, got {rating}")
-        elif None not in (rid, at, rating, reps, ease, interval, due):
+        elif (rid is not None and at is not None and rating is not None and reps is not None and ease is not None
+              and interval is not None and due is not None):
             reviews.append(Review(rid, at, rating, reps, float(ease), float(interval), due))
-    roadmap = doc.get("roadmap") if isinstance(doc.get("roadmap"), dict) else {}
+    roadmap: dict[str, Any] = doc["roadmap"] if isinstance(doc.get("roadmap"), dict) else {}
     if r.problems:
         more = f" (and {len(r.problems) - 1} more problems)" if len(r.problems) > 1 else ""
         raise ImportInvalid(f"{name}: {r.problems[0]}{more}; nothing was imported")
     return Dump(
         roadmap_title=str(roadmap.get("title", "")),
-        roadmap_version=roadmap.get("version") if isinstance(roadmap.get("version"), int) else 0,
+        roadmap_version=roadmap["version"] if isinstance(roadmap.get("version"), int) else 0,
         resources=tuple(resources),
         events=tuple(events),
         sessions=tuple(sessions),

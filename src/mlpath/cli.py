@@ -85,8 +85,9 @@ def main_callback(
         ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", help="Print mlpath's version and exit, e.g. mlpath --version.", callback=_version,
-                           is_eager=True)
+        bool,
+        typer.Option("--version", help="Print mlpath's version and exit, e.g. mlpath --version.", callback=_version,
+                     is_eager=True),
     ] = False,
 ) -> None:
     """Show the dashboard: overall progress, a bar per stage and what to study next.

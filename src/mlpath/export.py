@@ -73,8 +73,10 @@ def markdown(
     by_stage: dict[str, list[Item]] = {}
     for item in current:
         by_stage.setdefault(item.stage_id, []).append(item)
-    sections = [(f"{p.stage.number}. {escape_markdown(p.stage.title)} ({p.done}/{p.total})", by_stage.get(p.stage.id, []))
-                for p in progress]
+    sections = [
+        (f"{p.stage.number}. {escape_markdown(p.stage.title)} ({p.done}/{p.total})", by_stage.get(p.stage.id, []))
+        for p in progress
+    ]
     if retired:
         sections.append(("Retired (no longer in the roadmap)", retired))
     for heading, members in sections:

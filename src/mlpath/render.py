@@ -138,14 +138,14 @@ def _stage_table(view: Overview, console: Console | None = None) -> Table:
     table.add_column("progress", no_wrap=True, width=width)
     table.add_column("h left", justify="right", no_wrap=True, width=6)
     table.add_column("eta", no_wrap=True, width=10)
-    for p, eta in zip(view.progress, view.etas):
+    for p, eta in zip(view.progress, view.etas, strict=True):
         table.add_row(str(p.stage.number), p.stage.title, f"{p.done}/{p.total}", f"{p.percent:.0f}%",
                       _bar(p.percent, width, console), f"{p.hours_left:.0f}", _date(eta, p.hours_left))
     total = view.total
     table.add_section()
     table.add_row("", "All stages", f"{total.done}/{total.total}", f"{total.percent:.0f}%",
-                  _bar(total.percent, width, console), f"{total.hours_left:.0f}", _date(view.total_eta, total.hours_left),
-                  style="bold")
+                  _bar(total.percent, width, console), f"{total.hours_left:.0f}",
+                  _date(view.total_eta, total.hours_left), style="bold")
     return table
 
 
@@ -395,7 +395,7 @@ def history(h: History) -> None:
     first = h.weekly[0][0] if h.weekly else h.today
     noun = "week" if weeks == 1 else "weeks"
     console.print(Text(f"Study days, {weeks} {noun} from {first.isoformat()} (columns are weeks)", style="bold"))
-    for name, row in zip(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), h.grid):
+    for name, row in zip(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), h.grid, strict=True):
         line = Text(f"  {name} ")
         for cell in row:
             glyph, style = _heat(cell)

@@ -17,7 +17,7 @@ crash during the first seed never leaves a half-made database behind.
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -91,7 +91,9 @@ class Store:
     # ---------------------------------------------------------------- opening
 
     @classmethod
-    def open(cls, path: Path, source: RoadmapFile, parse: Any, sync: bool = True) -> "tuple[Store, Opened]":
+    def open(
+        cls, path: Path, source: RoadmapFile, parse: Callable[[RoadmapFile], Roadmap], sync: bool = True
+    ) -> "tuple[Store, Opened]":
         """Open (creating and seeding if needed, migrating if old) the database for a roadmap.
 
         `parse` turns the source into a Roadmap; it is called only when the database is new or
@@ -124,7 +126,8 @@ class Store:
         except FileNotFoundError:
             return False
         except NotADirectoryError:
-            raise DatabaseUnavailable(f"cannot use database {path}: a parent of it is a file, not a directory") from None
+            raise DatabaseUnavailable(
+                f"cannot use database {path}: a parent of it is a file, not a directory") from None
         except OSError as exc:
             raise DatabaseUnavailable(f"cannot read database {path}: {exc.strerror}") from None
         if header == b"":
@@ -157,7 +160,8 @@ class Store:
             rows = self._read("SELECT key, value FROM meta")
         except NotADatabase as exc:
             if "no such table" in str(exc):
-                raise NotADatabase(f"{self.path} is an SQLite database but not an mlpath one; refusing to touch it") from None
+                raise NotADatabase(
+                    f"{self.path} is an SQLite database but not an mlpath one; refusing to touch it") from None
             raise
         meta = {r["key"]: r["value"] for r in rows}
         schema = int(meta.get("schema_version", "0"))
@@ -243,7 +247,7 @@ class Store:
             try:
                 with engine.begin() as conn:
                     SQLModel.metadata.create_all(conn)
-                    migrations.create_derived(conn.connection.driver_connection)
+                    migrations.create_derived(_sqlite3_connection(conn))
                     _write_roadmap(conn, roadmap)
                     _set_meta(conn, _meta_for(roadmap) | {"schema_version": str(migrations.LATEST)})
             finally:
@@ -428,6 +432,8 @@ class Store:
         sessions = _new(dump.sessions, have_sessions)
         notes = _new(dump.notes, have_notes)
         reviews = _new(dump.reviews, have_reviews)
+        from sqlalchemy import insert
+
         from mlpath.schema import EventRow, NoteRow, ReviewRow, StudySessionRow
 
         batches = [
@@ -445,7 +451,7 @@ class Store:
                 _add_retired(conn, [info.get(rid) or rid for rid in missing])
             for table, rows in batches:
                 if rows:
-                    conn.execute(table.__table__.insert(), rows)
+                    conn.execute(insert(table), rows)
         return MergeReport(len(events), len(sessions), len(notes), len(reviews), tuple(missing))
 
 
@@ -515,6 +521,13 @@ def completion_candidates(path: Path, prefix: str, first: Sequence[str] = ()) ->
     return [(rid, title) for rid, title, _ in rows]
 
 
+def _sqlite3_connection(conn: "Connection") -> sqlite3.Connection:
+    """The standard-library connection under an SQLAlchemy one (always sqlite3 here)."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
 def _short(exc: Exception) -> str:
     orig = getattr(exc, "orig", None)
     return str(orig or exc).splitlines()[0]
@@ -528,7 +541,7 @@ _STATUS = {s.value: s for s in Status}
 
 def _item(r: tuple[Any, ...]) -> Item:
     authors = () if r[11] in (None, "[]") else tuple(json.loads(r[11]))
-    return Item(*r[:6], r[6] == 1, r[7], _STATUS[r[8]], r[9], r[10], authors, *r[12:18], r[18] == 1)
+    return Item._make((*r[:6], r[6] == 1, r[7], _STATUS[r[8]], r[9], r[10], authors, *r[12:18], r[18] == 1))
 
 
 def _meta_for(roadmap: Roadmap) -> dict[str, str]:
@@ -563,7 +576,7 @@ def _diff(roadmap: Roadmap, existing: dict[str, dict[str, Any]]) -> tuple[tuple[
     for row in _rows(roadmap):
         old = existing.get(row[0])
         new = dict(zip(("id", "stage_id", "position", "title", "kind", "core", "hours", "url", "authors", "note",
-                        "choose_one"), row))
+                        "choose_one"), row, strict=True))
         if old is None:
             added.append(row[0])
         elif old["retired"] or any(old[f] != new[f] for f in _FIELDS):
@@ -580,7 +593,8 @@ def _write_roadmap(conn: Any, roadmap: Roadmap) -> None:
         [(s.id, s.number, s.title, s.summary) for s in roadmap.stages],
     )
     conn.exec_driver_sql(
-        "INSERT INTO resource (id, stage_id, position, title, kind, core, hours, url, authors, note, choose_one, retired) "
+        "INSERT INTO resource "
+        "(id, stage_id, position, title, kind, core, hours, url, authors, note, choose_one, retired) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) "
         "ON CONFLICT(id) DO UPDATE SET stage_id = excluded.stage_id, position = excluded.position, "
         "title = excluded.title, kind = excluded.kind, core = excluded.core, hours = excluded.hours, "

@@ -32,7 +32,8 @@ def review_command(
     store = state(ctx).store()
     if resource is None:
         if rating is not None:
-            raise UsageProblem("--rating needs the resource you reviewed", hint="e.g. mlpath review mml-book --rating 3")
+            raise UsageProblem("--rating needs the resource you reviewed",
+                               hint="e.g. mlpath review mml-book --rating 3")
         due = report.due_reviews(store, today, tz)
         if as_json:
             render.json_out([{"id": i.id, "title": i.title, "due": when.isoformat()} for i, when in due])

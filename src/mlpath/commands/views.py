@@ -32,7 +32,7 @@ def stages_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         from mlpath import export
 
         render.json_out([export.stage_record(p, eta, view.pace.hours_per_week)
-                         for p, eta in zip(view.progress, view.etas)])
+                         for p, eta in zip(view.progress, view.etas, strict=True)])
     else:
         render.stages(view)
 
