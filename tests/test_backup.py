@@ -8,8 +8,9 @@ import pytest
 
 from mlpath import backup
 from mlpath.errors import ImportInvalid
-from mlpath.habits import Note, Review, Session
+from mlpath.habits import Note, Session
 from mlpath.progress import Event, Status
+from mlpath.spaced import Answer
 
 DUMP = backup.Dump(
     roadmap_title="T",
@@ -19,7 +20,7 @@ DUMP = backup.Dump(
                                                                        "fine\nnote", 5)),
     sessions=(Session("a", "2026-11-01", 1.5, "2026-11-01T11:00:00Z", "ch 1"),),
     notes=(Note("a", "2026-11-01T12:00:00Z", "ünïcode ✓"),),
-    reviews=(Review("a", "2026-11-03T10:00:00Z", 3, 1, 2.5, 1.0, "2026-11-04"),),
+    reviews=(Answer("a", "2026-11-03T10:00:00Z", 3),),
 )
 
 
@@ -27,7 +28,7 @@ def test_round_trip_is_lossless():
     text = backup.to_json(DUMP, "2026-11-24T00:00:00Z")
     assert backup.parse(text, "f.json") == DUMP
     doc = json.loads(text)
-    assert (doc["format"], doc["version"]) == ("mlpath-progress", 1)
+    assert (doc["format"], doc["version"]) == ("mlpath-progress", backup.VERSION)
     assert list(doc) == ["format", "version", "generated_at", "roadmap", "resources", "events", "sessions", "notes",
                          "reviews"]
 
@@ -44,7 +45,8 @@ def broken(mutate) -> str:
         ("not json at all", "is not valid JSON (line 1, column 1"),
         ("[1, 2]", "is not an mlpath progress export"),
         ('{"format": "other"}', "is not an mlpath progress export"),
-        (broken(lambda d: d.update(version=2)), "progress format version 2; this mlpath reads version 1"),
+        (broken(lambda d: d.update(version=3)), "progress format version 3; this mlpath reads versions 1-2"),
+        (broken(lambda d: d.update(version=True)), "progress format version True"),
         (broken(lambda d: d["events"][0].pop("at")), "events[0]: missing field 'at'"),
         (broken(lambda d: d["events"][1].update(status="finished")), "events[1]: unknown status 'finished'"),
         (broken(lambda d: d["events"][0].update(at="yesterday")), "is not a UTC timestamp"),
@@ -52,7 +54,8 @@ def broken(mutate) -> str:
         (broken(lambda d: d["events"][1].update(rating=9)), "rating must be 1-5"),
         (broken(lambda d: d["sessions"][0].update(hours=30)), "at most 24"),
         (broken(lambda d: d["sessions"][0].update(day="2026-13-01")), "is not a date"),
-        (broken(lambda d: d["reviews"][0].update(rating=0)), "rating must be 1-4"),
+        (broken(lambda d: d["reviews"][0].update(grade=0)), "grade must be 1-4"),
+        (broken(lambda d: d["reviews"][0].pop("grade")), "reviews[0]: missing field 'grade'"),
         (broken(lambda d: d.update(events={"a": 1})), "events: must be a list"),
         (broken(lambda d: d["notes"].append("text")), "notes[1]: must be an object"),
         (broken(lambda d: d["resources"][0].update(kind="blog")), "kind 'blog'"),
@@ -69,3 +72,15 @@ def test_several_problems_are_counted():
     text = broken(lambda d: [e.pop("at") for e in d["events"]])
     with pytest.raises(ImportInvalid, match=r"and 1 more problems\); nothing was imported"):
         backup.parse(text, "f.json")
+
+
+def test_version_1_reviews_import_as_grades():
+    """Version 1 held SM-2 schedules; the answer (rating 1-4) is the grade, the rest is rescheduled."""
+    doc = json.loads(backup.to_json(DUMP, "2026-11-24T00:00:00Z"))
+    doc["version"] = 1
+    doc["reviews"] = [{"resource": "a", "at": "2026-11-03T10:00:00Z", "rating": 2, "repetitions": 0, "ease": 2.36,
+                       "interval_days": 1.0, "due": "2026-11-04"}]
+    assert backup.parse(json.dumps(doc), "v1.json").reviews == (Answer("a", "2026-11-03T10:00:00Z", 2),)
+    doc["reviews"][0]["rating"] = 5
+    with pytest.raises(ImportInvalid, match="rating must be 1-4"):
+        backup.parse(json.dumps(doc), "v1.json")

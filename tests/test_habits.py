@@ -1,33 +1,30 @@
 """Pure study-habit logic: streaks and calendars at day/week boundaries and across time zones,
-pace and ETA arithmetic, and the review schedule over simulated months."""
+pace and ETA arithmetic (the review schedule: test_spaced.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, timedelta
-from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from mlpath.errors import HabitInvalid
 from mlpath.habits import (
-    Review,
     Session,
     calendar,
     check_hours,
-    due_reviews,
     eta,
     hours_per_week,
     local_day,
     pace,
     parse_day,
-    schedule,
     stage_etas,
     streaks,
     study_days,
     week_start,
 )
 from mlpath.progress import Event, Item, StageInfo, StageProgress, Status
+from mlpath.spaced import Review
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -55,7 +52,7 @@ def test_study_days_count_logs_starts_dones_and_reviews_but_not_resets():
         Event("b", Status.skipped, "2026-11-06T10:00:00Z"),
     ]
     sessions = [Session("a", "2026-11-02", 1.0, "2026-11-09T10:00:00Z")]  # the day studied, not the day logged
-    reviews = [Review("a", "2026-11-04T10:00:00Z", 3, 1, 2.5, 1.0, "2026-11-05")]
+    reviews = [Review("a", "2026-11-04T10:00:00Z", 3, 5.0, 5.0, "2026-11-09T10:00:00Z")]
     assert study_days(events, sessions, reviews, UTC) == days("2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04")
 
 
@@ -157,41 +154,6 @@ def test_stage_etas_accumulate_in_stage_order():
     progress = [StageProgress(info[0], 1, 2, 10, 0), StageProgress(info[1], 3, 3, 0, 0),
                 StageProgress(info[2], 0, 1, 20, 0)]
     assert stage_etas(progress, 10, D("2026-11-24")) == [D("2026-12-01"), None, D("2026-12-15")]
-
-
-def test_review_schedule_grows_and_resets_over_simulated_months():
-    today = D("2026-01-01")
-    review = None
-    dues = []
-    for _ in range(6):  # always "good": 1, 6, then growing by the ease factor
-        review = schedule(review, 3, today, "a", "x")
-        dues.append((D(review.due) - today).days)
-        today = D(review.due)
-    assert dues[:2] == [1, 6]
-    assert all(later > earlier for earlier, later in pairwise(dues[1:]))
-    assert sum(dues) > 180  # six good answers reach past half a year
-    forgotten = schedule(review, 1, today, "a", "x")
-    assert (forgotten.repetitions, forgotten.interval_days) == (0, 1.0)
-    assert forgotten.ease < review.ease
-
-
-def test_ease_never_drops_below_the_floor():
-    review = None
-    for _ in range(20):
-        review = schedule(review, 2, D("2026-01-01"), "a", "x")
-    assert review.ease == pytest.approx(1.3)
-    with pytest.raises(ValueError):
-        schedule(None, 5, D("2026-01-01"), "a", "x")
-
-
-def test_due_reviews_start_a_day_after_done_and_follow_the_schedule():
-    items = [item("a", 1, Status.done, "2026-11-20T10:00:00Z"), item("b", 1, Status.done, "2026-11-24T10:00:00Z"),
-             item("c", 1, Status.doing)]
-    due = due_reviews(items, {}, D("2026-11-24"), UTC)
-    assert [(i.id, d) for i, d in due] == [("a", D("2026-11-21"))]
-    latest = {"a": Review("a", "x", 3, 1, 2.5, 6.0, "2026-11-30")}
-    assert due_reviews(items, latest, D("2026-11-25"), UTC)[0][0].id == "b"
-    assert [i.id for i, _ in due_reviews(items, latest, D("2026-11-30"), UTC)] == ["b", "a"]
 
 
 def test_parse_day_and_check_hours():

@@ -14,6 +14,7 @@ from mlpath.errors import SchemaTooNew
 from mlpath.store import Store
 
 FIXTURE = Path(__file__).parent / "data" / "mlpath-schema1.db"
+FIXTURE2 = Path(__file__).parent / "data" / "mlpath-schema2.db"
 
 
 def columns(db: Path) -> dict[str, list[tuple]]:
@@ -83,13 +84,54 @@ def test_a_newer_schema_is_refused_and_untouched(tmp_path):
 
 def test_a_failing_step_rolls_back_completely(tmp_path, monkeypatch):
     db = tmp_path / "mlpath.db"
-    shutil.copy(FIXTURE, db)
+    shutil.copy(FIXTURE2, db)
 
     def half_then_fail(conn):
-        conn.execute("ALTER TABLE event ADD COLUMN rating INTEGER")
+        conn.execute("ALTER TABLE event ADD COLUMN half INTEGER")
         raise sqlite3.OperationalError("disk on fire")
 
-    monkeypatch.setattr(migrations, "REGISTER", (migrations.Step(2, "broken", half_then_fail),))
+    broken = migrations.Step(migrations.LATEST, "broken", half_then_fail)
+    monkeypatch.setattr(migrations, "REGISTER", (*migrations.REGISTER[:-1], broken))
     with pytest.raises(Exception, match="disk on fire"):
         open_bundled(db)
-    assert columns(db) == columns(FIXTURE)
+    assert columns(db) == columns(FIXTURE2)
+
+
+def reviews(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT id, resource_id, at, grade FROM review ORDER BY id").fetchall()
+    conn.close()
+    return rows
+
+
+def test_schema_2_migrates_keeping_every_review_rescheduled_by_fsrs(tmp_path):
+    """SM-2's answers (1 forgot .. 4 easy) are FSRS's grades; each is replayed from the finish."""
+    db = tmp_path / "mlpath.db"
+    shutil.copy(FIXTURE2, db)
+    with sqlite3.connect(db) as conn:
+        before = conn.execute("SELECT id, resource_id, at, rating FROM review ORDER BY id").fetchall()
+        sessions = conn.execute("SELECT * FROM study_session ORDER BY id").fetchall()
+    conn.close()
+    assert len(before) == 3
+    store, info = open_bundled(db)
+    assert info.migrated == (2, migrations.LATEST)
+    assert reviews(db) == before
+    assert [tuple(r) for r in sqlite3.connect(db).execute("SELECT * FROM study_session ORDER BY id")] == sessions
+    replayed = store.reviews()
+    for review in replayed:
+        assert review.stability > 0 and 1 <= review.difficulty <= 10 and review.due > review.at
+    mml = [r for r in replayed if r.resource_id == "mml-book"]
+    assert [r.grade for r in mml] == [3, 2]
+    fresh = tmp_path / "fresh.db"
+    open_bundled(fresh)
+    assert columns(db) == columns(fresh)
+    assert store.running_timer() is None
+
+
+def test_schema_1_migrates_through_every_step(tmp_path):
+    db = tmp_path / "mlpath.db"
+    shutil.copy(FIXTURE, db)
+    store, info = open_bundled(db)
+    assert info.migrated == (1, migrations.LATEST)
+    assert store.reviews() == []
+    assert [r.resource_id for r in reviews(db)] == []

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from mlpath import backup, roadmap
 from mlpath.export import markdown, parse_checklist
-from mlpath.habits import Note, Review, Session
+from mlpath.habits import Note, Session
 from mlpath.progress import Event, Item, StageInfo, Status
+from mlpath.spaced import Answer
 
 SLUGS = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
 ANY_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=300)
@@ -61,8 +62,7 @@ def dumps(draw):
     sessions = draw(st.lists(st.builds(Session, rid, st.dates().map(str), st.floats(0.01, 24), STAMPS,
                                        st.one_of(st.none(), ANY_TEXT)), max_size=5))
     notes = draw(st.lists(st.builds(Note, rid, STAMPS, ANY_TEXT), max_size=5))
-    reviews = draw(st.lists(st.builds(Review, rid, STAMPS, st.integers(1, 4), st.integers(0, 50),
-                                      st.floats(1.3, 5), st.floats(1, 10_000), st.dates().map(str)), max_size=5))
+    reviews = draw(st.lists(st.builds(Answer, rid, STAMPS, st.integers(1, 4)), max_size=5))
     return backup.Dump(draw(ANY_TEXT), draw(st.integers(1, 10**6)), (), tuple(events), tuple(sessions), tuple(notes),
                        tuple(reviews))
 

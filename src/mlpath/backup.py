@@ -1,18 +1,23 @@
 """The versioned JSON progress format: the complete record of a learner's progress (pure).
 
-Document (format version 1):
+Document (format version 2):
 
     {
       "format": "mlpath-progress",
-      "version": 1,
+      "version": 2,
       "generated_at": "2026-11-24T12:00:00Z",
       "roadmap": {"title": "...", "version": 1},
       "resources": [{"id", "title", "kind", "stage", "hours"}],   # every resource with records
       "events":   [{"resource", "status", "at", "note", "rating"}],
       "sessions": [{"resource", "day", "hours", "at", "note"}],
       "notes":    [{"resource", "at", "text"}],
-      "reviews":  [{"resource", "at", "rating", "repetitions", "ease", "interval_days", "due"}]
+      "reviews":  [{"resource", "at", "grade"}]                  # grade 1 again .. 4 easy
     }
+
+Version 1 (until the move from SM-2 to FSRS) held each review as {"resource", "at", "rating",
+"repetitions", "ease", "interval_days", "due"}: its rating is the grade (the same 1-4 scale) and
+the SM-2 schedule is not needed, since importing schedules the reviews again with FSRS.
+Every earlier version still imports.
 
 Timestamps are UTC ISO 8601 with a Z suffix; days are local dates (YYYY-MM-DD). Records are
 ordered by time, so an export imported into an empty database exports identically.
@@ -25,12 +30,14 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from mlpath.errors import ImportInvalid
-from mlpath.habits import Note, Review, Session
+from mlpath.habits import Note, Session
 from mlpath.progress import Event
+from mlpath.spaced import Answer
 from mlpath.vocab import Kind, Status
 
 FORMAT = "mlpath-progress"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # every version this mlpath imports
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -49,7 +56,7 @@ class Dump(NamedTuple):
     events: tuple[Event, ...] = ()
     sessions: tuple[Session, ...] = ()
     notes: tuple[Note, ...] = ()
-    reviews: tuple[Review, ...] = ()
+    reviews: tuple[Answer, ...] = ()
 
 
 def to_json(dump: Dump, generated_at: str) -> str:
@@ -71,9 +78,7 @@ def to_json(dump: Dump, generated_at: str) -> str:
         ],
         "notes": [{"resource": n.resource_id, "at": n.at, "text": n.text} for n in dump.notes],
         "reviews": [
-            {"resource": r.resource_id, "at": r.at, "rating": r.rating, "repetitions": r.repetitions, "ease": r.ease,
-             "interval_days": r.interval_days, "due": r.due}
-            for r in dump.reviews
+            {"resource": r.resource_id, "at": r.at, "grade": r.grade} for r in dump.reviews
         ],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -163,9 +168,10 @@ def parse(text: str, name: str) -> Dump:
         raise ImportInvalid(f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ImportInvalid(f"{name} is not an mlpath progress export (no \"format\": \"{FORMAT}\")")
-    if doc.get("version") != VERSION:
-        raise ImportInvalid(f"{name} is progress format version {doc.get('version')!r}; this mlpath reads "
-                            f"version {VERSION}", hint="upgrade mlpath to import it")
+    version = doc.get("version")
+    if isinstance(version, bool) or version not in READS:
+        raise ImportInvalid(f"{name} is progress format version {version!r}; this mlpath reads "
+                            f"versions {READS[0]}-{READS[-1]}", hint="upgrade mlpath to import it")
     r = _Reader(name)
     statuses = {s.value for s in Status}
     kinds = {k.value for k in Kind}
@@ -212,19 +218,15 @@ def parse(text: str, name: str) -> Dump:
         if rid is not None and at is not None and body is not None:
             notes.append(Note(rid, at, body))
     reviews = []
+    grade_key = "rating" if version == 1 else "grade"
     for where, obj in r.records(doc, "reviews"):
         rid = r.resource(obj, where)
         at = r.stamp(obj, "at", where)
-        rating = r.get(obj, "rating", where, (int,))
-        reps = r.get(obj, "repetitions", where, (int,))
-        ease = r.get(obj, "ease", where, (int, float))
-        interval = r.get(obj, "interval_days", where, (int, float))
-        due = r.day(obj, "due", where)
-        if rating is not None and not 1 <= rating <= 4:
-            r.fail(where, f"rating must be 1-4, got {rating}")
-        elif (rid is not None and at is not None and rating is not None and reps is not None and ease is not None
-              and interval is not None and due is not None):
-            reviews.append(Review(rid, at, rating, reps, float(ease), float(interval), due))
+        grade = r.get(obj, grade_key, where, (int,))
+        if grade is not None and not 1 <= grade <= 4:
+            r.fail(where, f"{grade_key} must be 1-4, got {grade}")
+        elif rid is not None and at is not None and grade is not None:
+            reviews.append(Answer(rid, at, grade))
     roadmap: dict[str, Any] = doc["roadmap"] if isinstance(doc.get("roadmap"), dict) else {}
     if r.problems:
         more = f" (and {len(r.problems) - 1} more problems)" if len(r.problems) > 1 else ""

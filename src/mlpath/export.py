@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlpath.habits import Note
 from mlpath.progress import (
@@ -17,6 +17,10 @@ from mlpath.progress import (
     overall,
     stage_progress,
 )
+from mlpath.spaced import grade_name
+
+if TYPE_CHECKING:
+    from mlpath.reviewing import DueReview, ReviewRecord
 
 # Characters with a meaning in CommonMark/GFM inline text, plus HTML's own.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -142,7 +146,10 @@ def item_record(item: Item) -> dict[str, Any]:
     }
 
 
-def show_record(item: Item, history: Sequence[Event], notes: Sequence[Note] = ()) -> dict[str, Any]:
+def show_record(item: Item, history: Sequence[Event], notes: Sequence[Note] = (),
+                reviews: ReviewRecord | None = None) -> dict[str, Any]:
+    done = reviews.reviews if reviews else []
+    next_due = reviews.next_due if reviews else None
     return item_record(item) | {
         "authors": list(item.authors),
         "note": item.note,
@@ -151,7 +158,15 @@ def show_record(item: Item, history: Sequence[Event], notes: Sequence[Note] = ()
         "logged_hours": item.logged_hours,
         "notes": [{"at": n.at, "text": n.text} for n in notes],
         "retired": item.retired,
+        "reviews": [{"at": r.at, "grade": grade_name(r.grade)} for r in done],
+        "next_review": next_due.isoformat() if next_due else None,
     }
+
+
+def due_review_record(d: DueReview) -> dict[str, Any]:
+    """The JSON keys of `review --json`."""
+    return {"id": d.item.id, "title": d.item.title, "due": d.due.isoformat(), "overdue_days": d.overdue_days,
+            "notes": [{"at": n.at, "text": n.text} for n in d.notes]}
 
 
 def stage_record(p: StageProgress, eta: date | None = None, pace_hours_per_week: float = 0.0) -> dict[str, Any]:

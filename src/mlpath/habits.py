@@ -1,4 +1,4 @@
-"""Pure study-habit logic: study days and streaks, the calendar, pace and ETA, spaced review.
+"""Pure study-habit logic: study days and streaks, the calendar, pace and ETA (spaced review: spaced.py).
 
 Dates here are the learner's local calendar dates; callers convert UTC timestamps with
 `local_day`, passing the time zone in, so nothing here reads the clock or the environment.
@@ -11,11 +11,9 @@ from typing import NamedTuple
 
 from mlpath.errors import HabitInvalid
 from mlpath.progress import Event, Item, StageProgress, Status
+from mlpath.spaced import Review
 
 PACE_WEEKS = 8
-FIRST_REVIEW_DAYS = 1
-MIN_EASE = 1.3
-START_EASE = 2.5
 MAX_HOURS_PER_DAY = 24.0
 
 
@@ -31,16 +29,6 @@ class Note(NamedTuple):
     resource_id: str
     at: str
     text: str
-
-
-class Review(NamedTuple):
-    resource_id: str
-    at: str
-    rating: int  # 1 forgot, 2 hard, 3 good, 4 easy
-    repetitions: int
-    ease: float
-    interval_days: float
-    due: str  # local date YYYY-MM-DD
 
 
 # ------------------------------------------------------------------ days
@@ -185,57 +173,3 @@ def stage_etas(progress: Sequence[StageProgress], hours_per_week: float, today: 
         cumulative += p.hours_left
         result.append(eta(cumulative, hours_per_week, today) if p.hours_left > 0 else None)
     return result
-
-
-# ------------------------------------------------------------------ spaced review (SM-2)
-
-# Our 1-4 answer scale mapped onto SM-2's 0-5 quality grades.
-QUALITY = {1: 1, 2: 3, 3: 4, 4: 5}
-
-
-def schedule(previous: Review | None, rating: int, today: date, resource_id: str, at: str) -> Review:
-    """The next review after answering `rating` today, by SM-2 (SuperMemo 2, Wozniak 1990).
-
-    Forgetting (1) starts the intervals again at one day; otherwise they grow 1, 6, then by the
-    ease factor, which good answers raise and hard ones lower (never below 1.3).
-    """
-    if rating not in QUALITY:
-        raise ValueError(f"rating must be 1-4, got {rating}")
-    q = QUALITY[rating]
-    reps = previous.repetitions if previous else 0
-    ease = previous.ease if previous else START_EASE
-    interval = previous.interval_days if previous else 0.0
-    ease = max(MIN_EASE, ease + 0.1 - (5 - q) * (0.08 + (5 - q) * 0.02))
-    if q < 3:
-        reps, interval = 0, 1.0
-    else:
-        reps += 1
-        interval = 1.0 if reps == 1 else 6.0 if reps == 2 else round(interval * ease, 2)
-    due = today + timedelta(days=math.ceil(interval))
-    return Review(resource_id, at, rating, reps, round(ease, 4), interval, due.isoformat())
-
-
-def review(item: Item, previous: Review | None, rating: int, today: date, at: str) -> Review:
-    """Answer a review of a finished resource; only done resources come up for review."""
-    if item.status is not Status.done:
-        raise HabitInvalid(f"{item.id} is {item.status.value}, not done; only finished resources come up for review",
-                           hint=f"mark it done first: mlpath done {item.id}")
-    return schedule(previous, rating, today, item.id, at)
-
-
-def due_reviews(items: Iterable[Item], latest: dict[str, Review], today: date, tz: tzinfo) -> list[tuple[Item, date]]:
-    """Done resources whose review is due today or earlier, most overdue first.
-
-    A resource never reviewed is first due FIRST_REVIEW_DAYS after it was finished.
-    """
-    due = []
-    for item in items:
-        if item.status is not Status.done or not item.done_at:
-            continue
-        review = latest.get(item.id)
-        when = (date.fromisoformat(review.due) if review
-                else local_day(item.done_at, tz) + timedelta(days=FIRST_REVIEW_DAYS))
-        if when <= today:
-            due.append((item, when))
-    due.sort(key=lambda pair: (pair[1], pair[0].stage_number, pair[0].position))
-    return due

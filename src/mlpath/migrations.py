@@ -7,13 +7,13 @@ Views are derived data: they are dropped and recreated after every migration.
 """
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from mlpath.errors import SchemaTooNew
 
 # Keep in step with schema.SCHEMA_VERSION (a test checks they agree).
-LATEST = 2
+LATEST = 3
 
 VIEWS = {
     # The current state of every resource, derived from its latest event (by time, then id).
@@ -74,7 +74,55 @@ def _v2_study_habits(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_review_resource_id ON review (resource_id)")
 
 
-REGISTER: tuple[Step, ...] = (Step(2, "study log, notes, reviews and ratings", _v2_study_habits),)
+def _v3_fsrs_and_timer(conn: sqlite3.Connection) -> None:
+    """Reviews scheduled by FSRS instead of SM-2 (every answer kept, replayed), and the study timer."""
+    conn.execute(
+        """CREATE TABLE review_fsrs (
+        id INTEGER NOT NULL, resource_id VARCHAR NOT NULL, at VARCHAR NOT NULL, grade INTEGER NOT NULL,
+        stability FLOAT NOT NULL, difficulty FLOAT NOT NULL, due VARCHAR NOT NULL,
+        PRIMARY KEY (id), FOREIGN KEY(resource_id) REFERENCES resource (id))"""
+    )
+    # SM-2's answers were 1 forgot, 2 hard, 3 good, 4 easy: the same scale as FSRS's grades.
+    conn.execute("INSERT INTO review_fsrs (id, resource_id, at, grade, stability, difficulty, due) "
+                 "SELECT id, resource_id, at, rating, 0, 0, at FROM review")
+    replay_reviews(conn)
+    conn.execute("DROP INDEX IF EXISTS ix_review_resource_at")
+    conn.execute("DROP TABLE review")
+    conn.execute("ALTER TABLE review_fsrs RENAME TO review")
+    conn.execute("CREATE INDEX ix_review_resource_id ON review (resource_id)")
+    conn.execute(
+        """CREATE TABLE timer (
+        id INTEGER NOT NULL, resource_id VARCHAR NOT NULL, started_at VARCHAR NOT NULL, minutes INTEGER,
+        pid INTEGER NOT NULL, host VARCHAR NOT NULL,
+        PRIMARY KEY (id), FOREIGN KEY(resource_id) REFERENCES resource (id))"""
+    )
+
+
+def replay_reviews(conn: sqlite3.Connection, table: str = "review_fsrs",
+                   resources: Sequence[str] | None = None) -> None:
+    """Schedule every answer again with FSRS from its resource's finish (all resources, or these)."""
+    from mlpath import spaced
+
+    done: dict[str, list[str]] = {}
+    for rid, at in conn.execute("SELECT resource_id, at FROM event WHERE status = 'done'"):
+        done.setdefault(rid, []).append(at)
+    answers: dict[str, list[tuple[int, str, int]]] = {}
+    for rid, row_id, at, grade in conn.execute(f"SELECT resource_id, id, at, grade FROM {table} ORDER BY at, id"):
+        answers.setdefault(rid, []).append((row_id, at, grade))
+    wanted = answers.keys() if resources is None else [r for r in resources if r in answers]
+    updates = []
+    for rid in wanted:
+        rows = answers[rid]
+        replayed = spaced.replay(rid, done.get(rid, []), [(at, g) for _, at, g in rows])
+        for (row_id, _, _), r in zip(rows, replayed, strict=True):
+            updates.append((r.stability, r.difficulty, r.due, row_id))
+    conn.executemany(f"UPDATE {table} SET stability = ?, difficulty = ?, due = ? WHERE id = ?", updates)
+
+
+REGISTER: tuple[Step, ...] = (
+    Step(2, "study log, notes, reviews and ratings", _v2_study_habits),
+    Step(3, "FSRS review schedule and the study timer", _v3_fsrs_and_timer),
+)
 
 
 def check_register(register: tuple[Step, ...] | None = None) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlpath.errors import MlpathError
 from mlpath.progress import Event, Item, Recommendation, Status
+from mlpath.spaced import grade_name
 from mlpath.store import Change, MergeReport, Opened, SyncReport
 
 if TYPE_CHECKING:
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.table import Table
 
-    from mlpath.habits import Note, Review, Session, Streaks
+    from mlpath.habits import Note, Session, Streaks
     from mlpath.report import History, Overview
+    from mlpath.reviewing import Answered, DueReview, ReviewRecord
 
 STATUS_STYLE = {
     Status.todo: "",
@@ -70,6 +72,10 @@ def error(exc: MlpathError) -> None:
         _line(line, stderr=True)
     if exc.hint and len(lines) > 1:
         _line(f"hint: {exc.hint}", stderr=True)
+
+
+def deprecated(old: str, new: str) -> None:
+    _line(f"note: `{old}` is deprecated and will be removed in a later release; use `{new}`", stderr=True)
 
 
 def usage_error(message: str, command_path: str) -> None:
@@ -198,7 +204,8 @@ def items(rows: Sequence[Item]) -> None:
                         f"{sum(i.hours for i in rows):.0f} hours"))
 
 
-def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence[Note] = ()) -> None:
+def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence[Note] = (),
+         reviews: ReviewRecord | None = None) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -223,7 +230,12 @@ def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence
     if item.logged_hours:
         grid.add_row("time spent", f"{item.logged_hours:g} h")
     if item.rating:
-        grid.add_row("your rating", f"{'★' * item.rating}{'☆' * (5 - item.rating)} ({item.rating}/5)")
+        grid.add_row("stars", f"{'★' * item.rating}{'☆' * (5 - item.rating)} ({item.rating}/5)")
+    if reviews and (reviews.reviews or reviews.next_due):
+        done = ", ".join(f"{r.at[:10]} {grade_name(r.grade)}" for r in reviews.reviews) or "none yet"
+        grid.add_row("reviews", done)
+        if reviews.next_due:
+            grid.add_row("next review", reviews.next_due.isoformat())
     console.print(grid)
     if notes:
         console.print(Text("notes", style="bold"))
@@ -235,7 +247,7 @@ def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence
     for e in history:
         line = f"  {_when(e.at)}  {e.status.value}"
         if e.rating:
-            line += f"  rated {e.rating}/5"
+            line += f"  {e.rating}/5 stars"
         if e.note:
             line += f"  {e.note}"
         console.print(Text(line), soft_wrap=True)
@@ -329,8 +341,9 @@ def noted(item: Item, note: Note) -> None:
     _line(f"noted on {note.at[:10]}: {item.id}  {item.title}")
 
 
-def reviewed(item: Item, review: Review) -> None:
-    _line(f"reviewed: {item.id}  {item.title}; next review on {review.due}")
+def reviewed(done: Answered) -> None:
+    _line(f"reviewed ({grade_name(done.review.grade)}): {done.item.id}  {done.item.title}; "
+          f"next review on {done.due.isoformat()}")
 
 
 def merged(path: Path, report: MergeReport) -> None:
@@ -350,17 +363,32 @@ def sync_preview(report: SyncReport) -> None:
             _line(f"  {label:8} {rid}")
 
 
-def reviews_due(due: Sequence[tuple[Item, date]]) -> None:
+def _ago(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "1 day ago"
+    if days < 60:
+        return f"{days} days ago"
+    return f"{days // 30} months ago"
+
+
+def _overdue(days: int) -> str:
+    return "due today" if days == 0 else f"{days} day{'s' if days != 1 else ''} overdue"
+
+
+def reviews_due(due: Sequence[DueReview]) -> None:
     from rich.text import Text
 
     console = out()
     if not due:
         console.print(Text("Nothing is due for review today."))
         return
-    for item, when in due:
-        console.print(Text(f"{when.isoformat()}  {item.id}  {item.title}"), soft_wrap=True)
-    console.print(Text("Record one with: mlpath review ID --rating 1-4 (1 forgot, 2 hard, 3 good, 4 easy)",
-                       style="dim"))
+    for d in due:
+        console.print(Text(f"{d.due.isoformat()}  {d.item.id}  {d.item.title}  ({_overdue(d.overdue_days)})"),
+                      soft_wrap=True)
+    console.print(Text("Review them one by one with `mlpath review` on a terminal, or record one with: "
+                       "mlpath review ID again|hard|good|easy", style="dim"))
 
 
 HEAT = (("·", "dim"), ("░", "green"), ("▒", "green"), ("▓", "bold green"), ("█", "bold green"))

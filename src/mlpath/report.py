@@ -8,7 +8,7 @@ command stays a few lines long. No printing here, and no SQL.
 from datetime import date, timedelta, tzinfo
 from typing import NamedTuple
 
-from mlpath import habits, progress
+from mlpath import habits, progress, spaced
 from mlpath.habits import Pace, Streaks
 from mlpath.progress import Item, Recommendation, StageInfo, StageProgress
 from mlpath.store import Store
@@ -37,7 +37,7 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
     since = (today - timedelta(weeks=habits.PACE_WEEKS)).isoformat()
     sessions = store.sessions(since_day=since)
     pace = habits.pace(sessions, items, today, tz)
-    due = habits.due_reviews(items, store.latest_reviews(), today, tz)
+    due = spaced.due_reviews(items, store.latest_reviews(), today, tz)
     return Overview(
         title=store.roadmap_title(),
         today=today,
@@ -50,11 +50,6 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
         total_eta=habits.eta(total.hours_left, pace.hours_per_week, today),
         reviews_due=len(due),
     )
-
-
-def due_reviews(store: Store, today: date, tz: tzinfo) -> list[tuple[Item, date]]:
-    """Finished resources due for review today or earlier, most overdue first."""
-    return habits.due_reviews(store.items(), store.latest_reviews(), today, tz)
 
 
 def streaks(store: Store, today: date, tz: tzinfo) -> Streaks:
@@ -100,7 +95,7 @@ def history(store: Store, days: int, today: date, tz: tzinfo) -> History:
     entries += [Entry(date.fromisoformat(s.day), s.at, "logged", s.resource_id,
                       f"{s.hours:g} h" + (f"  {s.note}" if s.note else "")) for s in sessions]
     entries += [Entry(habits.local_day(r.at, tz), r.at, "reviewed", r.resource_id,
-                      f"rating {r.rating}, next on {r.due}") for r in reviews]
+                      f"{spaced.grade_name(r.grade)}, next on {spaced.local_date(r.due, tz)}") for r in reviews]
     # newest first; records made in the same second keep their recorded order, reversed
     entries = [e for _, e in sorted(enumerate(entries), key=lambda p: (p[1].day, p[1].at, p[0]), reverse=True)]
     return History(

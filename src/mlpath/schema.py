@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2  # bump with a new step in migrations.py
+SCHEMA_VERSION = 3  # bump with a new step in migrations.py
 
 
 class Meta(SQLModel, table=True):
@@ -55,7 +55,7 @@ class EventRow(SQLModel, table=True):
     status: str  # the status the resource moved to: todo, doing, done or skipped
     at: str  # UTC, ISO 8601 with a Z suffix
     note: str | None = None
-    rating: int | None = None  # with `done --rating`: how good the resource was, 1-5
+    rating: int | None = None  # with `done --stars`: how good the resource was, 1-5 stars
 
 
 class StudySessionRow(SQLModel, table=True):
@@ -81,15 +81,27 @@ class NoteRow(SQLModel, table=True):
 
 
 class ReviewRow(SQLModel, table=True):
-    """One spaced-review answer; the latest row of a resource holds its schedule."""
+    """One spaced-review answer and the FSRS card state after it; the latest row is the schedule."""
 
     __tablename__ = "review"
 
     id: int | None = Field(default=None, primary_key=True)
     resource_id: str = Field(foreign_key="resource.id", index=True)
     at: str
-    rating: int  # 1 forgot, 2 hard, 3 good, 4 easy
-    repetitions: int
-    ease: float
-    interval_days: float
-    due: str  # local date, YYYY-MM-DD
+    grade: int  # 1 again, 2 hard, 3 good, 4 easy
+    stability: float
+    difficulty: float
+    due: str  # UTC, when the next review is due
+
+
+class TimerRow(SQLModel, table=True):
+    """A running `mlpath study` timer (at most one), kept so a closed terminal loses nothing."""
+
+    __tablename__ = "timer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: str = Field(foreign_key="resource.id")
+    started_at: str  # UTC
+    minutes: int | None = None  # a countdown's length, None for an open-ended timer
+    pid: int  # the process showing it, to tell a running timer from an abandoned one
+    host: str

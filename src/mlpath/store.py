@@ -25,9 +25,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from mlpath import migrations
 from mlpath.backup import Dump, ResourceInfo, identity
 from mlpath.errors import DatabaseUnavailable, NotADatabase, SchemaTooNew
-from mlpath.habits import Note, Review, Session
+from mlpath.habits import Note, Session
 from mlpath.progress import Event, Item, StageInfo, Status
 from mlpath.roadmap import Roadmap, RoadmapFile
+from mlpath.spaced import Review
+from mlpath.timer import Timer
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -38,7 +40,8 @@ APPEND_COLUMNS = {
     "event": ("resource_id", "status", "at", "note", "rating"),
     "study_session": ("resource_id", "day", "hours", "at", "note"),
     "note": ("resource_id", "at", "text"),
-    "review": ("resource_id", "at", "rating", "repetitions", "ease", "interval_days", "due"),
+    "review": ("resource_id", "at", "grade", "stability", "difficulty", "due"),
+    "timer": ("resource_id", "started_at", "minutes", "pid", "host"),
 }
 BUSY_TIMEOUT_MS = 30_000
 RETIRED_STAGE_BASE = 1000  # numbers for stages that exist only because imported history needs them
@@ -332,7 +335,7 @@ class Store:
         return [Note(*r) for r in rows]
 
     def reviews(self, resource_id: str | None = None, since: str | None = None) -> list[Review]:
-        rows = self._records("SELECT resource_id, at, rating, repetitions, ease, interval_days, due FROM review",
+        rows = self._records(f"SELECT {', '.join(APPEND_COLUMNS['review'])} FROM review",
                              [("resource_id = ?", resource_id), ("at >= ?", since)], "at, id")
         return [Review(*r) for r in rows]
 
@@ -358,7 +361,7 @@ class Store:
             if r["id"] in used
         )
         return Dump(meta.get("roadmap_title", ""), int(meta.get("roadmap_version", "0")), resources,
-                    tuple(events), tuple(sessions), tuple(notes), tuple(reviews))
+                    tuple(events), tuple(sessions), tuple(notes), tuple(r.answer for r in reviews))
 
     # ---------------------------------------------------------------- writes
 
@@ -389,13 +392,18 @@ class Store:
         self._append({"note": [(note.resource_id, note.at, note.text)]})
 
     def add_review(self, review: Review) -> None:
-        r = review
-        self._append({"review": [(r.resource_id, r.at, r.rating, r.repetitions, r.ease, r.interval_days, r.due)]})
+        self._append({"review": [tuple(review)]})
 
     def _append(self, rows: dict[str, list[tuple[Any, ...]]]) -> None:
         """Append rows (tuples in APPEND_COLUMNS order) to their tables in one transaction."""
         if not any(rows.values()):
             return
+        with self._plain_transaction() as conn:
+            _insert(conn, rows)
+
+    @contextmanager
+    def _plain_transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction with the standard library's sqlite3 (no ORM import)."""
         try:
             with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)) as conn:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -403,16 +411,45 @@ class Store:
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    for table, batch in rows.items():
-                        columns = APPEND_COLUMNS[table]
-                        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-                        conn.executemany(sql, batch)
+                    yield conn
                     conn.execute("COMMIT")
                 except BaseException:
                     conn.execute("ROLLBACK")
                     raise
         except sqlite3.Error as exc:  # disk full, read-only file, locked for too long
             raise DatabaseUnavailable(f"could not write to {self.path}: {exc}") from None
+
+    # ---------------------------------------------------------------- the study timer
+
+    def running_timer(self) -> Timer | None:
+        rows = self._read(f"SELECT {', '.join(APPEND_COLUMNS['timer'])} FROM timer ORDER BY id LIMIT 1", plain=True)
+        return Timer(*rows[0]) if rows else None
+
+    def start_timer(self, timer: Timer) -> Timer | None:
+        """Store timer as the running one; if one is running already, change nothing and return it."""
+        with self._plain_transaction() as conn:
+            row = conn.execute(f"SELECT {', '.join(APPEND_COLUMNS['timer'])} FROM timer LIMIT 1").fetchone()
+            if row is not None:
+                return Timer(*row)
+            _insert(conn, {"timer": [tuple(timer)]})
+        return None
+
+    def stop_timer(self, timer: Timer, session: Session | None, start: bool) -> bool:
+        """End timer, logging session (and starting a todo resource) in the same transaction.
+
+        False, with nothing written, when the timer was already stopped (from another terminal).
+        """
+        with self._plain_transaction() as conn:
+            gone = conn.execute("DELETE FROM timer WHERE resource_id = ? AND started_at = ?",
+                                (timer.resource_id, timer.started_at)).rowcount
+            if not gone:
+                return False
+            if session is not None:
+                _insert(conn, {
+                    "event": [(session.resource_id, Status.doing.value, session.at, None, None)] if start else [],
+                    "study_session": [tuple(session)],
+                })
+        return True
 
     def merge(self, dump: Dump) -> MergeReport:
         """Add what the dump holds that the database lacks, in one transaction; nothing is removed.
@@ -427,7 +464,7 @@ class Store:
         have_events = {identity(e) for e in self.history()}
         have_sessions = {identity(s) for s in self.sessions()}
         have_notes = {identity(n) for n in self.notes()}
-        have_reviews = {identity(r) for r in self.reviews()}
+        have_reviews = {identity(r.answer) for r in self.reviews()}
         events = _new(dump.events, have_events)
         sessions = _new(dump.sessions, have_sessions)
         notes = _new(dump.notes, have_notes)
@@ -442,9 +479,8 @@ class Store:
             (StudySessionRow, [{"resource_id": s.resource_id, "day": s.day, "hours": s.hours, "at": s.at,
                                 "note": s.note} for s in sessions]),
             (NoteRow, [{"resource_id": n.resource_id, "at": n.at, "text": n.text} for n in notes]),
-            (ReviewRow, [{"resource_id": r.resource_id, "at": r.at, "rating": r.rating,
-                          "repetitions": r.repetitions, "ease": r.ease, "interval_days": r.interval_days,
-                          "due": r.due} for r in reviews]),
+            (ReviewRow, [{"resource_id": r.resource_id, "at": r.at, "grade": r.grade, "stability": 0.0,
+                          "difficulty": 0.0, "due": r.at} for r in reviews]),
         ]
         with self._transaction() as conn:
             if missing:
@@ -452,7 +488,19 @@ class Store:
             for table, rows in batches:
                 if rows:
                     conn.execute(insert(table), rows)
+            # new answers, or a new finish before old ones, change a card's schedule: replay it
+            rescheduled = {r.resource_id for r in reviews} | {e.resource_id for e in events if e.status is Status.done}
+            if rescheduled:
+                raw = conn.connection.driver_connection
+                assert raw is not None  # an open transaction has its DB-API connection
+                migrations.replay_reviews(raw, "review", sorted(rescheduled))
         return MergeReport(len(events), len(sessions), len(notes), len(reviews), tuple(missing))
+
+
+def _insert(conn: sqlite3.Connection, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    for table, batch in rows.items():
+        columns = APPEND_COLUMNS[table]
+        conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", batch)
 
 
 def _remove_stale_temp_files(parent: Path, name: str) -> None:

@@ -31,10 +31,10 @@ def busy(run, small_roadmap, clock):
     ok(run("start", "linear-algebra"))
     ok(run("log", "linear-algebra", "2", "--note", "chapter 1"))
     clock.advance(days=1)
-    ok(run("done", "linear-algebra", "--note", "all of it", "--rating", "4"))
+    ok(run("done", "linear-algebra", "--note", "all of it", "--stars", "4"))
     ok(run("note", "linear-algebra", 'has "quotes" & <html>'))
     clock.advance(days=2)
-    ok(run("review", "linear-algebra", "--rating", "3"))
+    ok(run("review", "linear-algebra", "good"))
     ok(run("skip", "calculus-videos"))
     return run
 
@@ -183,3 +183,20 @@ def test_roadmap_diff_of_another_file(run, small_roadmap, tmp_path):
     bad.write_text("version: [")
     result = run("roadmap", "diff", str(bad))
     assert result.exit_code == 1 and "not valid YAML" in result.stderr
+
+
+def test_a_version_1_backup_imports_every_review_rescheduled_by_fsrs(run, tmp_path):
+    """backup-v1.json (SM-2 era): each review's rating becomes its grade; FSRS schedules it again."""
+    result = ok(run("import", str(Path(__file__).parents[1] / "data" / "backup-v1.json")))
+    assert "7 events, 3 study sessions, 1 notes, 3 reviews" in result.stdout
+    mml = json.loads(ok(run("show", "mml-book", "--json")).stdout)
+    assert mml["reviews"] == [{"at": "2026-10-06T20:00:00Z", "grade": "good"},
+                              {"at": "2026-10-12T20:00:00Z", "grade": "hard"}]
+    assert mml["next_review"] > "2026-10-12"
+    ng = json.loads(ok(run("show", "ng-ml-coursera", "--json")).stdout)
+    assert ng["reviews"] == [{"at": "2026-10-21T20:00:00Z", "grade": "easy"}]
+    doc = json.loads(ok(run("export", "--format", "json")).stdout)
+    assert doc["version"] == 2
+    assert [r["grade"] for r in doc["reviews"]] == [3, 2, 4]
+    again = ok(run("import", str(Path(__file__).parents[1] / "data" / "backup-v1.json")))
+    assert "0 events, 0 study sessions, 0 notes, 0 reviews" in again.stdout

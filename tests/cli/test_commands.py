@@ -13,7 +13,8 @@ from mlpath import __version__, roadmap
 ANSI = re.compile(r"\x1b\[")
 LIST_KEYS = ["id", "number", "title", "stage", "kind", "core", "hours", "url", "status", "done_at"]
 STAGE_KEYS = ["id", "number", "title", "done", "total", "percent", "hours_left", "eta", "pace_hours_per_week"]
-SHOW_KEYS = [*LIST_KEYS, "authors", "note", "history", "rating", "logged_hours", "notes", "retired"]
+SHOW_KEYS = [*LIST_KEYS, "authors", "note", "history", "rating", "logged_hours", "notes", "retired", "reviews",
+             "next_review"]
 
 
 def ok(result):

@@ -97,30 +97,59 @@ def test_history_calendar_streaks_and_weekly_hours(run, small_roadmap, clock):
 
 def test_review_cycle(run, small_roadmap, clock):
     ok(run("done", "colab", "linear-algebra"))
+    ok(run("note", "colab", "notebooks run on GPUs"))
     assert ok(run("review")).stdout == "Nothing is due for review today.\n"
     clock.advance(days=1)
+    assert json.loads(ok(run("review", "--json")).stdout) == []  # never the next day
+    clock.advance(days=6)
     due = json.loads(ok(run("review", "--json")).stdout)
-    assert due == [{"id": "linear-algebra", "title": "Linear Algebra Done Right", "due": "2026-11-25"},
-                   {"id": "colab", "title": "Google Colab", "due": "2026-11-25"}]
+    assert due == [{"id": "linear-algebra", "title": "Linear Algebra Done Right", "due": "2026-11-29",
+                    "overdue_days": 2, "notes": []},
+                   {"id": "colab", "title": "Google Colab", "due": "2026-11-29", "overdue_days": 2,
+                    "notes": [{"at": "2026-11-24T12:00:00Z", "text": "notebooks run on GPUs"}]}]
     assert "2 finished resources are due for review: mlpath review" in ok(run("next")).stdout
     assert "2 finished resources are due for review" in ok(run()).stdout
-    result = ok(run("review", "colab", "--rating", "3"))
-    assert result.stdout == "reviewed: colab  Google Colab; next review on 2026-11-26\n"
-    clock.advance(days=1)
-    ok(run("review", "colab", "--rating", "3"))  # second good answer: six days
-    assert json.loads(ok(run("review", "colab", "--rating", "4", "--json")).stdout)["due"] > "2026-12-01"
-    fail(run("review", "stats-course", "--rating", "3"), "only finished resources come up for review")
-    fail(run("review", "colab"), "--rating 1-4")
-    fail(run("review", "--rating", "3"), "--rating needs the resource")
-    assert run("review", "colab", "--rating", "5").exit_code == 2
+    listed = ok(run("review")).stdout  # not a terminal: a list, no session
+    assert "2026-11-29  colab  Google Colab  (2 days overdue)" in listed
+    result = ok(run("review", "colab", "good"))
+    assert result.stdout.startswith("reviewed (good): colab  Google Colab; next review on 2026-12-")
+    graded = json.loads(ok(run("review", "linear-algebra", "2", "--json")).stdout)
+    assert graded["grade"] == "hard" and graded["id"] == "linear-algebra"
+    assert json.loads(ok(run("review", "--json")).stdout) == []
+    data = json.loads(ok(run("show", "colab", "--json")).stdout)
+    assert data["reviews"] == [{"at": "2026-12-01T12:00:00Z", "grade": "good"}]
+    assert data["next_review"] > "2026-12-01"
+    shown = ok(run("show", "colab")).stdout
+    assert "2026-12-01 good" in shown and f"next review  {data['next_review']}" in shown
+    fail(run("review", "stats-course", "good"), "only finished resources come up for review")
+    fail(run("review", "colab"), "again, hard, good or easy")
+    fail(run("review", "colab", "great"), "'great' is not a grade")
+    fail(run("review", "colab", "5"), "is not a grade")
 
 
-def test_done_rating_shows_and_exports(run, small_roadmap):
-    ok(run("done", "linear-algebra", "--rating", "5"))
+def test_review_rating_option_still_works_with_a_notice(run, small_roadmap, clock):
+    ok(run("done", "colab"))
+    result = ok(run("review", "colab", "--rating", "4"))
+    assert "reviewed (easy)" in result.stdout
+    assert result.stderr.count("\n") == 1 and "deprecated" in result.stderr
+
+
+def test_done_stars_show_and_export(run, small_roadmap):
+    ok(run("done", "linear-algebra", "--stars", "5"))
     assert "★★★★★ (5/5)" in ok(run("show", "linear-algebra")).stdout
     assert "rated 5/5" in ok(run("export")).stdout
+    assert run("done", "colab", "--stars", "6").exit_code == 2
+    assert run("done", "colab", "--stars", "0").exit_code == 2
+
+
+def test_done_rating_is_a_deprecated_alias_of_stars(run, small_roadmap):
+    ok(run("stages"))
+    result = ok(run("done", "colab", "--rating", "3"))
+    assert result.stderr == ("note: `done --rating` is deprecated and will be removed in a later release; "
+                             "use `done --stars`\n")
+    assert json.loads(ok(run("show", "colab", "--json")).stdout)["rating"] == 3
+    fail(run("done", "colab", "--rating", "3", "--stars", "4"), "--stars and --rating disagree")
     assert run("done", "colab", "--rating", "6").exit_code == 2
-    assert run("done", "colab", "--rating", "0").exit_code == 2
 
 
 def test_open_launches_or_prints_and_needs_a_url(run, small_roadmap, monkeypatch):

@@ -1,4 +1,4 @@
-"""Spaced review: list what is due, record how well a finished resource was remembered."""
+"""Spaced review: a session on a terminal, the list of what is due, or one answer recorded."""
 
 
 from typing import Annotated
@@ -14,39 +14,44 @@ app = typer.Typer()
 @app.command("review")
 def review_command(
     ctx: typer.Context,
-    resource: Annotated[str | None, typer.Argument(help="The resource you reviewed (with --rating), e.g. mml-book; "
-                                                   "leave out to list what is due.", autocompletion=complete_ids,
-                                                   show_default=False)] = None,
-    rating: Annotated[int | None, typer.Option("--rating", min=1, max=4, show_default=False,
-                                               help="How well you remembered it: 1 forgot, 2 hard, 3 good, 4 easy, "
-                                               "e.g. --rating 3.")] = None,
+    resource: Annotated[str | None, typer.Argument(help="The resource you reviewed, e.g. mml-book; leave out to "
+                                                   "review what is due (a list when not on a terminal).",
+                                                   autocompletion=complete_ids, show_default=False,
+                                                   metavar="[ID]")] = None,
+    grade: Annotated[str | None, typer.Argument(help="How well you remembered it: again, hard, good or easy "
+                                                "(or 1-4), e.g. good.", show_default=False,
+                                                metavar="[GRADE]")] = None,
+    rating: Annotated[int | None, typer.Option("--rating", min=1, max=4, hidden=True,
+                                               help="Deprecated: give the grade after the id, "
+                                               "e.g. mlpath review mml-book good.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """List finished resources due for review today, or record a review.
+    """Review finished resources: step through what is due, or record how well you remembered one.
 
-    Example: mlpath review mml-book --rating 3"""
-    from mlpath import clock, habits, progress, render, report
+    Example: mlpath review mml-book good"""
+    from mlpath import clock, render, reviewing, spaced
 
+    if rating is not None:
+        render.deprecated("review ID --rating N", "review ID GRADE")
+        grade = grade or str(rating)
     tz = clock.zone()
-    today = clock.today(tz)
     store = state(ctx).store()
     if resource is None:
-        if rating is not None:
-            raise UsageProblem("--rating needs the resource you reviewed",
-                               hint="e.g. mlpath review mml-book --rating 3")
-        due = report.due_reviews(store, today, tz)
+        if grade is not None:
+            raise UsageProblem("a grade needs the resource you reviewed", hint="e.g. mlpath review mml-book good")
         if as_json:
-            render.json_out([{"id": i.id, "title": i.title, "due": when.isoformat()} for i, when in due])
+            from mlpath import export
+
+            render.json_out([export.due_review_record(d) for d in reviewing.due(store, clock.today(tz), tz)])
         else:
-            render.reviews_due(due)
+            render.reviews_due(reviewing.due(store, clock.today(tz), tz))
         return
-    if rating is None:
-        raise UsageProblem("say how well you remembered it with --rating 1-4",
-                           hint=f"1 forgot, 2 hard, 3 good, 4 easy; e.g. mlpath review {resource} --rating 3")
-    item = progress.resolve(resource, store.items())
-    review = habits.review(item, store.latest_reviews().get(item.id), rating, today, clock.stamp(clock.now()))
-    store.add_review(review)
+    if grade is None:
+        raise UsageProblem("say how well you remembered it: again, hard, good or easy",
+                           hint=f"e.g. mlpath review {resource} good")
+    done = reviewing.answer_query(store, resource, spaced.parse_grade(grade), clock.stamp(clock.now()), tz)
     if as_json:
-        render.json_out({"id": item.id, "title": item.title, "due": review.due})
+        render.json_out({"id": done.item.id, "title": done.item.title, "grade": spaced.grade_name(done.review.grade),
+                         "due": done.due.isoformat()})
     else:
-        render.reviewed(item, review)
+        render.reviewed(done)

@@ -35,14 +35,22 @@ def done_command(
     ctx: typer.Context,
     ids: Ids,
     note: NoteOption = None,
-    rating: Annotated[int | None, typer.Option("--rating", min=1, max=5, show_default=False,
-                                               help="How good the resource was, 1 (poor) to 5 (excellent), "
-                                               "e.g. --rating 4.")] = None,
+    stars: Annotated[int | None, typer.Option("--stars", min=1, max=5, show_default=False,
+                                              help="How good the resource was, 1 (poor) to 5 (excellent) stars, "
+                                              "e.g. --stars 4.")] = None,
+    rating: Annotated[int | None, typer.Option("--rating", min=1, max=5, hidden=True,
+                                               help="Deprecated name of --stars, e.g. --stars 4.")] = None,
 ) -> None:
     """Mark resources as done.
 
-    Example: mlpath done mml-book 1.2 --note "skipped the exercises" --rating 4"""
-    _mark(ctx, ids, Status.done, note, rating)
+    Example: mlpath done mml-book 1.2 --note "skipped the exercises" --stars 4"""
+    if rating is not None:
+        from mlpath import render
+
+        if stars is not None and stars != rating:
+            raise UsageProblem("--stars and --rating disagree", hint="give only --stars")
+        render.deprecated("done --rating", "done --stars")
+    _mark(ctx, ids, Status.done, note, stars if stars is not None else rating)
 
 
 @app.command("skip")

@@ -75,16 +75,17 @@ def show_command(ctx: typer.Context, resource: OneId, as_json: JsonFlag = False)
     """Show everything about one resource: details, notes, time spent and dated history.
 
     Example: mlpath show mml-book"""
-    from mlpath import export, progress, render
+    from mlpath import clock, export, progress, render, reviewing
 
     store = state(ctx).store()
     item = progress.resolve(resource, store.items(include_retired=True))
     history, notes = store.history(item.id), store.notes(item.id)
+    reviews = reviewing.record(store, item, clock.zone())
     if as_json:
-        render.json_out(export.show_record(item, history, notes))
+        render.json_out(export.show_record(item, history, notes, reviews))
     else:
         titles = {s.id: s.title for s in store.stages(include_retired=True)}
-        render.show(item, titles.get(item.stage_id, item.stage_id), history, notes)
+        render.show(item, titles.get(item.stage_id, item.stage_id), history, notes, reviews)
 
 
 @app.command("next")

@@ -1,0 +1,78 @@
+"""The study timer's arithmetic (pure): elapsed time, what a stopped timer logs, the week's totals.
+
+A running timer lives in the database from the moment it starts (see store.start_timer), so a
+terminal closed or killed mid-session loses nothing: `mlpath study --stop` logs it later.
+"""
+
+import math
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, tzinfo
+from typing import NamedTuple
+
+from mlpath.habits import MAX_HOURS_PER_DAY, Session, local_day, parse_utc, week_start
+
+TRIM_AFTER_HOURS = 4  # a timer running longer was probably forgotten: offer to log less
+
+
+class Timer(NamedTuple):
+    resource_id: str
+    started_at: str  # UTC
+    minutes: int | None  # a countdown's length; None counts up
+    pid: int  # the process showing it
+    host: str
+
+
+class Totals(NamedTuple):
+    """Hours logged before this session, today and this week (Monday start)."""
+
+    today: float
+    week: float
+    goal: float | None  # hours a week, when the learner has set one
+
+
+def elapsed(timer: Timer, now: datetime) -> timedelta:
+    return max(timedelta(0), now - parse_utc(timer.started_at))
+
+
+def remaining(timer: Timer, now: datetime) -> timedelta | None:
+    """Time left on a countdown (never negative); None for a timer counting up."""
+    if timer.minutes is None:
+        return None
+    return max(timedelta(0), timedelta(minutes=timer.minutes) - elapsed(timer, now))
+
+
+def minutes_to_log(timer: Timer, now: datetime) -> int:
+    """Whole minutes studied: a countdown counts at most its length, a day at most 24 hours."""
+    minutes = math.floor(elapsed(timer, now).total_seconds() / 60)
+    if timer.minutes is not None:
+        minutes = min(minutes, timer.minutes)
+    return min(minutes, int(MAX_HOURS_PER_DAY * 60))
+
+
+def too_long(minutes: int) -> bool:
+    return minutes > TRIM_AFTER_HOURS * 60
+
+
+def session(timer: Timer, minutes: int, at: str, tz: tzinfo, note: str | None) -> Session:
+    """The study session a stopped timer logs, on the local day it started."""
+    return Session(timer.resource_id, local_day(timer.started_at, tz).isoformat(), round(minutes / 60, 4), at, note)
+
+
+def totals(sessions: Iterable[Session], today: date, goal: float | None = None) -> Totals:
+    monday = week_start(today).isoformat()
+    logged = [s for s in sessions if s.day >= monday]
+    return Totals(round(sum(s.hours for s in logged if s.day == today.isoformat()), 4),
+                  round(sum(s.hours for s in logged), 4), goal)
+
+
+def clock_face(span: timedelta) -> str:
+    """H:MM:SS, or MM:SS under an hour."""
+    seconds = int(span.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def duration(minutes: int) -> str:
+    """45 min, 1 h 05 min."""
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
