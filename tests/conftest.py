@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -10,10 +11,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from mlpath import render
 from mlpath.cli import app
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "small.yaml"
+SCREENS = Path(__file__).parent / "cli" / "screens"
+SCREEN_WIDTHS = (60, 80, 120)
+UPDATE_SCREENS = "MLPATH_UPDATE_SCREENS"
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +75,43 @@ def run() -> Callable[..., object]:
     runner = CliRunner()
 
     def invoke(*args: str):
+        render.terminal.cache_clear()  # one Terminal per process: here, one per command
         return runner.invoke(app, list(args), catch_exceptions=False)
 
     return invoke
+
+
+def check_layout(text: str, width: int) -> None:
+    """The layout rules every screen keeps: no line wider than the terminal, except one whose
+    last word (a URL or an id, which are never split) is too long to fit any line."""
+    for line in text.splitlines():
+        if len(line) > width:
+            last = line.rsplit(" ", 1)[-1]
+            assert len(last) > width // 2, f"line wider than {width} columns: {line!r}"
+
+
+@pytest.fixture
+def screen(run, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """Check a command's exact output at 60, 80 and 120 columns against golden files.
+
+    `screen("list", "list", "--core")` runs `mlpath list --core` at each width and compares its
+    stdout with tests/cli/screens/list-60.txt, list-80.txt and list-120.txt. Use the `clock`
+    fixture so dates are fixed. To create or refresh golden files after a deliberate change, run
+    the tests with MLPATH_UPDATE_SCREENS=1, then read every changed file in `git diff`.
+    """
+
+    def check(name: str, *args: str, widths: tuple[int, ...] = SCREEN_WIDTHS) -> None:
+        for width in widths:
+            monkeypatch.setenv("COLUMNS", str(width))
+            result = run(*args)
+            assert result.exit_code == 0, (result.stdout, result.stderr)
+            check_layout(result.stdout, width)
+            golden = SCREENS / f"{name}-{width}.txt"
+            if os.environ.get(UPDATE_SCREENS):
+                golden.parent.mkdir(parents=True, exist_ok=True)
+                golden.write_text(result.stdout, encoding="utf-8")
+                continue
+            assert golden.exists(), f"no golden file {golden}: run with {UPDATE_SCREENS}=1 and review it"
+            assert result.stdout == golden.read_text(encoding="utf-8"), f"{golden} differs (width {width})"
+
+    return check

@@ -132,7 +132,7 @@ def test_pace_without_logs_uses_estimates_of_done_resources():
              item("c", 5)]
     p = pace([], items, today, UTC)
     assert p.hours_per_week == 5.0
-    assert "estimated hours of 1 resources done" in p.basis
+    assert "estimated hours of 1 resource done" in p.basis
 
 
 def test_zero_pace_gives_no_date_not_an_error():

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from mlpath.errors import HabitInvalid
 from mlpath.progress import Event, Item, StageProgress, Status
 from mlpath.spaced import Review
+from mlpath.vocab import plural
 
 PACE_WEEKS = 8
 MAX_HOURS_PER_DAY = 24.0
@@ -149,12 +150,13 @@ def pace(sessions: Iterable[Session], items: Iterable[Item], today: date, tz: tz
     since = today - timedelta(weeks=PACE_WEEKS) + timedelta(days=1)
     logged = sum(s.hours for s in sessions if since <= date.fromisoformat(s.day) <= today)
     if logged > 0:
-        return Pace(round(logged / PACE_WEEKS, 2), f"{logged:g} hours logged in the last {PACE_WEEKS} weeks")
+        return Pace(round(logged / PACE_WEEKS, 2), f"{plural(logged, 'hour')} logged in the last {PACE_WEEKS} weeks")
     done = [i for i in items if i.status is Status.done and i.done_at and since <= local_day(i.done_at, tz) <= today]
     estimated = sum(i.hours for i in done)
     if estimated > 0:
         return Pace(round(estimated / PACE_WEEKS, 2),
-                    f"estimated hours of {len(done)} resources done in the last {PACE_WEEKS} weeks (no time logged)")
+                    f"estimated hours of {plural(len(done), 'resource')} done in the last {PACE_WEEKS} weeks "
+                    "(no time logged)")
     return Pace(0.0, f"nothing logged or done in the last {PACE_WEEKS} weeks")
 
 

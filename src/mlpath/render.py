@@ -1,36 +1,53 @@
-"""The only module that knows Rich: tables, bars, the dashboard, and plain output.
+"""The only module that knows Rich: every screen mlpath prints, and how it is laid out.
 
-User text (titles, notes) is never parsed as markup. Colour only on a terminal and never with
-NO_COLOR set; piped output carries no escape codes at all.
+Every line of command output goes through one Terminal per process (`terminal()`), built once:
+it knows the width, the height, whether colour is on, and it is the only place that writes to
+stdout or starts a pager. Screens are built as lines of styled spans by the layout helpers
+below (`wrap`, `shorten`, `columns`); the terminal writes them plain, or through the one Rich
+Console when colour is on. Piped output and NO_COLOR output carry no escape codes and never
+import Rich, so the daily commands stay fast.
 
-One-line messages (errors, notices, what `done` changed) are plain text and never import Rich;
-the views that need it import it when called, so a write command does not pay for it.
+The layout rules every screen follows:
+- text wraps at word boundaries with a hanging indent; a URL or an id is one word and is never
+  split: when it does not fit, it goes on its own line and may overflow it (a terminal shows the
+  rest on the next row, but the text itself holds no newline, so a copied link works);
+- a title is shortened only when the terminal is too narrow for the fixed columns beside it,
+  at the end of a word, with an ellipsis;
+- core items carry a visible sign (CORE_MARK) in every mode, explained where it is shown;
+- a count always has the right plural (vocab.plural).
+
+User text (titles, notes) is never parsed as markup.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import sys
-import textwrap
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlpath.errors import MlpathError
 from mlpath.progress import Event, Item, Recommendation, Status
 from mlpath.spaced import grade_name
 from mlpath.store import Change, MergeReport, Opened, SyncReport
+from mlpath.vocab import plural
 
 if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from rich.console import Console, RenderableType
-    from rich.table import Table
+    from rich.console import Console
 
     from mlpath.habits import Note, Session, Streaks
     from mlpath.report import History, Overview
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
+
+Span = tuple[str, str]  # (text, style); style "" is the terminal's default colour
+Line = list[Span]
 
 STATUS_STYLE = {
     Status.todo: "",
@@ -38,23 +55,290 @@ STATUS_STYLE = {
     Status.done: "green",
     Status.skipped: "dim",
 }
-BAR_WIDTH = 16
+CORE_MARK = "*"
+CORE_LEGEND = f"{CORE_MARK} marks the core path"
+BAR_WIDTH = 16  # the widest a progress bar gets
+BAR_MIN = 8  # ... and the narrowest, before the stage titles give way
+GAP = "  "  # between columns
+NBSP = "\u00a0"  # joins words that must stay on one line (printed as a space)
+DEFAULT_PAGER = "less -R"
 
 
-def out() -> Console:
-    """The console for command output."""
-    from rich.console import Console
-
-    plain = bool(os.environ.get("NO_COLOR"))
-    return Console(
-        markup=False,
-        highlight=False,
-        emoji=False,
-        color_system=None if plain else "auto",
-    )
+# ------------------------------------------------------------------ the terminal
 
 
-# ------------------------------------------------------------------ messages
+class Terminal:
+    """Where command output goes: one per process (see terminal()), built once.
+
+    Colour is on when stdout is a terminal (or FORCE_COLOR is set) and NO_COLOR is not set;
+    only then is Rich imported, and its Console built once, for every colour print.
+    """
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.colour = not env.get("NO_COLOR") and env.get("TERM") != "dumb" and (
+            bool(env.get("FORCE_COLOR")) or _isatty(sys.stdout))
+        width, height = _terminal_size()
+        self.width = _env_int("COLUMNS") or width
+        self.height = _env_int("LINES") or height
+        self._console: Console | None = None
+
+    def console(self) -> Console:
+        """The Rich Console behind colour output (the one per process)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(markup=False, highlight=False, emoji=False, soft_wrap=True,
+                                    force_terminal=True)
+        return self._console
+
+    def emit(self, lines: Iterable[Line], page: bool = False) -> None:
+        """Print lines; with page=True, through the pager when they are more than a screenful
+        and stdout is a terminal (never when piped)."""
+        lines = list(lines)
+        if page and len(lines) >= self.height and _isatty(sys.stdout) and _page(self._text(lines)):
+            return
+        if self.colour:
+            self.console().print(_rich_text(lines), end="")
+        else:
+            sys.stdout.write(self._text(lines))
+
+    def _text(self, lines: Sequence[Line]) -> str:
+        if not self.colour:
+            return "".join("".join(text for text, _ in line).rstrip(" ") + "\n" for line in lines)
+        console = self.console()
+        with console.capture() as captured:
+            console.print(_rich_text(lines), end="")
+        return captured.get()
+
+
+@functools.cache
+def terminal() -> Terminal:
+    """The Terminal of this process (tests clear the cache between commands)."""
+    return Terminal()
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _env_int(name: str) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.isdigit() and int(value) > 0 else 0
+
+
+def _terminal_size() -> tuple[int, int]:
+    """The terminal's size from stdout, stdin or stderr; 80x25 when none is a terminal."""
+    for fd in (1, 0, 2):
+        try:
+            size = os.get_terminal_size(fd)
+        except (OSError, ValueError):
+            continue
+        if size.columns > 0 and size.lines > 0:
+            return size.columns, size.lines
+    return 80, 25
+
+
+def _rich_text(lines: Sequence[Line]) -> Any:
+    from rich.text import Text
+
+    text = Text(end="")
+    for line in lines:
+        for chunk, style in line:
+            text.append(chunk, style or None)
+        text.append("\n")
+    return text
+
+
+def _page(text: str) -> bool:
+    """Show text through $PAGER (default `less -R`); False when no pager could run."""
+    import subprocess
+
+    command = os.environ.get("PAGER") or DEFAULT_PAGER
+    sys.stdout.flush()
+    try:
+        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    assert pager.stdin is not None
+    try:
+        pager.stdin.write(text)
+        pager.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager before the end: nothing more to show
+        pass
+    while True:
+        try:
+            code = pager.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl-C belongs to the pager (less uses it to stop a search)
+            continue
+    return code != 127  # 127: the shell found no such pager; print the text instead
+
+
+# ------------------------------------------------------------------ layout helpers
+
+
+def cells(text: str) -> int:
+    """How many terminal columns text takes (wide East Asian characters take two, marks none)."""
+    if text.isascii():
+        return len(text)
+    return sum(_char_cells(c) for c in text)
+
+
+def _char_cells(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def shorten(text: str, width: int) -> str:
+    """text cut to width at the end of a word, with an ellipsis; unchanged when it fits."""
+    if cells(text) <= width:
+        return text
+    room = max(width - 1, 0)
+    words = text.split(" ")
+    kept = ""
+    for word in words:
+        candidate = f"{kept} {word}" if kept else word
+        if cells(candidate) > room:
+            break
+        kept = candidate
+    if not kept:  # one word longer than the room: cut it
+        for char in text:
+            if cells(kept + char) > room:
+                break
+            kept += char
+    return kept.rstrip(" ,;:-") + "…"
+
+
+_TOKEN = re.compile(r"( +)|([^ ]+)")
+
+
+class _Unit(NamedTuple):
+    gap: str  # the spaces before it, dropped at a line break
+    pieces: list[Span]  # words glued together (no space between spans)
+
+
+def wrap(spans: Sequence[Span], width: int, indent: str | Span = "", hang: str | None = None) -> list[Line]:
+    """Word-wrap styled spans into lines of at most width columns.
+
+    The first line starts with `indent`, the others with `hang` (default: the same). Words are
+    runs of non-space characters, so a URL or an id is never split: one that does not fit goes
+    on its own line and overflows it. NBSP joins words that must stay together. An indent given
+    as a (text, style) span is a label: the first word stays beside it even when it overflows.
+    """
+    lead_span = indent if isinstance(indent, tuple) else (indent, "")
+    indent = lead_span[0]
+    hang = indent if hang is None else hang
+    units: list[_Unit] = []
+    gap = ""
+    glued = False
+    for text, style in spans:
+        for m in _TOKEN.finditer(text):
+            if m.group(1):
+                gap += m.group(1)
+                glued = False
+                continue
+            words = [m.group(2)]
+            if NBSP in words[0]:  # kept together when that fits a line, else words like any other
+                joined = words[0].replace(NBSP, " ")
+                words = [joined] if cells(joined) <= width - cells(hang) else words[0].split(NBSP)
+            for n, word in enumerate(words):
+                if n == 0 and glued and not gap and units:
+                    units[-1].pieces.append((word, style))
+                else:
+                    units.append(_Unit(gap if n == 0 else " ", [(word, style)]))
+            gap, glued = "", True
+    lines: list[Line] = []
+    line: Line = [lead_span] if indent else []
+    col, empty = cells(indent), True
+    for unit in units:
+        size = sum(cells(w) for w, _ in unit.pieces)
+        if empty:
+            lead = unit.gap if not lines and not indent else ""
+        elif col + len(unit.gap) + size <= width:
+            lead = unit.gap
+        else:
+            lines.append(line)
+            line, col, lead = ([(hang, "")] if hang else []), cells(hang), ""
+        if lead:  # a gap between words of one style takes that style, so the spans merge
+            line.append((lead, unit.pieces[0][1] if line and line[-1][1] == unit.pieces[0][1] else ""))
+        line.extend(unit.pieces)
+        col += len(lead) + size
+        empty = False
+    lines.append(line)
+    return [_merged(line) for line in lines]
+
+
+def _merged(line: Line) -> Line:
+    """Adjacent spans of one style joined into one."""
+    out: Line = []
+    for text, style in line:
+        if out and out[-1][1] == style:
+            out[-1] = (out[-1][0] + text, style)
+        elif text:
+            out.append((text, style))
+    return out
+
+
+def say(text: str, style: str = "", hang: str = "  ", width: int | None = None) -> list[Line]:
+    """A message wrapped to the terminal, continuation lines indented."""
+    return wrap([(text, style)], width or terminal().width, hang=hang)
+
+
+class Column(NamedTuple):
+    width: int
+    right: bool = False  # right-aligned (numbers)
+
+
+Cell = Span | list[Span]  # one span takes the row's style when it has none; a list is used as it is
+
+
+def columns(specs: Sequence[Column], values: Sequence[Cell], style: str = "") -> Line:
+    """One table row: each value padded to its column, columns joined by GAP.
+
+    A value wider than its column pushes the rest along (callers shorten titles beforehand, and
+    ids and numbers are never cut).
+    """
+    line: Line = []
+    last = len(specs) - 1
+    for n, (spec, value) in enumerate(zip(specs, values, strict=True)):
+        spans = value if isinstance(value, list) else [(value[0], value[1] or style)]
+        pad = " " * max(spec.width - sum(cells(text) for text, _ in spans), 0)
+        if spec.right:
+            line.append((pad, ""))
+        line.extend(spans)
+        if not spec.right and n < last:
+            line.append((pad, ""))
+        if n < last:
+            line.append((GAP, ""))
+    return line
+
+
+def _rule(width: int) -> Line:
+    return [("─" * width, "")]
+
+
+def _bar(percent: float, width: int) -> list[Span]:
+    """A progress bar: green full cells, empty cells in the terminal's default colour, so that it
+    reads the same on dark and light themes (and without colour)."""
+    filled = round(width * percent / 100)
+    return [("█" * filled, "green"), ("░" * (width - filled), "")]
+
+
+def _keep(text: str) -> str:
+    """text as one unbreakable word (a command to copy, a label with its value)."""
+    return text.replace(" ", NBSP)
+
+
+def _hours(h: float) -> str:
+    return f"{h:g}"
+
+
+# ------------------------------------------------------------------ messages (plain, no Rich)
 
 
 def _line(text: str, stderr: bool = False) -> None:
@@ -86,7 +370,7 @@ def usage_error(message: str, command_path: str) -> None:
 def opened(path: str, info: Opened) -> None:
     """What opening the database did, one line on stderr (nothing when it did nothing)."""
     if info.created:
-        _line(f"Created {path}: {info.stages} stages, {info.resources} resources", stderr=True)
+        _line(f"Created {path}: {plural(info.stages, 'stage')}, {plural(info.resources, 'resource')}", stderr=True)
     if info.migrated is not None:
         old, new = info.migrated
         _line(f"Upgraded {path} from schema {old} to {new} (the old file is kept as {info.backup})", stderr=True)
@@ -103,56 +387,86 @@ def json_out(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-# ------------------------------------------------------------------ pieces
+def _say(text: str, label: str = "") -> None:
+    """A message; its label (e.g. `done: `) keeps the first word beside it."""
+    terminal().emit(wrap([(text, "")], terminal().width, (label, ""), "  "))
 
 
-def _bar(percent: float, width: int = BAR_WIDTH, console: Console | None = None) -> RenderableType:
-    from rich.progress_bar import ProgressBar
-    from rich.text import Text
-
-    console = console or out()
-    if console.color_system is None:
-        filled = round(width * percent / 100)
-        return Text("█" * filled + "░" * (width - filled))
-    return ProgressBar(total=100, completed=percent, width=width)
+def changes(done: Sequence[Change]) -> None:
+    verbs = {Status.todo: "reset to todo", Status.doing: "started", Status.done: "done",
+             Status.skipped: "skipped"}
+    for c in done:
+        prefix = verbs[c.status] if c.changed else f"already {c.status.value}"
+        _say(f"{c.item.id}  {c.item.title}", f"{prefix}: ")
 
 
-def _status(item: Item) -> RenderableType:
-    from rich.text import Text
-
-    return Text(item.status.value, style=STATUS_STYLE[item.status])
-
-
-def _hours(h: float) -> str:
-    return f"{h:g}"
+def logged(item: Item, session: Session, day_total: float, started: bool) -> None:
+    _say(f"logged {session.hours:g} h on {session.day}: {item.id} "
+         f"({item.logged_hours + session.hours:g} h on it in all; {day_total:g} h studied that day)")
+    if started:
+        _say(f"started: {item.id} (it was todo)")
 
 
-def _stage_table(view: Overview, console: Console | None = None) -> Table:
-    from rich import box
-    from rich.table import Table
+def noted(item: Item, note: Note) -> None:
+    _say(f"{item.id}  {item.title}", f"noted on {note.at[:10]}: ")
 
-    # Fixed columns take 46 characters; the bar gives way first on narrow terminals, then the
-    # stage title, so numbers are never cut.
-    columns = (console or out()).width
-    width = max(4, min(BAR_WIDTH, columns - 46 - 24))
-    stage_width = max(8, min(30, columns - 47 - width))
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("#", justify="right", no_wrap=True, width=1)
-    table.add_column("stage", overflow="ellipsis", no_wrap=True, width=stage_width)
-    table.add_column("done", justify="right", no_wrap=True, width=7)
-    table.add_column("%", justify="right", no_wrap=True, width=4)
-    table.add_column("progress", no_wrap=True, width=width)
-    table.add_column("h left", justify="right", no_wrap=True, width=6)
-    table.add_column("eta", no_wrap=True, width=10)
-    for p, eta in zip(view.progress, view.etas, strict=True):
-        table.add_row(str(p.stage.number), p.stage.title, f"{p.done}/{p.total}", f"{p.percent:.0f}%",
-                      _bar(p.percent, width, console), f"{p.hours_left:.0f}", _date(eta, p.hours_left))
+
+def reviewed(done: Answered) -> None:
+    _say(f"{done.item.id}  {done.item.title}; next review on {done.due.isoformat()}",
+         f"reviewed ({grade_name(done.review.grade)}): ")
+
+
+def merged(path: Path, report: MergeReport) -> None:
+    counts = [_keep(plural(n, noun)) for n, noun in ((report.events, "event"), (report.sessions, "study session"),
+                                                    (report.notes, "note"), (report.reviews, "review"))]
+    _say(f"{', '.join(counts)} (records already here were skipped)", f"imported {path}: ")
+    if report.retired_created:
+        _say(", ".join(report.retired_created), "kept as retired (not in the current roadmap): ")
+
+
+def sync_preview(report: SyncReport) -> None:
+    if not report.anything:
+        _say(f"roadmap {report.old_version} -> {report.new_version}: no changes to resources")
+        return
+    lines = say(sync_summary(report))
+    for label, ids in (("new", report.added), ("changed", report.changed), ("retired", report.retired)):
+        lines += [[(f"  {label:8} {rid}", "")] for rid in ids]
+    terminal().emit(lines)
+
+
+# ------------------------------------------------------------------ stages, dashboard, card
+
+
+def _stage_lines(view: Overview, width: int) -> list[Line]:
+    """The stage table: the stage titles take the free width; when the terminal is too narrow
+    for all of them, the bar gives way first (down to BAR_MIN), then the longest titles are
+    shortened at a word end. Numbers are never cut."""
     total = view.total
-    table.add_section()
-    table.add_row("", "All stages", f"{total.done}/{total.total}", f"{total.percent:.0f}%",
-                  _bar(total.percent, width, console), f"{total.hours_left:.0f}",
-                  _date(view.total_eta, total.hours_left), style="bold")
-    return table
+    rows = [(str(p.stage.number), p.stage.title, p, eta) for p, eta in zip(view.progress, view.etas, strict=True)]
+    done = [f"{p.done}/{p.total}" for _, _, p, _ in rows] + [f"{total.done}/{total.total}"]
+    left = [f"{p.hours_left:.0f}" for _, _, p, _ in rows] + [f"{total.hours_left:.0f}"]
+    number_w = max([1] + [len(n) for n, *_ in rows])
+    done_w = max(len("done"), *map(len, done))
+    left_w = max(len("h left"), *map(len, left))
+    fixed = number_w + done_w + len("100%") + left_w + len("2026-01-01") + 6 * len(GAP)
+    longest = max([len("All stages")] + [cells(t) for _, t, *_ in rows])
+    room = width - fixed
+    bar = max(BAR_MIN, min(BAR_WIDTH, room - longest))
+    title_w = max(len("stage"), min(longest, room - bar))
+    specs = [Column(number_w, True), Column(title_w), Column(done_w, True), Column(4, True), Column(bar),
+             Column(left_w, True), Column(10)]
+
+    def row(number: str, title: str, p: Any, eta: date | None, style: str = "") -> Line:
+        return columns(specs, [(number, ""), (shorten(title, title_w), ""), (f"{p.done}/{p.total}", ""),
+                               (f"{p.percent:.0f}%", ""), _bar(p.percent, bar), (f"{p.hours_left:.0f}", ""),
+                               (_date(eta, p.hours_left), "")], style)
+
+    header = columns(specs, [("#", ""), ("stage", ""), ("done", ""), ("%", ""), ("progress", ""), ("h left", ""),
+                             ("eta", "")], "bold")
+    lines = [header, _rule(sum(s.width for s in specs) + 6 * len(GAP))]
+    lines += [row(*r) for r in rows]
+    lines += [[], row("", "All stages", total, view.total_eta, "bold")]
+    return lines
 
 
 def _date(when: date | None, hours_left: float) -> str:
@@ -168,105 +482,65 @@ def _pace_line(view: Overview) -> str:
     return f"Finish dates assume {pace.hours_per_week:g} h/week ({pace.basis})."
 
 
-# ------------------------------------------------------------------ commands
+def _title_line(view: Overview) -> str:
+    total = view.total
+    return f"{view.title}: {total.percent:.0f}% done ({total.done} of {total.total})"
 
 
 def stages(view: Overview) -> None:
-    from rich.text import Text
-
-    console = out()
-    console.print(_stage_table(view))
-    console.print(Text(_pace_line(view), style="dim"))
+    width = terminal().width
+    terminal().emit(_stage_lines(view, width) + say(_pace_line(view), "dim", width=width))
 
 
-def items(rows: Sequence[Item]) -> None:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    console = out()
-    if not rows:
-        console.print(Text("No resources match."))
+def dashboard(view: Overview, top: Recommendation | None) -> None:
+    width = terminal().width
+    lines = say(_title_line(view), "bold", width=width) + _stage_lines(view, width)
+    lines += say(_pace_line(view), "dim", width=width)
+    if view.reviews_due:
+        lines += say(_reviews_line(view.reviews_due), "bold", width=width)
+    if top is None:
+        terminal().emit(lines + say("Everything is done or skipped. Well done!", width=width))
         return
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=True)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("id / title", overflow="fold", ratio=1)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("hours", justify="right", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    for i in rows:
-        cell = Text(i.id, style="bold" if i.core else "")
-        cell.append("\n" + i.title, style="dim")
-        table.add_row(i.number, cell, i.kind, _hours(i.hours), _status(i))
-    console.print(table)
-    core = sum(1 for i in rows if i.core)
-    console.print(Text(f"{len(rows)} resources, {core} of them core (ids in bold when colour is on), "
-                        f"{sum(i.hours for i in rows):.0f} hours"))
+    lines += [[("Next up:", "bold")], *_recommendation(top, None, width)]
+    rid = top.item.id
+    finish = _keep(f"finished: mlpath done {rid}")
+    hint = f"When {finish}" if top.item.status is Status.doing else f"{_keep(f'Begin: mlpath start {rid}')}   {finish}"
+    terminal().emit(lines + say(hint, "dim", width=width))
 
 
-def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence[Note] = (),
-         reviews: ReviewRecord | None = None) -> None:
-    from rich.table import Table
-    from rich.text import Text
+def card_svg(view: Overview, streaks: Streaks) -> str:
+    """A progress card (overall and per-stage bars, streak, date) as a standalone SVG.
 
-    console = out()
-    console.print(Text(item.title, style="bold"), soft_wrap=True)
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="dim", no_wrap=True)
-    grid.add_column(overflow="fold")
-    grid.add_row("id", f"{item.id}  ({item.number})")
-    grid.add_row("stage", f"{item.stage_number}. {stage_title}")
-    grid.add_row("kind", f"{item.kind}, {'core' if item.core else 'optional'}")
-    if item.authors:
-        grid.add_row("authors", ", ".join(item.authors))
-    grid.add_row("hours", _hours(item.hours))
-    grid.add_row("url", item.url or "(none)")
-    if item.choose_one:
-        grid.add_row("choose one", f"group {item.choose_one}: finishing one member is enough")
-    if item.note:
-        grid.add_row("note", item.note)
-    grid.add_row("status", _status(item) if not item.retired else Text(f"{item.status.value} (retired: no longer "
-                                                                        "in the roadmap)"))
-    if item.logged_hours:
-        grid.add_row("time spent", f"{item.logged_hours:g} h")
-    if item.rating:
-        grid.add_row("stars", f"{'★' * item.rating}{'☆' * (5 - item.rating)} ({item.rating}/5)")
-    if reviews and (reviews.reviews or reviews.next_due):
-        done = ", ".join(f"{r.at[:10]} {grade_name(r.grade)}" for r in reviews.reviews) or "none yet"
-        grid.add_row("reviews", done)
-        if reviews.next_due:
-            grid.add_row("next review", reviews.next_due.isoformat())
-    console.print(grid)
-    if notes:
-        console.print(Text("notes", style="bold"))
-        for n in notes:
-            console.print(Text(f"  {_when(n.at)}  {n.text}"), soft_wrap=True)
-    console.print(Text("history", style="bold"))
-    if not history:
-        console.print(Text("  nothing yet"))
-    for e in history:
-        line = f"  {_when(e.at)}  {e.status.value}"
-        if e.rating:
-            line += f"  {e.rating}/5 stars"
-        if e.note:
-            line += f"  {e.note}"
-        console.print(Text(line), soft_wrap=True)
+    An SVG has no terminal width: the card is as wide as the longest stage title needs, so no
+    title is ever cut. It is drawn by its own recording Console, which never prints.
+    """
+    import io
+
+    from rich.console import Console
+
+    longest = max([len("All stages")] + [cells(p.stage.title) for p in view.progress])
+    width = max(60, longest + 70)  # the fixed columns and a full bar take under 70
+    lines = say(_title_line(view), "bold", width=width) + _stage_lines(view, width)
+    lines += say(f"Streak: {plural(streaks.current, 'day')} (longest {streaks.longest})  ·  "
+                 f"{view.today.isoformat()}", width=width)
+    used = max(sum(cells(text) for text, _ in line) for line in lines)
+    card = Console(record=True, file=io.StringIO(), width=used, color_system="truecolor", force_terminal=True,
+                   markup=False, highlight=False, emoji=False)
+    card.print(_rich_text(lines), end="", soft_wrap=True)
+    return card.export_svg(title="mlpath progress")
 
 
-def _when(stamp: str) -> str:
-    return stamp.replace("T", " ").rstrip("Z") + " UTC"
+# ------------------------------------------------------------------ next
 
 
 def recommendations(recs: Sequence[Recommendation], empty: str, reviews_due: int = 0) -> None:
-    from rich.text import Text
-
-    console = out()
-    if not recs:
-        console.print(Text(empty))
+    width = terminal().width
+    lines = say(empty, width=width) if not recs else []
     for n, rec in enumerate(recs, start=1):
-        console.print(_recommendation(rec, n if len(recs) > 1 else None))
+        lines += _recommendation(rec, n if len(recs) > 1 else None, width)
     if reviews_due:
-        console.print(Text(_reviews_line(reviews_due), style="bold"))
+        lines += say(_reviews_line(reviews_due), "bold", width=width)
+    terminal().emit(lines)
 
 
 def _reviews_line(count: int) -> str:
@@ -274,121 +548,148 @@ def _reviews_line(count: int) -> str:
     return f"{count} finished {noun} due for review: mlpath review"
 
 
-def _recommendation(rec: Recommendation, n: int | None) -> RenderableType:
-    from rich.console import Group
-    from rich.text import Text
-
+def _recommendation(rec: Recommendation, n: int | None, width: int) -> list[Line]:
+    """Title and [id, number] on the first line(s), the details indented under it."""
     i = rec.item
-    head = Text()
-    if n is not None:
-        head.append(f"{n}. ")
-    head.append(i.title, style="bold")
-    head.append(f"  [{i.id}, {i.number}]")
-    width = out().width
-    body = [
-        (f"{i.kind}, about {_hours(i.hours)} h" + (f", {i.url}" if i.url else ""), ""),
-        (f"why: {rec.reason}", "italic"),
-    ]
+    indent = "   "
+    head: list[Span] = [(f"{n}. ", "")] if n is not None else []
+    head += [(i.title, "bold"), (f"  [{i.id},{NBSP}{i.number}{f',{NBSP}core' if i.core else ''}]", "")]
+    lines = wrap(head, width, hang=indent)
+    details = f"{i.kind}, about {_hours(i.hours)} h" + (f", {i.url}" if i.url else "")
+    lines += wrap([(details, "")], width, indent)
+    lines += wrap([(f"why: {rec.reason}", "italic")], width, indent)
     if i.note:
-        body.append((i.note, ""))
-    lines = [Text(_indent(text, width), style=style) for text, style in body]
-    return Group(head, *lines)
+        lines += wrap([(i.note, "")], width, indent)
+    return lines
 
 
-def _indent(text: str, width: int) -> str:
-    """Wrap text under a heading, indented, without padding lines to the terminal width."""
-    return textwrap.fill(text, width=max(20, width - 1), initial_indent="   ", subsequent_indent="   ",
-                         break_long_words=False, break_on_hyphens=False)
+# ------------------------------------------------------------------ list
 
 
-def dashboard(view: Overview, top: Recommendation | None) -> None:
-    from rich.text import Text
-
-    console = out()
-    total = view.total
-    console.print(Text(f"{view.title}: {total.percent:.0f}% done ({total.done} of {total.total})", style="bold"))
-    console.print(_stage_table(view))
-    console.print(Text(_pace_line(view), style="dim"))
-    if view.reviews_due:
-        console.print(Text(_reviews_line(view.reviews_due), style="bold"))
-    if top is None:
-        console.print(Text("Everything is done or skipped. Well done!"))
+def items(rows: Sequence[Item], page: bool = True) -> None:
+    """The resource list: one line with number, core mark, id, kind, hours and status, then the
+    title wrapped under the id. Laid out by hand, not by a Rich table, so a row costs a few
+    string operations (the list can hold 100,000 resources)."""
+    term = terminal()
+    width = term.width
+    if not rows:
+        term.emit(say("No resources match.", width=width))
         return
-    console.print(Text("Next up:", style="bold"))
-    console.print(_recommendation(top, None))
-    rid = top.item.id
-    hint = f"When finished: mlpath done {rid}" if top.item.status is Status.doing else \
-        f"Begin: mlpath start {rid}   finished: mlpath done {rid}"
-    console.print(Text(hint, style="dim"), soft_wrap=True)
+    number_w = max(len("#"), *(len(i.number) for i in rows))
+    kind_w, hours_w, status_w = len("newsletter"), len("hours"), len("skipped")
+    fixed = number_w + 1 + kind_w + hours_w + status_w + 5 * len(GAP)
+    id_w = max(len("id / title"), min(max(len(i.id) for i in rows), width - fixed))
+    specs = [Column(number_w, True), Column(1), Column(id_w), Column(kind_w), Column(hours_w, True),
+             Column(status_w)]
+    title_indent = " " * (number_w + 1 + 2 * len(GAP))
+    lines = [columns(specs, [("#", ""), ("", ""), ("id / title", ""), ("kind", ""), ("hours", ""),
+                             ("status", "")], "bold"),
+             _rule(fixed + id_w)]
+    core = 0
+    hours = 0.0
+    for i in rows:
+        core += i.core
+        hours += i.hours
+        mark = (CORE_MARK, "bold") if i.core else (" ", "")
+        rid = (i.id, "bold" if i.core else "")
+        rest = [(i.kind, ""), (_hours(i.hours), ""), (i.status.value, STATUS_STYLE[i.status])]
+        if len(i.id) > id_w:  # an id is never cut: alone on its line, the columns below it
+            lines.append(columns(specs[:3], [(i.number, ""), mark, rid]))
+            lines.append(columns(specs, [("", ""), ("", ""), ("", ""), *rest]))
+        else:
+            lines.append(columns(specs, [(i.number, ""), mark, rid, *rest]))
+        lines += wrap([(i.title, "dim")], width, title_indent)
+    lines.append([])
+    lines += say(f"{_keep(plural(len(rows), 'resource'))}, {core} of them core ({CORE_LEGEND}), "
+                 f"{_keep(plural(hours, 'hour'))}", width=width)
+    term.emit(lines, page=page)
 
 
-def changes(done: Sequence[Change]) -> None:
-    verbs = {Status.todo: "reset to todo", Status.doing: "started", Status.done: "done",
-             Status.skipped: "skipped"}
-    for c in done:
-        prefix = verbs[c.status] if c.changed else f"already {c.status.value}"
-        _line(f"{prefix}: {c.item.id}  {c.item.title}")
+# ------------------------------------------------------------------ show
 
 
-def logged(item: Item, session: Session, day_total: float, started: bool) -> None:
-    _line(f"logged {session.hours:g} h on {session.day}: {item.id} "
-          f"({item.logged_hours + session.hours:g} h on it in all; {day_total:g} h studied that day)")
-    if started:
-        _line(f"started: {item.id} (it was todo)")
+def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence[Note] = (),
+         reviews: ReviewRecord | None = None) -> None:
+    width = terminal().width
+    label_w = len("next review")
+    hang = " " * (label_w + len(GAP))
+    lines = wrap([(item.title, "bold")], width, hang="  ")
+
+    def field(label: str, value: str, style: str = "") -> None:
+        lines.extend(wrap([(value, style)], width, (label.ljust(label_w) + GAP, "dim"), hang))
+
+    field("id", f"{item.id}  ({item.number})")
+    field("stage", f"{item.stage_number}. {stage_title}")
+    field("kind", f"{item.kind}, {'core' if item.core else 'optional'}")
+    if item.authors:
+        field("authors", ", ".join(item.authors))
+    field("hours", _hours(item.hours))
+    field("url", item.url or "(none)")
+    if item.choose_one:
+        field("choose one", f"group {item.choose_one}: finishing one member is enough")
+    if item.note:
+        field("note", item.note)
+    if item.retired:
+        field("status", f"{item.status.value} (retired: no longer in the roadmap)")
+    else:
+        field("status", item.status.value, STATUS_STYLE[item.status])
+    if item.logged_hours:
+        field("time spent", f"{item.logged_hours:g} h")
+    if item.rating:
+        field("stars", f"{'★' * item.rating}{'☆' * (5 - item.rating)} ({item.rating}/5)")
+    if reviews and (reviews.reviews or reviews.next_due):
+        field("reviews", ", ".join(f"{r.at[:10]}{NBSP}{grade_name(r.grade)}" for r in reviews.reviews) or "none yet")
+        if reviews.next_due:
+            field("next review", reviews.next_due.isoformat())
+    stamp_hang = " " * (2 + len("2026-01-01 00:00:00 UTC") + len(GAP))
+    if notes:
+        lines.append([("notes", "bold")])
+        for n in notes:
+            lines += wrap([(f"{_when(n.at)}{GAP}{n.text}", "")], width, "  ", stamp_hang)
+    lines.append([("history", "bold")])
+    if not history:
+        lines.append([("  nothing yet", "")])
+    for e in history:
+        text = f"{_when(e.at)}{GAP}{e.status.value}"
+        if e.rating:
+            text += f"{GAP}{e.rating}/5 stars"
+        if e.note:
+            text += f"{GAP}{e.note}"
+        lines += wrap([(text, "")], width, "  ", stamp_hang)
+    terminal().emit(lines)
 
 
-def noted(item: Item, note: Note) -> None:
-    _line(f"noted on {note.at[:10]}: {item.id}  {item.title}")
+def _when(stamp: str) -> str:
+    return stamp.replace("T", " ").rstrip("Z") + " UTC"
 
 
-def reviewed(done: Answered) -> None:
-    _line(f"reviewed ({grade_name(done.review.grade)}): {done.item.id}  {done.item.title}; "
-          f"next review on {done.due.isoformat()}")
-
-
-def merged(path: Path, report: MergeReport) -> None:
-    _line(f"imported {path}: {report.events} events, {report.sessions} study sessions, {report.notes} notes, "
-          f"{report.reviews} reviews (records already here were skipped)")
-    if report.retired_created:
-        _line(f"kept as retired (not in the current roadmap): {', '.join(report.retired_created)}")
-
-
-def sync_preview(report: SyncReport) -> None:
-    if not report.anything:
-        _line(f"roadmap {report.old_version} -> {report.new_version}: no changes to resources")
-        return
-    _line(sync_summary(report))
-    for label, ids in (("new", report.added), ("changed", report.changed), ("retired", report.retired)):
-        for rid in ids:
-            _line(f"  {label:8} {rid}")
+# ------------------------------------------------------------------ review, history
 
 
 def _ago(days: int) -> str:
     if days == 0:
         return "today"
-    if days == 1:
-        return "1 day ago"
     if days < 60:
-        return f"{days} days ago"
+        return f"{plural(days, 'day')} ago"
     return f"{days // 30} months ago"
 
 
 def _overdue(days: int) -> str:
-    return "due today" if days == 0 else f"{days} day{'s' if days != 1 else ''} overdue"
+    return "due today" if days == 0 else f"{plural(days, 'day')} overdue"
 
 
 def reviews_due(due: Sequence[DueReview]) -> None:
-    from rich.text import Text
-
-    console = out()
+    width = terminal().width
     if not due:
-        console.print(Text("Nothing is due for review today."))
+        terminal().emit(say("Nothing is due for review today.", width=width))
         return
+    lines: list[Line] = []
     for d in due:
-        console.print(Text(f"{d.due.isoformat()}  {d.item.id}  {d.item.title}  ({_overdue(d.overdue_days)})"),
-                      soft_wrap=True)
-    console.print(Text("Review them one by one with `mlpath review` on a terminal, or record one with: "
-                       "mlpath review ID again|hard|good|easy", style="dim"))
+        lines += wrap([(f"{d.item.id}{GAP}{d.item.title}{GAP}({_keep(_overdue(d.overdue_days))})", "")], width,
+                      (f"{d.due.isoformat()}{GAP}", ""), " " * (len("2026-01-01") + len(GAP)))
+    lines += say("Review them one by one with `mlpath review` on a terminal, or record one with: "
+                 f"{_keep('mlpath review ID again|hard|good|easy')}", "dim", width=width)
+    terminal().emit(lines)
 
 
 HEAT = (("·", "dim"), ("░", "green"), ("▒", "green"), ("▓", "bold green"), ("█", "bold green"))
@@ -408,48 +709,33 @@ def _heat(cell: float | None) -> tuple[str, str]:
     return HEAT[4]
 
 
-def history(h: History) -> None:
-    from rich.text import Text
-
-    console = out()
-    console.print(Text(f"Activity in the last {h.days} days, newest first", style="bold"))
+def history(h: History, page: bool = True) -> None:
+    width = terminal().width
+    lines = say(f"Activity in the last {plural(h.days, 'day')}, newest first", "bold", width=width)
     if not h.entries:
-        console.print(Text("  nothing recorded yet"))
+        lines.append([("  nothing recorded yet", "")])
+    hang = " " * (2 + len("2026-01-01") + len(GAP) + 9)
     for e in h.entries:
-        detail = f"  {e.detail}" if e.detail else ""
-        console.print(Text(f"  {e.day.isoformat()}  {e.what:8} {e.resource_id}{detail}"), soft_wrap=True)
-    console.print()
+        detail = f"{GAP}{e.detail}" if e.detail else ""
+        lines += wrap([(f"{e.resource_id}{detail}", "")], width, (f"  {e.day.isoformat()}{GAP}{e.what:8} ", ""), hang)
+    lines.append([])
     weeks = len(h.grid[0])
     first = h.weekly[0][0] if h.weekly else h.today
-    noun = "week" if weeks == 1 else "weeks"
-    console.print(Text(f"Study days, {weeks} {noun} from {first.isoformat()} (columns are weeks)", style="bold"))
+    lines += say(f"Study days, {plural(weeks, 'week')} from {first.isoformat()} (columns are weeks)", "bold",
+                 width=width)
     for name, row in zip(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), h.grid, strict=True):
-        line = Text(f"  {name} ")
+        line: Line = [(f"  {name} ", "")]
         for cell in row:
             glyph, style = _heat(cell)
-            line.append(glyph + " ", style=style)
-        console.print(line)
-    console.print(Text("  · none  ░ studied, under 1 h logged  ▒ 1-2 h  ▓ 2-4 h  █ 4 h or more", style="dim"))
-    noun = "day" if h.streaks.current == 1 else "days"
-    console.print(Text(f"Current streak: {h.streaks.current} {noun}; longest: {h.streaks.longest}", style="bold"))
-    console.print(Text("Hours logged per week:", style="bold"))
+            line += [(glyph, style), (" ", "")]
+        lines.append(line)
+    legend = GAP.join(_keep(entry) for entry in ("· none", "░ studied, under 1 h logged", "▒ 1-2 h", "▓ 2-4 h",
+                                                  "█ 4 h or more"))
+    lines += wrap([(legend, "dim")], width, "  ")
+    lines += say(f"Current streak: {plural(h.streaks.current, 'day')}; longest: {plural(h.streaks.longest, 'day')}",
+                 "bold", width=width)
+    lines.append([("Hours logged per week:", "bold")])
     top = max((hours for _, hours in h.weekly), default=0) or 1
     for start, hours in h.weekly:
-        bar = "█" * round(20 * hours / top)
-        console.print(Text(f"  week of {start.isoformat()}  {hours:6.1f} h  {bar}"))
-
-
-def card_svg(view: Overview, streaks: Streaks) -> str:
-    """A progress card (overall and per-stage bars, streak, date) as a standalone SVG."""
-    import io
-
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(record=True, file=io.StringIO(), width=80, color_system="truecolor", force_terminal=True,
-                      markup=False, highlight=False, emoji=False)
-    total = view.total
-    console.print(Text(f"{view.title}: {total.percent:.0f}% done ({total.done} of {total.total})", style="bold"))
-    console.print(_stage_table(view, console))
-    console.print(Text(f"Streak: {streaks.current} days (longest {streaks.longest})  ·  {view.today.isoformat()}"))
-    return console.export_svg(title="mlpath progress")
+        lines.append([(f"  week of {start.isoformat()}  {hours:6.1f} h  ", ""), ("█" * round(20 * hours / top), "")])
+    terminal().emit(lines, page=page)

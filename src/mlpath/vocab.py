@@ -29,3 +29,9 @@ class Kind(str, Enum):
     tool = "tool"
     dataset = "dataset"
     website = "website"
+
+
+def plural(count: float, noun: str, nouns: str | None = None) -> str:
+    """'1 resource', '2 resources', '1.5 hours': the count and its noun, in the right number."""
+    shown = str(count) if isinstance(count, int) else f"{count:.2f}".rstrip("0").rstrip(".")
+    return f"{shown} {noun if count == 1 else nouns or noun + 's'}"

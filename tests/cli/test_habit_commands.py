@@ -25,7 +25,8 @@ def fail(result, fragment: str):
 def test_log_starts_a_todo_resource_and_sums_time(run, small_roadmap, clock):
     result = ok(run("log", "linear", "1.5", "--note", "ch 1"))
     assert result.stdout.splitlines() == [
-        "logged 1.5 h on 2026-11-24: linear-algebra (1.5 h on it in all; 1.5 h studied that day)",
+        "logged 1.5 h on 2026-11-24: linear-algebra (1.5 h on it in all; 1.5 h studied",
+        "  that day)",
         "started: linear-algebra (it was todo)",
     ]
     ok(run("log", "1.1", "2", "--date", "2026-11-20"))

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from mlpath import paths
-from mlpath.commands.common import JsonFlag, OneId, state
+from mlpath.commands.common import JsonFlag, NoPager, OneId, state
 from mlpath.vocab import Kind, Status
 
 app = typer.Typer()
@@ -54,6 +54,7 @@ def list_command(
                                                'contain this text, e.g. --search "transformer".',
                                                show_default=False)] = None,
     as_json: JsonFlag = False,
+    no_pager: NoPager = False,
 ) -> None:
     """List resources with their id, number, kind, hours and status.
 
@@ -67,7 +68,7 @@ def list_command(
     if as_json:
         render.json_out([export.item_record(i) for i in items])
     else:
-        render.items(items)
+        render.items(items, page=not no_pager)
 
 
 @app.command("show")
@@ -119,6 +120,7 @@ def next_command(
 def history_command(
     ctx: typer.Context,
     days: Annotated[int, typer.Option("--days", min=1, max=3660, help="How many days back, e.g. --days 90.")] = 28,
+    no_pager: NoPager = False,
 ) -> None:
     """Show dated activity (newest first), a calendar of study days, streaks and hours per week.
 
@@ -126,4 +128,4 @@ def history_command(
     from mlpath import clock, render, report
 
     tz = clock.zone()
-    render.history(report.history(state(ctx).store(), days, clock.today(tz), tz))
+    render.history(report.history(state(ctx).store(), days, clock.today(tz), tz), page=not no_pager)
