@@ -25,9 +25,11 @@ def studied(run, clock, tmp_path, monkeypatch):
     path = tmp_path / "screens.yaml"
     shutil.copy(DATA / "screens.yaml", path)
     monkeypatch.setenv("MLPATH_ROADMAP", str(path))
+    clock.set("2026-11-15T09:00:00Z")
+    done = run("done", "linear-algebra", "--stars", "4", "--note", "chapters 1-5; the exercises took longest")
+    assert done.exit_code == 0
     clock.set("2026-11-20T09:00:00Z")
-    for args in (("done", "linear-algebra", "--rating", "4", "--note", "chapters 1-5; the exercises took longest"),
-                 ("log", "imperial", "1.5", "--note", "course 1, week 2: eigenvectors"),
+    for args in (("log", "imperial", "1.5", "--note", "course 1, week 2: eigenvectors"),
                  ("skip", "newsletter"),
                  ("note", "imperial", "PCA is in course 3, see https://example.org/a/very/long/link/to/a/pca/notes")):
         assert run(*args).exit_code == 0
