@@ -39,6 +39,8 @@ FORMAT = "mlpath-progress"
 VERSION = 2
 READS = (1, 2)  # every version this mlpath imports
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SURROGATE = re.compile("[\ud800-\udfff]")  # a lone \\udXXX escape: no text, and SQLite refuses it
+INT_LIMIT = 2**63  # SQLite's INTEGER
 
 
 class ResourceInfo(NamedTuple):
@@ -57,6 +59,35 @@ class Dump(NamedTuple):
     sessions: tuple[Session, ...] = ()
     notes: tuple[Note, ...] = ()
     reviews: tuple[Answer, ...] = ()
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > 19 or not -INT_LIMIT <= int(text) < INT_LIMIT:
+        raise ValueError(f"the integer {text[:20]}... is too large")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:20]} is too large")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def load_json(text: str, name: str) -> Any:
+    """Strict JSON: NaN, Infinity, integers beyond 64 bits and runaway nesting are refused."""
+    try:
+        return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise ImportInvalid(f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except ValueError as exc:
+        raise ImportInvalid(f"{name} is not a usable JSON export: {exc}") from None
+    except RecursionError:
+        raise ImportInvalid(f"{name} nests brackets too deeply to be an mlpath export") from None
 
 
 def to_json(dump: Dump, generated_at: str) -> str:
@@ -81,7 +112,9 @@ def to_json(dump: Dump, generated_at: str) -> str:
             {"resource": r.resource_id, "at": r.at, "grade": r.grade} for r in dump.reviews
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    from mlpath import render
+
+    return render.json_text(doc) + "\n"
 
 
 def looks_like_json(text: str) -> bool:
@@ -123,7 +156,10 @@ class _Reader:
             return None
         if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
             names = " or ".join(k.__name__ for k in kinds)
-            self.fail(where, f"{key} must be {names}, got {value!r}")
+            self.fail(where, f"{key} must be {names}, got {_short(value)}")
+            return None
+        if isinstance(value, str) and SURROGATE.search(value):
+            self.fail(where, f"{key} holds a lone surrogate escape (\\ud800-\\udfff), which is not text")
             return None
         return value
 
@@ -162,15 +198,12 @@ class _Reader:
 
 def parse(text: str, name: str) -> Dump:
     """Read a progress document; raise ImportInvalid naming what is wrong (nothing is applied)."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportInvalid(f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    doc = load_json(text, name)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ImportInvalid(f"{name} is not an mlpath progress export (no \"format\": \"{FORMAT}\")")
     version = doc.get("version")
     if isinstance(version, bool) or version not in READS:
-        raise ImportInvalid(f"{name} is progress format version {version!r}; this mlpath reads "
+        raise ImportInvalid(f"{name} is progress format version {_short(version)}; this mlpath reads "
                             f"versions {READS[0]}-{READS[-1]}", hint="upgrade mlpath to import it")
     r = _Reader(name)
     statuses = {s.value for s in Status}
@@ -240,6 +273,11 @@ def parse(text: str, name: str) -> Dump:
         notes=tuple(notes),
         reviews=tuple(reviews),
     )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 def identity(record: Any) -> tuple[Any, ...]:

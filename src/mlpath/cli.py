@@ -9,6 +9,8 @@ to evaluate every annotation string at start-up, which measurably slows `mlpath 
 """
 
 
+import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,25 +22,39 @@ from typer.core import TyperGroup
 from mlpath import __version__, paths
 from mlpath.commands import reviews, roadmaps, tracking, transfer, views
 from mlpath.commands.common import AppState
-from mlpath.errors import MlpathError
+from mlpath.errors import MlpathError, database_problem
 
 
 class _Group(TyperGroup):
-    """Errors as one line on stderr: MlpathError exits 1, a command-line mistake exits 2."""
+    """Errors as one line on stderr: an expected failure exits 1, a command-line mistake exits 2."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except MlpathError as exc:
+        except Exception as exc:
+            if isinstance(exc, BrokenPipeError):  # `mlpath list | head`: the reader has all it wanted
+                _quiet_stdout()
+                raise typer.Exit(1) from None
+            problem = expected_failure(exc)
+            if problem is None:
+                raise
             from mlpath import render
 
-            render.error(exc)
+            render.error(problem)
             raise typer.Exit(1) from None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         # Typer draws usage errors as a multi-line box; run non-standalone to print one line.
         if kwargs.get("standalone_mode", True) is False:
             return super().main(*args, **kwargs)
+        argv = list(args[0] if args else kwargs.get("args") or sys.argv[1:])
+        undecodable = [n for n, arg in enumerate(argv, start=1) if _SURROGATE.search(arg)]
+        if undecodable:  # bytes that are not UTF-8: no command could store or show them
+            from mlpath import render
+
+            render.usage_error(f"argument {undecodable[0]} ({argv[undecodable[0] - 1]!r}) is not valid UTF-8 text",
+                               "mlpath")
+            sys.exit(2)
         try:
             code = super().main(*args, **{**kwargs, "standalone_mode": False})
         except ClickException as exc:
@@ -52,7 +68,42 @@ class _Group(TyperGroup):
         except typer.Abort:
             sys.stderr.write("Aborted.\n")
             sys.exit(1)
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def expected_failure(exc: Exception) -> MlpathError | None:
+    """The one-line error for a failure a user can cause (bad files, a damaged, full or busy database);
+    None for a bug, which keeps its traceback."""
+    if isinstance(exc, MlpathError):
+        return exc
+    sqlite3 = sys.modules.get("sqlite3")  # not imported means not raised: keeps start-up light
+    wrapped = type(exc).__module__.startswith("sqlalchemy") and hasattr(exc, "orig")
+    if wrapped or (sqlite3 is not None and isinstance(exc, sqlite3.Error)):
+        return database_problem(exc, paths.db_path())
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        problem = database_problem(exc, paths.db_path())
+        return MlpathError(f"{exc.strerror or exc}{where}", hint=problem.hint or "check the file and the disk")
+    if isinstance(exc, UnicodeError):
+        return MlpathError(f"text that is not valid UTF-8 ({getattr(exc, 'reason', exc)})",
+                           hint="check the file or argument you gave; a damaged database shows this too")
+    if isinstance(exc, RecursionError):
+        return MlpathError("input nested too deeply to read", hint="check the file you gave")
+    if isinstance(exc, MemoryError):
+        return MlpathError("out of memory", hint="the input is too large to handle")
+    return None
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush of a closed pipe stays quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 app = typer.Typer(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 
 class MlpathError(Exception):
     """An expected failure a user can cause or fix; never shown as a traceback."""
@@ -65,13 +68,59 @@ class SchemaTooNew(MlpathError):
     hint = "upgrade mlpath (pip install -U mlpath) to open this database"
 
 
-class ExportFailed(MlpathError):
-    hint = "choose another -o path"
-
-
 class ImportInvalid(MlpathError):
     hint = "check that the file is an export from `mlpath export --format json` or `--format markdown`"
 
 
 class HabitInvalid(MlpathError):
     """Bad input to log, note, review or rating: hours out of range, a date in the future..."""
+
+
+class UnsafePath(MlpathError):
+    """A path mlpath will not read or write: a device, FIFO, directory, or the database itself."""
+
+    hint = "give the path of a regular file"
+
+
+class DatabaseDamaged(MlpathError):
+    hint = ("the file is damaged: restore a copy (or the mlpath.db.bak-v* beside it), or move it away and "
+            "`mlpath import` your last JSON backup")
+
+
+class ArgumentNotText(MlpathError):
+    hint = "type the argument again; only UTF-8 text is accepted"
+
+
+# SQLite's messages (also inside SQLAlchemy's wrappers) and errno values, to what a learner can do.
+_DATABASE_PROBLEMS = (
+    (("disk is full", "database or disk is full"), DatabaseUnavailable, "the disk holding {path} is full",
+     "free some space and run the command again; nothing was written"),
+    (("readonly", "read-only"), DatabaseUnavailable, "cannot write {path}: it is read-only",
+     "check the permissions of the file and of its directory"),
+    (("database is locked", "database table is locked", "busy"), DatabaseUnavailable,
+     "{path} stayed locked by another program for too long",
+     "wait for the other mlpath command (or program using the file) to finish, then try again"),
+    (("unable to open",), DatabaseUnavailable, "cannot open {path}",
+     "check that its directory exists and that you may write there"),
+    (("disk i/o error",), DatabaseUnavailable, "the disk failed while using {path}",
+     "check the disk (and free space), then try again"),
+    (("malformed", "not a database", "decode", "corrupt", "no such table", "no such column", "constraint"),
+     DatabaseDamaged, "{path} is damaged ({detail})", ""),
+)
+_ERRNO = {errno.ENOSPC: "disk is full", errno.EDQUOT: "disk is full", errno.EROFS: "read-only",
+          errno.EACCES: "unable to open", errno.EPERM: "unable to open", errno.EIO: "disk i/o error"}
+
+
+def database_problem(exc: BaseException, path: Path | str) -> MlpathError:
+    """One clear error for a failure of SQLite (or the file under it) while using the database at path."""
+    orig = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the sqlite3 error
+    detail = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+    if isinstance(orig, OSError) and orig.errno in _ERRNO:
+        detail = _ERRNO[orig.errno]
+    if isinstance(orig, (UnicodeError, ValueError, KeyError, TypeError)):  # a stored value that cannot be read
+        return DatabaseDamaged(f"{path} holds a damaged value ({type(orig).__name__}: {detail[:80]})")
+    lowered = detail.lower()
+    for needles, kind, message, hint in _DATABASE_PROBLEMS:
+        if any(n in lowered for n in needles):
+            return kind(message.format(path=path, detail=detail[:80]), hint=hint)
+    return DatabaseUnavailable(f"could not use {path}: {detail[:120]}")

@@ -16,6 +16,7 @@ from mlpath.vocab import plural
 
 PACE_WEEKS = 8
 MAX_HOURS_PER_DAY = 24.0
+MIN_HOURS = 1 / 60  # one minute: anything less is a typo (5e-324 h was accepted once)
 
 
 class Session(NamedTuple):
@@ -128,6 +129,9 @@ def check_hours(hours: float, already: float, day: date) -> float:
     """Validate a study session's hours against the day's total; return the new day total."""
     if not math.isfinite(hours) or hours <= 0:
         raise HabitInvalid(f"hours must be a positive number, got {hours:g}", hint="e.g. mlpath log mml-book 1.5")
+    if hours < MIN_HOURS:
+        raise HabitInvalid(f"{hours:.3g} h is less than a minute ({MIN_HOURS:.4f} h), the least a session records",
+                           hint="e.g. mlpath log mml-book 0.25 for a quarter of an hour")
     total = already + hours
     if total > MAX_HOURS_PER_DAY + 1e-9:
         raise HabitInvalid(

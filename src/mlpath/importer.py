@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlpath import export
+from mlpath import export, files
 from mlpath.errors import ImportInvalid
 from mlpath.progress import Status
 from mlpath.store import Change, Store
@@ -14,16 +14,7 @@ MAX_BYTES = 64 * 1024 * 1024
 
 def read_text(path: Path) -> str:
     """The file's text, or one clear error for a missing, unreadable, huge or binary file."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ImportInvalid(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MiB; not an mlpath export")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportInvalid(f"{path} does not exist", hint="give the path of a file made by `mlpath export`") from None
-    except IsADirectoryError:
-        raise ImportInvalid(f"{path} is a directory, not an export file") from None
-    except OSError as exc:
-        raise ImportInvalid(f"cannot read {path}: {exc.strerror}") from None
+    data = files.read_bytes(path, "import file", MAX_BYTES, ImportInvalid)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

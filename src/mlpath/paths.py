@@ -24,27 +24,3 @@ def roadmap_override(option: str | None) -> Path | None:
     value = option or os.environ.get(ROADMAP_ENV)
     return Path(value).expanduser() if value else None
 
-
-def write_atomic(target: Path, text: str) -> None:
-    """Write text to target through a temporary file renamed into place: all or nothing."""
-    import tempfile
-
-    from mlpath.errors import ExportFailed
-
-    target = target.expanduser()
-    if target.is_dir():
-        raise ExportFailed(f"{target} is a directory")
-    directory = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise ExportFailed(f"cannot write {target}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ExportFailed(f"cannot write {target}: {exc.strerror}") from None

@@ -64,6 +64,51 @@ NBSP = "\u00a0"  # joins words that must stay on one line (printed as a space)
 DEFAULT_PAGER = "less -R"
 
 
+# ------------------------------------------------------------------ the output sanitiser
+
+# C0 and C1 control characters, DEL, and lone surrogates (bytes that were not UTF-8): text from a
+# roadmap, a backup or the command line must never move the cursor, retitle the terminal or make
+# the SVG card invalid XML.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code == 0x09:
+        return " "
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC, ␤ for a newline ...
+    return "␡" if code == 0x7F else "�"  # ␡ for DEL; C1 and lone surrogates have no picture
+
+
+def clean(text: str, newlines: bool = False) -> str:
+    """Text that is safe to print: every control character shown as a visible one-column sign.
+
+    ESC becomes ␛, a tab a space, DEL ␡, a C1 character or a lone surrogate �. Every output
+    path calls it: each screen line (Terminal.emit and the SVG card), the one-line messages, and
+    exports. Each sign takes the one column that `cells` counts for the character it replaces,
+    so layouts stay exact. Newlines are kept only where a layout wants them (a whole document).
+    """
+    pattern = _CONTROL_BUT_NEWLINE if newlines else _CONTROL
+    return pattern.sub(_picture, text) if pattern.search(text) else text
+
+
+def _clean_lines(lines: Iterable[Line]) -> list[Line]:
+    return [[(clean(text), style) for text, style in line] for line in lines]
+
+
+# In JSON the encoder escapes C0; DEL, C1, lone surrogates and the JavaScript line separators are
+# escaped here too (\\uXXXX), so --json and backups stay lossless and inert in a terminal.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def json_text(data: Any) -> str:
+    """data as indented JSON (UTF-8 kept readable), every control character escaped."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 # ------------------------------------------------------------------ the terminal
 
 
@@ -95,7 +140,7 @@ class Terminal:
     def emit(self, lines: Iterable[Line], page: bool = False) -> None:
         """Print lines; with page=True, through the pager when they are more than a screenful
         and stdout is a terminal (never when piped)."""
-        lines = list(lines)
+        lines = _clean_lines(lines)
         if page and len(lines) >= self.height and _isatty(sys.stdout) and _page(self._text(lines)):
             return
         if self.colour:
@@ -342,7 +387,19 @@ def _hours(h: float) -> str:
 
 
 def _line(text: str, stderr: bool = False) -> None:
-    (sys.stderr if stderr else sys.stdout).write(text + "\n")
+    (sys.stderr if stderr else sys.stdout).write(clean(text) + "\n")
+
+
+def wrote(path: Path) -> None:
+    _line(f"Wrote {path}", stderr=True)
+
+
+def database_path(where: Path) -> None:
+    _line(str(where))
+
+
+def link(url: str, launched: bool) -> None:
+    _line(f"Opened {url}" if launched else f"No browser here; open this link yourself: {url}")
 
 
 def error(exc: MlpathError) -> None:
@@ -384,7 +441,7 @@ def sync_summary(s: SyncReport) -> str:
 
 
 def json_out(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
 
 
 def _say(text: str, label: str = "") -> None:
@@ -526,7 +583,7 @@ def card_svg(view: Overview, streaks: Streaks) -> str:
     used = max(sum(cells(text) for text, _ in line) for line in lines)
     card = Console(record=True, file=io.StringIO(), width=used, color_system="truecolor", force_terminal=True,
                    markup=False, highlight=False, emoji=False)
-    card.print(_rich_text(lines), end="", soft_wrap=True)
+    card.print(_rich_text(_clean_lines(lines)), end="", soft_wrap=True)
     return card.export_svg(title="mlpath progress")
 
 

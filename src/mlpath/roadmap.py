@@ -16,7 +16,8 @@ from mlpath.vocab import Kind
 KINDS = tuple(k.value for k in Kind)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# No spaces and no control characters anywhere: a URL is handed to the browser and shown as is.
+URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f/$.?#][^\s\x00-\x1f\x7f-\x9f]*$", re.IGNORECASE)
 
 TOP_KEYS = {"version": True, "title": True, "source": False, "stages": True}
 STAGE_KEYS = {"id": True, "title": True, "summary": False, "resources": True}
@@ -33,6 +34,12 @@ RESOURCE_KEYS = {
 }
 
 BUNDLED_NAME = "bundled roadmap"
+MAX_BYTES = 64 * 1024 * 1024
+# YAML aliases repeat a node without repeating its text: a small file could expand to gigabytes.
+EXPANSION_FACTOR = 4
+EXPANSION_FLOOR = 1024 * 1024
+PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map",
+                                                          "timestamp"))
 
 
 class Resource(NamedTuple):
@@ -115,16 +122,11 @@ def _bundled_bytes() -> bytes:
 
 def read_source(path: Path | None) -> RoadmapFile:
     """The bytes of the roadmap in use: the bundled one when path is None."""
+    from mlpath import files
+
     if path is None:
         return RoadmapFile(BUNDLED_NAME, _bundled_bytes())
-    try:
-        return RoadmapFile(str(path), path.read_bytes())
-    except FileNotFoundError:
-        raise RoadmapNotFound(f"roadmap file {path} does not exist") from None
-    except IsADirectoryError:
-        raise RoadmapNotFound(f"roadmap path {path} is a directory, not a YAML file") from None
-    except OSError as exc:
-        raise RoadmapNotFound(f"cannot read roadmap file {path}: {exc.strerror}") from None
+    return RoadmapFile(str(path), files.read_bytes(path, "roadmap file", MAX_BYTES, RoadmapNotFound))
 
 
 def load(path: Path | None = None) -> Roadmap:
@@ -151,11 +153,64 @@ def parse(source: RoadmapFile) -> Roadmap:
         raise RoadmapInvalid(source.name, [f"{where}: not valid YAML: {what}"]) from None
     finally:
         loader.dispose()
+    if root is not None:
+        budget = max(EXPANSION_FACTOR * len(source.data), EXPANSION_FLOOR)
+        problems = _graph_problems(root, source.name, budget)
+        if problems:
+            raise RoadmapInvalid(source.name, problems)
     checker = _Checker(source.name)
     roadmap = checker.roadmap(root, source.digest)
     if checker.problems or roadmap is None:
         raise RoadmapInvalid(source.name, checker.problems or [f"{source.name}: empty file"])
     return roadmap
+
+
+def _graph_problems(root: Any, name: str, budget: int) -> list[str]:
+    """Tags beyond plain YAML, recursive aliases, and aliases expanding the text past budget characters.
+
+    Walks the composed node graph once (iteratively: no recursion limit to hit), sizing each node
+    as if every alias were written out; a node met again is an alias of it.
+    """
+    import yaml
+
+    def line(node: Any) -> str:
+        return f"{name}:{node.start_mark.line + 1}"
+
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    largest_alias: Any = None
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = ([] if isinstance(node, yaml.ScalarNode) else
+                    [part for pair in node.value for part in pair] if isinstance(node, yaml.MappingNode)
+                    else list(node.value))
+        if finished:
+            open_nodes.discard(key)
+            own = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+            sizes[key] = 1 + own + sum(sizes[id(c)] for c in children)
+            continue
+        if key in sizes:
+            if largest_alias is None or sizes[key] > sizes[id(largest_alias)]:
+                largest_alias = node
+            continue
+        if key in open_nodes:
+            return [f"{line(node)}: an alias refers to the node that contains it (a recursive alias); "
+                    "a roadmap cannot contain itself"]
+        if node.tag not in PLAIN_TAGS:
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+            return [f"{line(node)}: the tag {shown[:60]} is not allowed in a roadmap (only plain YAML: text, "
+                    "numbers, true/false, lists and mappings)"]
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(children))
+    total = sizes[id(root)]
+    if total > budget and largest_alias is not None:
+        return [f"{line(largest_alias)}: the node anchored here is repeated through aliases until the roadmap "
+                f"would hold {total:,} characters, more than {budget:,} ({EXPANSION_FACTOR} times the file, "
+                "at least 1 MiB); write the text out where it is needed instead"]
+    return []
 
 
 class _Checker:
@@ -173,7 +228,10 @@ class _Checker:
         self.problems.append(f"{self.name}:{node.start_mark.line + 1}: {message}")
 
     def _value(self, node: Any) -> Any:
-        return self._constructor.construct_object(node, deep=True)
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (self.yaml.YAMLError, ValueError, TypeError, OverflowError):
+            return _Unreadable(node.value if isinstance(node, self.yaml.ScalarNode) else "")
 
     def mapping(self, node: Any, spec: dict[str, bool], what: str) -> dict[str, Any] | None:
         """Check a mapping's keys against spec (key -> required); return key -> value node."""
@@ -323,14 +381,16 @@ class _Checker:
         if "hours" in fields:
             value = self._scalar(fields["hours"])
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                self.problem(fields["hours"], f"hours of {what} must be a number, got {value!r}")
+                self.problem(fields["hours"], f"hours of {what} must be a number, got {self._shown(value)}")
             elif not value > 0 or value != value or value == float("inf"):
                 self.problem(fields["hours"], f"hours of {what} must be a positive number, got {value!r}")
             else:
                 hours = float(value)
         url = self.text(fields, "url", what)
         if url is not None and not URL.match(url):
-            self.problem(fields["url"], f"url of {what} must start with http:// or https://, got {url!r}")
+            problem = ("must not contain spaces or control characters" if re.search(r"[\s\x00-\x1f\x7f-\x9f]", url)
+                       else "must start with http:// or https://")
+            self.problem(fields["url"], f"url of {what} {problem}, got {self._shown(url)}")
             url = None
         authors: tuple[str, ...] = ()
         if "authors" in fields:
@@ -361,3 +421,22 @@ class _Checker:
 
     def _scalar(self, node: Any) -> Any:
         return self._value(node) if isinstance(node, self.yaml.ScalarNode) else node
+
+    def _shown(self, value: Any) -> str:
+        """A value for a message: never a parser node's internals."""
+        if isinstance(value, self.yaml.SequenceNode):
+            return "a list"
+        if isinstance(value, self.yaml.MappingNode):
+            return "a mapping"
+        text = repr(value)
+        return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+class _Unreadable:
+    """A scalar the YAML constructor could not build (e.g. `!!int abc`): shown as its text, valid as nothing."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return repr(self.text)

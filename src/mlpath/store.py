@@ -22,9 +22,9 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from mlpath import migrations
+from mlpath import files, migrations
 from mlpath.backup import Dump, ResourceInfo, identity
-from mlpath.errors import DatabaseUnavailable, NotADatabase, SchemaTooNew
+from mlpath.errors import DatabaseDamaged, DatabaseUnavailable, NotADatabase, SchemaTooNew, database_problem
 from mlpath.habits import Note, Session
 from mlpath.progress import Event, Item, StageInfo, Status
 from mlpath.roadmap import Roadmap, RoadmapFile
@@ -34,7 +34,7 @@ from mlpath.timer import Timer
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_HEADER = files.SQLITE_HEADER
 # The columns the daily commands append to, checked against schema.py by tests/test_store.py.
 APPEND_COLUMNS = {
     "event": ("resource_id", "status", "at", "note", "rating"),
@@ -88,7 +88,8 @@ class Store:
     """An open mlpath database."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        # A symlink is followed: the database (and its -wal, -shm and backups) live at its target.
+        self.path = Path(os.path.realpath(path.expanduser()))
         self._engine: Engine | None = None
 
     # ---------------------------------------------------------------- opening
@@ -110,7 +111,7 @@ class Store:
                 return store, Opened(True, len(roadmap.stages), len(roadmap.resources))
         meta = store.meta()
         migrated = backup = None
-        schema = int(meta.get("schema_version", "1"))
+        schema = int(meta["schema_version"])  # checked by meta()
         if schema < migrations.LATEST:
             backup = store._migrate(schema)
             migrated = (schema, migrations.LATEST)
@@ -120,19 +121,11 @@ class Store:
         return store, Opened(sync=report, migrated=migrated, backup=backup)
 
     def _exists(self) -> bool:
+        """Whether the database is there; only a regular file is ever opened (a FIFO would hang)."""
         path = self.path
-        if path.is_dir():
-            raise DatabaseUnavailable(f"database path {path} is a directory, not a file")
-        try:
-            with open(path, "rb") as fh:
-                header = fh.read(len(SQLITE_HEADER))
-        except FileNotFoundError:
+        if files.regular_or_missing(path, "database", DatabaseUnavailable) is None:
             return False
-        except NotADirectoryError:
-            raise DatabaseUnavailable(
-                f"cannot use database {path}: a parent of it is a file, not a directory") from None
-        except OSError as exc:
-            raise DatabaseUnavailable(f"cannot read database {path}: {exc.strerror}") from None
+        header = files.read_head(path, "database", len(SQLITE_HEADER), DatabaseUnavailable)
         if header == b"":
             # An empty file (e.g. from `touch`) holds no data to lose: treat it as new.
             return False
@@ -144,7 +137,7 @@ class Store:
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as exc:
-            raise DatabaseUnavailable(f"cannot open database {self.path}: {exc}") from None
+            raise database_problem(exc, self.path) from None
         conn.row_factory = sqlite3.Row
         return conn
 
@@ -155,19 +148,23 @@ class Store:
                 if plain:
                     conn.row_factory = None
                 return conn.execute(sql, params).fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise NotADatabase(f"{self.path} is not a usable mlpath database ({exc})") from None
+        except sqlite3.Error as exc:
+            raise database_problem(exc, self.path) from None
 
     def meta(self) -> dict[str, str]:
         try:
             rows = self._read("SELECT key, value FROM meta")
-        except NotADatabase as exc:
-            if "no such table" in str(exc):
+        except DatabaseDamaged as exc:
+            if "no such table: meta" in str(exc):
                 raise NotADatabase(
                     f"{self.path} is an SQLite database but not an mlpath one; refusing to touch it") from None
             raise
-        meta = {r["key"]: r["value"] for r in rows}
-        schema = int(meta.get("schema_version", "0"))
+        meta = {str(r["key"]): str(r["value"]) for r in rows}
+        version = meta.get("schema_version", "")
+        if not (version.isascii() and version.isdigit() and 0 < len(version) < 6 and int(version) > 0):
+            raise DatabaseDamaged(f"{self.path} has no valid schema version (meta.schema_version = {version!r}); "
+                                  "refusing to touch it")
+        schema = int(version)
         if schema > migrations.LATEST:
             raise SchemaTooNew(
                 f"{self.path} was written by a newer mlpath (schema {schema}; this one knows {migrations.LATEST})"
@@ -176,11 +173,16 @@ class Store:
 
     def _migrate(self, current: int) -> Path:
         """Copy the database to mlpath.db.bak-v<N>, then apply the pending migrations."""
-        backup = self.path.with_name(f"{self.path.name}.bak-v{current}")
+        backup = files.target(self.path.with_name(f"{self.path.name}.bak-v{current}"), "database backup")
+        tmp = backup.with_name(f".{backup.name}.{os.getpid()}.tmp")
         try:
-            with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)) as conn, \
-                    closing(sqlite3.connect(backup)) as copy:
-                conn.backup(copy)  # a consistent copy, even with other readers about
+            try:
+                with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)) as conn, \
+                        closing(sqlite3.connect(tmp)) as copy:
+                    conn.backup(copy)  # a consistent copy, even with other readers about
+                files.install(tmp, backup, "database backup")
+            finally:
+                tmp.unlink(missing_ok=True)
             with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)) as conn:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 # Another process may have migrated meanwhile: read the version inside the lock.
@@ -189,7 +191,8 @@ class Store:
                 conn.execute("COMMIT")
                 migrations.migrate(conn, now)
         except sqlite3.Error as exc:
-            raise DatabaseUnavailable(f"could not upgrade {self.path} (a copy is at {backup}): {exc}") from None
+            problem = database_problem(exc, self.path)
+            raise type(problem)(f"could not upgrade: {problem.message}", hint=problem.hint) from None
         return backup
 
     # ---------------------------------------------------------------- ORM side
@@ -226,14 +229,15 @@ class Store:
         try:
             with self._engine.begin() as conn:
                 yield conn
-        except SQLAlchemyError as exc:  # disk full, read-only file, locked for too long
-            raise DatabaseUnavailable(f"could not write to {self.path}: {_short(exc)}") from None
+        except (SQLAlchemyError, sqlite3.Error) as exc:  # disk full, read-only file, locked for too long
+            raise database_problem(exc, self.path) from None
 
     def _create(self, roadmap: Roadmap) -> bool:
         """Build a seeded database beside the target, then link it into place.
 
         Returns False when another process created the database first (its copy wins).
         """
+        from sqlalchemy.exc import SQLAlchemyError
         from sqlmodel import SQLModel
 
         from mlpath import schema  # noqa: F401  (registers the tables)
@@ -255,20 +259,14 @@ class Store:
                     _set_meta(conn, _meta_for(roadmap) | {"schema_version": str(migrations.LATEST)})
             finally:
                 engine.dispose()
-            try:
-                os.link(tmp, self.path)  # atomic, and never replaces a database made meanwhile
-            except FileExistsError:
-                if self.path.stat().st_size == 0:
-                    os.replace(tmp, self.path)
-                    return True
-                return False
-            except OSError:
-                os.replace(tmp, self.path)  # file systems without hard links
-            return True
+            # Never replaces a database made meanwhile; an empty regular file holds nothing to lose.
+            return files.install(tmp, self.path, "database", only_over_empty=True)
+        except (SQLAlchemyError, sqlite3.Error) as exc:  # a full disk or a read-only directory, mid-seed
+            raise database_problem(exc, self.path) from None
         except PermissionError as exc:
             raise DatabaseUnavailable(f"cannot write database in {parent}: {exc.strerror}") from None
         except OSError as exc:
-            raise DatabaseUnavailable(f"cannot create database {self.path}: {exc.strerror}") from None
+            raise database_problem(exc, self.path) from None
         finally:
             for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 leftover.unlink(missing_ok=True)
@@ -311,7 +309,14 @@ class Store:
         where = "" if include_retired else "WHERE retired = 0"
         rows = self._read(f"SELECT {_ITEM_COLUMNS} FROM item {where} ORDER BY retired, stage_number, position, id",
                           plain=True)
-        return [_item(r) for r in rows]
+        return self._convert(rows, _item)
+
+    def _convert(self, rows: Sequence[Any], make: Any) -> list[Any]:
+        """Rows made into objects; a stored value that cannot be (bit flips, hand edits) is one clear error."""
+        try:
+            return [make(r) for r in rows]
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise database_problem(exc, self.path) from None
 
     def _records(self, select: str, filters: Sequence[tuple[str, Any]], order: str) -> list[sqlite3.Row]:
         """Rows of a SELECT narrowed by each (condition, value) whose value is given."""
@@ -323,21 +328,21 @@ class Store:
         """Status events, oldest first: of one resource, or of all since a UTC timestamp."""
         rows = self._records("SELECT resource_id, status, at, note, rating FROM event",
                              [("resource_id = ?", resource_id), ("at >= ?", since)], "at, id")
-        return [Event(r["resource_id"], Status(r["status"]), r["at"], r["note"], r["rating"]) for r in rows]
+        return self._convert(rows, lambda r: Event(r["resource_id"], Status(r["status"]), r["at"], r["note"], r["rating"]))
 
     def sessions(self, resource_id: str | None = None, since_day: str | None = None) -> list[Session]:
         rows = self._records("SELECT resource_id, day, hours, at, note FROM study_session",
                              [("resource_id = ?", resource_id), ("day >= ?", since_day)], "day, at, id")
-        return [Session(*r) for r in rows]
+        return self._convert(rows, lambda r: Session(*r))
 
     def notes(self, resource_id: str | None = None) -> list[Note]:
         rows = self._records("SELECT resource_id, at, text FROM note", [("resource_id = ?", resource_id)], "at, id")
-        return [Note(*r) for r in rows]
+        return self._convert(rows, lambda r: Note(*r))
 
     def reviews(self, resource_id: str | None = None, since: str | None = None) -> list[Review]:
         rows = self._records(f"SELECT {', '.join(APPEND_COLUMNS['review'])} FROM review",
                              [("resource_id = ?", resource_id), ("at >= ?", since)], "at, id")
-        return [Review(*r) for r in rows]
+        return self._convert(rows, lambda r: Review(*r))
 
     def latest_reviews(self) -> dict[str, Review]:
         """Each reviewed resource's latest review (its current schedule)."""
@@ -417,7 +422,7 @@ class Store:
                     conn.execute("ROLLBACK")
                     raise
         except sqlite3.Error as exc:  # disk full, read-only file, locked for too long
-            raise DatabaseUnavailable(f"could not write to {self.path}: {exc}") from None
+            raise database_problem(exc, self.path) from None
 
     # ---------------------------------------------------------------- the study timer
 
@@ -574,11 +579,6 @@ def _sqlite3_connection(conn: "Connection") -> sqlite3.Connection:
     raw = conn.connection.driver_connection
     assert isinstance(raw, sqlite3.Connection)
     return raw
-
-
-def _short(exc: Exception) -> str:
-    orig = getattr(exc, "orig", None)
-    return str(orig or exc).splitlines()[0]
 
 
 # The item view's columns in Item's field order, so rows become Items positionally: at 10,000

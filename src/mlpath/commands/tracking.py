@@ -135,12 +135,9 @@ def open_command(ctx: typer.Context, resource: OneId) -> None:
     """Open a resource's link in your browser (or print it when there is none).
 
     Example: mlpath open 1.1"""
-    from mlpath import progress
+    from mlpath import progress, render
 
     item = progress.resolve(resource, state(ctx).store().items(include_retired=True))
     if not item.url:
         raise UsageProblem(f"{item.id} has no link in the roadmap", hint=f"search for its title: {item.title}")
-    if launch(item.url):
-        typer.echo(f"Opened {item.url}")
-    else:
-        typer.echo(f"No browser here; open this link yourself: {item.url}")
+    render.link(item.url, launch(item.url))

@@ -31,7 +31,7 @@ def export_command(
     """Export progress: a markdown checklist, a JSON backup, or an SVG card.
 
     Example: mlpath export --format json -o backup.json"""
-    from mlpath import backup, clock, export, render, report
+    from mlpath import backup, clock, export, files, render, report
 
     store = state(ctx).store()
     if fmt is ExportFormat.json:
@@ -43,11 +43,12 @@ def export_command(
     else:
         text = export.markdown(store.roadmap_title(), store.stages(), store.items(include_retired=True),
                                clock.today().isoformat(), store.notes())
+    text = render.clean(text, newlines=True)  # inert in a terminal and in any file viewer
     if output is None:
         typer.echo(text, nl=False)
     else:
-        paths.write_atomic(output, text)
-        typer.echo(f"Wrote {output}", err=True)
+        files.write_text(output, text, "the export", paths.db_path())
+        render.wrote(output)
 
 
 @app.command("import")

@@ -17,7 +17,9 @@ def path_command() -> None:
     """Print the database file in use (set MLPATH_DB to move it).
 
     Example: mlpath path"""
-    typer.echo(str(paths.db_path()))
+    from mlpath import render
+
+    render.database_path(paths.db_path())
 
 
 @app.command("stages")
