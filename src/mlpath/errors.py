@@ -47,8 +47,12 @@ class RoadmapInvalid(MlpathError):
         super().__init__(f"{source} is not a valid roadmap ({count} {noun}):")
         self.source = source
         self.problems = problems
+        if count == 1:
+            self.hint = self.hint.replace("the lines named above", "that line")
 
     def lines(self) -> list[str]:
+        if len(self.problems) == 1:  # one problem, one line
+            return [f"not a valid roadmap: {self.problems[0]}"]
         return [self.message, *(f"  {p}" for p in self.problems)]
 
 

@@ -18,7 +18,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -269,7 +269,8 @@ class Store:
             raise database_problem(exc, self.path) from None
         finally:
             for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-                leftover.unlink(missing_ok=True)
+                with suppress(OSError):  # a read-only directory refuses even to unlink what is not there
+                    leftover.unlink(missing_ok=True)
 
     # ---------------------------------------------------------------- roadmap sync
 
@@ -328,7 +329,8 @@ class Store:
         """Status events, oldest first: of one resource, or of all since a UTC timestamp."""
         rows = self._records("SELECT resource_id, status, at, note, rating FROM event",
                              [("resource_id = ?", resource_id), ("at >= ?", since)], "at, id")
-        return self._convert(rows, lambda r: Event(r["resource_id"], Status(r["status"]), r["at"], r["note"], r["rating"]))
+        return self._convert(rows, lambda r: Event(r["resource_id"], Status(r["status"]), r["at"], r["note"],
+                                                   r["rating"]))
 
     def sessions(self, resource_id: str | None = None, since_day: str | None = None) -> list[Session]:
         rows = self._records("SELECT resource_id, day, hours, at, note FROM study_session",
