@@ -87,8 +87,7 @@ class UnsafePath(MlpathError):
 
 
 class DatabaseDamaged(MlpathError):
-    hint = ("the file is damaged: restore a copy (or the mlpath.db.bak-v* beside it), or move it away and "
-            "`mlpath import` your last JSON backup")
+    hint = "restore a copy of it (or a .bak-v* file beside it), or move it away and `mlpath import` your last backup"
 
 
 class ArgumentNotText(MlpathError):
