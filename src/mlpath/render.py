@@ -78,7 +78,7 @@ def _picture(match: re.Match[str]) -> str:
     if code == 0x09:
         return " "
     if code < 0x20:
-        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC, ␤ for a newline ...
+        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC, ␊ for a newline ...
     return "␡" if code == 0x7F else "�"  # ␡ for DEL; C1 and lone surrogates have no picture
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import xml.dom.minidom
@@ -35,14 +34,15 @@ def evil_roadmap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_clean_makes_control_characters_visible_or_removes_them():
-    assert render.clean("a\x1b[2Jb\x9bc\x7f\x00") == "a\\x1b[2Jb\\x9bc\\x7f\\x00"
+def test_clean_shows_each_control_character_as_one_visible_sign():
+    assert render.clean("a\x1b[2Jb\x9bc\x7f\x00") == "a\u241b[2Jb\ufffdc\u2421\u2400"
     assert render.clean("tab\there") == "tab here"
-    assert render.clean("line\nnext") == "line\\x0anext"
+    assert render.clean("line\nnext") == "line\u240anext"
     assert render.clean("line\nnext", newlines=True) == "line\nnext"
-    assert render.clean("bad \udcff byte") == "bad \\udcff byte"
-    assert render.clean("a\x1b[2Jb", visible=False) == "a[2Jb"
+    assert render.clean("bad \udcff byte") == "bad \ufffd byte"
     assert render.clean("plain é 🧠") == "plain é 🧠"
+    hostile = "x\x1b]0;t\x07\x9b\r\udcff"
+    assert render.cells(render.clean(hostile)) == render.cells(hostile)  # layouts measured before stay exact
 
 
 def test_json_text_escapes_what_a_terminal_would_act_on_and_stays_lossless():
@@ -52,16 +52,17 @@ def test_json_text_escapes_what_a_terminal_would_act_on_and_stays_lossless():
     assert json.loads(text) == data
 
 
-def test_the_console_keeps_colours_but_drops_control_characters_from_text():
-    from rich.console import Console
-    from rich.text import Text
-
-    buffer = io.StringIO()
-    console = render._clean_console(Console(file=buffer, force_terminal=True, color_system="standard", width=40))
-    console.print(Text("a\x1b]0;x\x07b\x1b[2Jc", style="bold red"))
-    shown = buffer.getvalue()
-    assert "\x1b[1m" in shown  # Rich's own style codes survive (colour is off: NO_COLOR in tests)
-    assert "]0;x" in shown and "\x1b]" not in shown and "\x1b[2J" not in shown and "\x07" not in shown
+def test_colour_output_keeps_its_styles_and_shows_control_characters_as_signs(monkeypatch, capsys):
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    render.terminal.cache_clear()
+    try:
+        render.terminal().emit([[("a\x1b]0;x\x07b\x1b[2Jc", "bold")]])
+    finally:
+        render.terminal.cache_clear()
+    shown = capsys.readouterr().out
+    assert "\x1b[1m" in shown  # the terminal's own style codes survive
+    assert "a\u241b]0;x\u2407b\u241b[2Jc" in shown and "\x1b]" not in shown and "\x07" not in shown
 
 
 COMMANDS = [[], ["show", "x"], ["show", "x", "--json"], ["history"], ["next", "-n", "2"], ["next", "--json"],
