@@ -16,13 +16,23 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import ClickException, NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from mlpath import __version__, paths
 from mlpath.commands import reviews, roadmaps, tracking, transfer, views
 from mlpath.commands.common import AppState
 from mlpath.errors import MlpathError, database_problem
+
+# The one place mlpath reaches into Typer's private, vendored click (typer._click, Typer 0.27-0.29):
+# a command-line mistake raises its ClickException. If an upgrade moves it, mlpath falls back to
+# Typer's own error display, and tests/test_architecture.py::test_typer_still_vendors_click fails,
+# naming this import.
+try:
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+except ImportError:  # pragma: no cover
+    VENDORED_CLICK = False
+else:
+    VENDORED_CLICK = True
 
 
 class _Group(TyperGroup):
@@ -45,7 +55,7 @@ class _Group(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         # Typer draws usage errors as a multi-line box; run non-standalone to print one line.
-        if kwargs.get("standalone_mode", True) is False:
+        if kwargs.get("standalone_mode", True) is False or not VENDORED_CLICK:
             return super().main(*args, **kwargs)
         argv = list(args[0] if args else kwargs.get("args") or sys.argv[1:])
         undecodable = [n for n, arg in enumerate(argv, start=1) if _SURROGATE.search(arg)]
@@ -154,8 +164,10 @@ def main_callback(
 
 
 
-for group in (views, tracking, reviews, transfer):
-    app.add_typer(group.app)
+app.add_typer(views.app)
+app.add_typer(tracking.app)
+app.add_typer(reviews.app)
+app.add_typer(transfer.app)
 app.add_typer(roadmaps.app)
 
 

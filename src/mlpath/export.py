@@ -11,6 +11,7 @@ from mlpath.habits import Note
 from mlpath.progress import (
     Event,
     Item,
+    Recommendation,
     StageInfo,
     StageProgress,
     Status,
@@ -20,7 +21,8 @@ from mlpath.progress import (
 from mlpath.spaced import grade_name
 
 if TYPE_CHECKING:
-    from mlpath.reviewing import DueReview, ReviewRecord
+    from mlpath.report import Overview
+    from mlpath.reviewing import Answered, DueReview, ReviewRecord
 
 # Characters with a meaning in CommonMark/GFM inline text, plus HTML's own.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -181,3 +183,29 @@ def stage_record(p: StageProgress, eta: date | None = None, pace_hours_per_week:
         "eta": eta.isoformat() if eta else None,
         "pace_hours_per_week": pace_hours_per_week,
     }
+
+
+def item_records(items: Sequence[Item]) -> list[dict[str, Any]]:
+    """`list --json`."""
+    return [item_record(i) for i in items]
+
+
+def recommendation_records(recs: Sequence[Recommendation]) -> list[dict[str, Any]]:
+    """`next --json`: each item's record and why it is recommended."""
+    return [item_record(r.item) | {"reason": r.reason} for r in recs]
+
+
+def stage_records(view: Overview) -> list[dict[str, Any]]:
+    """`stages --json`."""
+    return [stage_record(p, eta, view.pace.hours_per_week) for p, eta in zip(view.progress, view.etas, strict=True)]
+
+
+def due_review_records(due: Sequence[DueReview]) -> list[dict[str, Any]]:
+    """`review --json` without a resource: what is due, most overdue first."""
+    return [due_review_record(d) for d in due]
+
+
+def answered_record(done: Answered) -> dict[str, Any]:
+    """`review ID GRADE --json`: the resource, the grade given and the next review day."""
+    return {"id": done.item.id, "title": done.item.title, "grade": grade_name(done.review.grade),
+            "due": done.due.isoformat()}

@@ -481,6 +481,14 @@ def merged(path: Path, report: MergeReport) -> None:
         _say(", ".join(report.retired_created), "kept as retired (not in the current roadmap): ")
 
 
+def imported(path: Path, result: MergeReport | Sequence[Change]) -> None:
+    """A JSON backup's merge report, or the changes a markdown checklist made."""
+    if isinstance(result, MergeReport):
+        merged(path, result)
+    else:
+        changes(result)
+
+
 def sync_preview(report: SyncReport) -> None:
     if not report.anything:
         _say(f"roadmap {report.old_version} -> {report.new_version}: no changes to resources")

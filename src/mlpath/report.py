@@ -8,9 +8,10 @@ command stays a few lines long. No printing here, and no SQL.
 from datetime import date, timedelta, tzinfo
 from typing import NamedTuple
 
-from mlpath import habits, progress, spaced
-from mlpath.habits import Pace, Streaks
-from mlpath.progress import Item, Recommendation, StageInfo, StageProgress
+from mlpath import habits, progress, reviewing, spaced
+from mlpath.habits import Note, Pace, Streaks
+from mlpath.progress import Event, Item, Recommendation, StageInfo, StageProgress
+from mlpath.reviewing import ReviewRecord
 from mlpath.store import Store
 
 
@@ -50,6 +51,23 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
         total_eta=habits.eta(total.hours_left, pace.hours_per_week, today),
         reviews_due=len(due),
     )
+
+
+class ResourceDetail(NamedTuple):
+    """Everything `show` says about one resource."""
+
+    item: Item
+    stage_title: str
+    events: list[Event]  # its status changes, oldest first
+    notes: list[Note]
+    reviews: ReviewRecord
+
+
+def resource_detail(store: Store, query: str, tz: tzinfo) -> ResourceDetail:
+    item = progress.resolve(query, store.items(include_retired=True))
+    titles = {s.id: s.title for s in store.stages(include_retired=True)}
+    return ResourceDetail(item, titles.get(item.stage_id, item.stage_id), store.history(item.id),
+                          store.notes(item.id), reviewing.record(store, item, tz))
 
 
 def streaks(store: Store, today: date, tz: tzinfo) -> Streaks:

@@ -15,6 +15,16 @@ class Status(str, Enum):
     skipped = "skipped"
 
 
+# The statuses each command normally acts on: shell completion offers those resources first.
+ACTS_ON: dict[str, tuple[Status, ...]] = {
+    "done": (Status.todo, Status.doing),
+    "start": (Status.todo,),
+    "skip": (Status.todo, Status.doing),
+    "log": (Status.todo, Status.doing),
+    "review": (Status.done,),
+}
+
+
 class Kind(str, Enum):
     book = "book"
     course = "course"

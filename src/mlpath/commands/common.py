@@ -47,10 +47,9 @@ def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Resource ids for shell completion, read straight from the database (never seeding it)."""
     try:
         from mlpath.store import completion_candidates
+        from mlpath.vocab import ACTS_ON
 
-        first = {"done": ("todo", "doing"), "start": ("todo",), "skip": ("todo", "doing"), "log": ("todo", "doing"),
-                 "review": ("done",)}.get(ctx.info_name or "", ())
-        return completion_candidates(paths.db_path(), incomplete, first)
+        return completion_candidates(paths.db_path(), incomplete, ACTS_ON.get(ctx.info_name or "", ()))
     except Exception:  # completion must never print a traceback into the shell
         return []
 

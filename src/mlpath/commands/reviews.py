@@ -39,19 +39,21 @@ def review_command(
     if resource is None:
         if grade is not None:
             raise UsageProblem("a grade needs the resource you reviewed", hint="e.g. mlpath review mml-book good")
+        due = reviewing.due(store, clock.today(tz), tz)
         if as_json:
             from mlpath import export
 
-            render.json_out([export.due_review_record(d) for d in reviewing.due(store, clock.today(tz), tz)])
+            render.json_out(export.due_review_records(due))
         else:
-            render.reviews_due(reviewing.due(store, clock.today(tz), tz))
+            render.reviews_due(due)
         return
     if grade is None:
         raise UsageProblem("say how well you remembered it: again, hard, good or easy",
                            hint=f"e.g. mlpath review {resource} good")
     done = reviewing.answer_query(store, resource, spaced.parse_grade(grade), clock.stamp(clock.now()), tz)
     if as_json:
-        render.json_out({"id": done.item.id, "title": done.item.title, "grade": spaced.grade_name(done.review.grade),
-                         "due": done.due.isoformat()})
+        from mlpath import export
+
+        render.json_out(export.answered_record(done))
     else:
         render.reviewed(done)

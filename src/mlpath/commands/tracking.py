@@ -14,12 +14,10 @@ app = typer.Typer()
 
 def _mark(ctx: typer.Context, queries: list[str], status: Status, note: str | None = None,
           rating: int | None = None) -> None:
-    from mlpath import clock, progress, render
+    from mlpath import actions, clock, render
 
     check_text(note, "--note")
-    store = state(ctx).store()
-    items = progress.resolve_all(queries, store.items())  # all ids first: nothing changes on a typo
-    render.changes(store.record(items, status, clock.stamp(clock.now()), note, rating))
+    render.changes(actions.mark(state(ctx).store(), queries, status, clock.stamp(clock.now()), note, rating))
 
 
 @app.command("start")
@@ -82,19 +80,13 @@ def log_command(
     """Record study time on a resource (starting it if it was todo).
 
     Example: mlpath log mml-book 1.5"""
-    from mlpath import clock, habits, progress, render
+    from mlpath import actions, clock, habits, render
 
     check_text(note, "--note")
-    store = state(ctx).store()
-    item = progress.resolve(resource, store.items())
     today = clock.today()
     studied = habits.parse_day(day, today) if day is not None else today
-    total = habits.check_hours(hours, habits.hours_on(store.sessions(since_day=studied.isoformat()),
-                                                      studied.isoformat()), studied)
-    session = habits.Session(item.id, studied.isoformat(), hours, clock.stamp(clock.now()), note)
-    start = item.status is Status.todo
-    store.log_time(item, session, start)
-    render.logged(item, session, total, start)
+    done = actions.log(state(ctx).store(), resource, hours, studied, note, clock.stamp(clock.now()))
+    render.logged(done.item, done.session, done.day_total, done.started)
 
 
 @app.command("note")
@@ -107,14 +99,11 @@ def note_command(
     """Add a dated note to a resource; `show` lists them.
 
     Example: mlpath note mml-book "ch. 3 is key\""""
-    from mlpath import clock, habits, progress, render
+    from mlpath import actions, clock, render
 
     check_text(text, "the note")
-    store = state(ctx).store()
-    item = progress.resolve(resource, store.items(include_retired=True))
-    note = habits.Note(item.id, clock.stamp(clock.now()), text.strip())
-    store.add_note(note)
-    render.noted(item, note)
+    done = actions.add_note(state(ctx).store(), resource, text, clock.stamp(clock.now()))
+    render.noted(done.item, done.note)
 
 
 def launch(url: str) -> bool:
@@ -135,9 +124,7 @@ def open_command(ctx: typer.Context, resource: OneId) -> None:
     """Open a resource's link in your browser (or print it when there is none).
 
     Example: mlpath open 1.1"""
-    from mlpath import progress, render
+    from mlpath import actions, render
 
-    item = progress.resolve(resource, state(ctx).store().items(include_retired=True))
-    if not item.url:
-        raise UsageProblem(f"{item.id} has no link in the roadmap", hint=f"search for its title: {item.title}")
-    render.link(item.url, launch(item.url))
+    url = actions.link(state(ctx).store(), resource)
+    render.link(url, launch(url))

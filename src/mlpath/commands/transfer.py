@@ -1,49 +1,39 @@
 """Moving progress in and out: export (markdown, JSON backup, SVG card) and import."""
 
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mlpath import paths
+from mlpath import formats, paths
 from mlpath.commands.common import state
+from mlpath.formats import FORMATS
 
 app = typer.Typer()
 
 
-class ExportFormat(str, Enum):
-    markdown = "markdown"
-    json = "json"
-    svg = "svg"
+def _known_format(name: str) -> str:
+    if name not in FORMATS:
+        raise typer.BadParameter(f"{name!r} is not one of {formats.names()}")
+    return name
 
 
 @app.command("export")
 def export_command(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="markdown (a checklist), json (a complete backup) "
-                                              "or svg (a progress card), e.g. --format json.")] =
-    ExportFormat.markdown,
+    fmt: Annotated[str, typer.Option("--format", help=f"{formats.described()}, e.g. --format json.",
+                                     callback=_known_format, autocompletion=formats.names_starting,
+                                     metavar="FORMAT")] = "markdown",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (atomically) instead "
                                                 "of stdout, e.g. -o progress.md.", show_default=False)] = None,
 ) -> None:
     """Export progress: a markdown checklist, a JSON backup, or an SVG card.
 
     Example: mlpath export --format json -o backup.json"""
-    from mlpath import backup, clock, export, files, render, report
+    from mlpath import clock, files, render
 
-    store = state(ctx).store()
-    if fmt is ExportFormat.json:
-        text = backup.to_json(store.dump(), clock.stamp(clock.now()))
-    elif fmt is ExportFormat.svg:
-        tz = clock.zone()
-        view = report.overview(store, clock.today(tz), tz)
-        text = render.card_svg(view, report.streaks(store, view.today, tz))
-    else:
-        text = export.markdown(store.roadmap_title(), store.stages(), store.items(include_retired=True),
-                               clock.today().isoformat(), store.notes())
-    text = render.clean(text, newlines=True)  # inert in a terminal and in any file viewer
+    text = formats.write(fmt, state(ctx).store(), clock.now(), clock.zone())
     if output is None:
         typer.echo(text, nl=False)
     else:
@@ -60,11 +50,6 @@ def import_command(
     """Restore a JSON backup (merging, never deleting) or bring back ticks from a markdown export.
 
     Example: mlpath import backup.json"""
-    from mlpath import backup, clock, importer, render
+    from mlpath import actions, clock, render
 
-    text = importer.read_text(file)
-    store = state(ctx).store()
-    if backup.looks_like_json(text):
-        render.merged(file, store.merge(backup.parse(text, str(file))))
-    else:
-        render.changes(importer.apply_checklist(store, text, str(file), clock.stamp(clock.now())))
+    render.imported(file, actions.import_file(state(ctx).store(), file, clock.stamp(clock.now())))

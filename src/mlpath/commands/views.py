@@ -33,8 +33,7 @@ def stages_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     if as_json:
         from mlpath import export
 
-        render.json_out([export.stage_record(p, eta, view.pace.hours_per_week)
-                         for p, eta in zip(view.progress, view.etas, strict=True)])
+        render.json_out(export.stage_records(view))
     else:
         render.stages(view)
 
@@ -68,7 +67,7 @@ def list_command(
     items = progress.filter_items(store.items(), stage_id=stage_id, status=status,
                                   kind=kind.value if kind else None, core=core, search=search)
     if as_json:
-        render.json_out([export.item_record(i) for i in items])
+        render.json_out(export.item_records(items))
     else:
         render.items(items, page=not no_pager)
 
@@ -78,17 +77,13 @@ def show_command(ctx: typer.Context, resource: OneId, as_json: JsonFlag = False)
     """Show everything about one resource: details, notes, time spent and dated history.
 
     Example: mlpath show mml-book"""
-    from mlpath import clock, export, progress, render, reviewing
+    from mlpath import clock, export, render, report
 
-    store = state(ctx).store()
-    item = progress.resolve(resource, store.items(include_retired=True))
-    history, notes = store.history(item.id), store.notes(item.id)
-    reviews = reviewing.record(store, item, clock.zone())
+    d = report.resource_detail(state(ctx).store(), resource, clock.zone())
     if as_json:
-        render.json_out(export.show_record(item, history, notes, reviews))
+        render.json_out(export.show_record(d.item, d.events, d.notes, d.reviews))
     else:
-        titles = {s.id: s.title for s in store.stages(include_retired=True)}
-        render.show(item, titles.get(item.stage_id, item.stage_id), history, notes, reviews)
+        render.show(d.item, d.stage_title, d.events, d.notes, d.reviews)
 
 
 @app.command("next")
@@ -110,7 +105,7 @@ def next_command(
     if as_json:
         from mlpath import export
 
-        render.json_out([export.item_record(r.item) | {"reason": r.reason} for r in recs])
+        render.json_out(export.recommendation_records(recs))
     else:
         empty = "Everything on the roadmap is done or skipped. Well done!"
         if stage_id is not None:

@@ -1,0 +1,73 @@
+"""What the recording commands do, in the learner's terms: one function per command.
+
+Each takes the open store and the parsed arguments, finds the resources meant, applies the
+domain's rules (habits, progress), writes once through the store and returns what happened for
+`render` or `--json`. No printing and no SQL here; report.py is the read-only counterpart, and
+reviewing.py does the same for `review`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+from mlpath import habits, progress
+from mlpath.errors import UsageProblem
+from mlpath.habits import Note, Session
+from mlpath.progress import Item
+from mlpath.store import Change, MergeReport, Store
+from mlpath.vocab import Status
+
+
+class Logged(NamedTuple):
+    item: Item
+    session: Session
+    day_total: float  # hours logged on the session's day, this session included
+    started: bool  # the resource was todo, so logging time started it
+
+
+class Noted(NamedTuple):
+    item: Item
+    note: Note
+
+
+def mark(store: Store, queries: list[str], status: Status, at: str, note: str | None = None,
+         rating: int | None = None) -> list[Change]:
+    """Move resources to a status; every id is resolved first, so nothing changes on a typo."""
+    return store.record(progress.resolve_all(queries, store.items()), status, at, note, rating)
+
+
+def log(store: Store, query: str, hours: float, day: date, note: str | None, at: str) -> Logged:
+    """Record a study session on `day`, refusing more hours than the day has; a todo resource starts."""
+    item = progress.resolve(query, store.items())
+    total = habits.check_hours(hours, habits.hours_on(store.sessions(since_day=day.isoformat()), day.isoformat()), day)
+    session = Session(item.id, day.isoformat(), hours, at, note)
+    started = item.status is Status.todo
+    store.log_time(item, session, started)
+    return Logged(item, session, total, started)
+
+
+def add_note(store: Store, query: str, text: str, at: str) -> Noted:
+    item = progress.resolve(query, store.items(include_retired=True))
+    note = Note(item.id, at, text.strip())
+    store.add_note(note)
+    return Noted(item, note)
+
+
+def link(store: Store, query: str) -> str:
+    """The link of the resource to open in a browser; one without a link is a usage problem."""
+    item = progress.resolve(query, store.items(include_retired=True))
+    if not item.url:
+        raise UsageProblem(f"{item.id} has no link in the roadmap", hint=f"search for its title: {item.title}")
+    return item.url
+
+
+def import_file(store: Store, path: Path, at: str) -> MergeReport | list[Change]:
+    """Merge a JSON backup (adding what is missing) or apply a markdown checklist's ticks."""
+    from mlpath import backup, importer  # only `import` needs them
+
+    text = importer.read_text(path)
+    if backup.looks_like_json(text):
+        return store.merge(backup.parse(text, str(path)))
+    return importer.apply_checklist(store, text, str(path), at)
