@@ -10,7 +10,6 @@ to evaluate every annotation string at start-up, which measurably slows `mlpath 
 
 
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,7 +20,7 @@ from typer.core import TyperGroup
 from mlpath import __version__, paths
 from mlpath.commands import reviews, roadmaps, tracking, transfer, views
 from mlpath.commands.common import AppState
-from mlpath.errors import MlpathError, database_problem
+from mlpath.errors import MlpathError, database_problem, first_undecodable
 
 # The one place mlpath reaches into Typer's private, vendored click (typer._click, Typer 0.27-0.29):
 # a command-line mistake raises its ClickException. If an upgrade moves it, mlpath falls back to
@@ -58,11 +57,11 @@ class _Group(TyperGroup):
         if kwargs.get("standalone_mode", True) is False or not VENDORED_CLICK:
             return super().main(*args, **kwargs)
         argv = list(args[0] if args else kwargs.get("args") or sys.argv[1:])
-        undecodable = [n for n, arg in enumerate(argv, start=1) if _SURROGATE.search(arg)]
+        undecodable = first_undecodable(argv)
         if undecodable:  # bytes that are not UTF-8: no command could store or show them
             from mlpath import render
 
-            render.usage_error(f"argument {undecodable[0]} ({argv[undecodable[0] - 1]!r}) is not valid UTF-8 text",
+            render.usage_error(f"argument {undecodable} ({argv[undecodable - 1]!r}) is not valid UTF-8 text",
                                "mlpath")
             sys.exit(2)
         try:
@@ -82,9 +81,6 @@ class _Group(TyperGroup):
             _quiet_stdout()
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def expected_failure(exc: Exception) -> MlpathError | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -127,3 +129,11 @@ def database_problem(exc: BaseException, path: Path | str) -> MlpathError:
         if any(n in lowered for n in needles):
             return kind(message.format(path=path, detail=detail[:80]), hint=hint)
     return DatabaseUnavailable(f"could not use {path}: {detail[:120]}")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # how Python keeps command-line bytes that are not UTF-8
+
+
+def first_undecodable(argv: Sequence[str]) -> int | None:
+    """The 1-based position of the first command-line argument that is not valid UTF-8, if any."""
+    return next((n for n, arg in enumerate(argv, start=1) if _SURROGATE.search(arg)), None)
