@@ -18,7 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from mlpath import __version__, paths
-from mlpath.commands import reviews, roadmaps, tracking, transfer, views
+from mlpath.commands import reviews, roadmaps, study, tracking, transfer, views
 from mlpath.commands.common import AppState
 from mlpath.errors import MlpathError, database_problem, first_undecodable
 
@@ -162,6 +162,7 @@ def main_callback(
 
 app.add_typer(views.app)
 app.add_typer(tracking.app)
+app.add_typer(study.app)
 app.add_typer(reviews.app)
 app.add_typer(transfer.app)
 app.add_typer(roadmaps.app)

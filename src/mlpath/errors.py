@@ -137,3 +137,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")  # how Python keeps command-line byte
 def first_undecodable(argv: Sequence[str]) -> int | None:
     """The 1-based position of the first command-line argument that is not valid UTF-8, if any."""
     return next((n for n, arg in enumerate(argv, start=1) if _SURROGATE.search(arg)), None)
+
+
+class TimerProblem(MlpathError):
+    """The study timer cannot do that: one is running already, none is, it was stopped elsewhere."""

@@ -28,6 +28,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlpath.errors import MlpathError
@@ -37,14 +38,17 @@ from mlpath.store import Change, MergeReport, Opened, SyncReport
 from mlpath.vocab import plural
 
 if TYPE_CHECKING:
-    from datetime import date
+    from collections.abc import Callable, Iterator
+    from datetime import date, datetime, tzinfo
     from pathlib import Path
 
     from rich.console import Console
 
     from mlpath.habits import Note, Session, Streaks
+    from mlpath.live import Stopped, Summary
     from mlpath.report import History, Overview
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
+    from mlpath.timer import Timer, Totals
 
 Span = tuple[str, str]  # (text, style); style "" is the terminal's default colour
 Line = list[Span]
@@ -755,6 +759,176 @@ def reviews_due(due: Sequence[DueReview]) -> None:
     lines += say("Review them one by one with `mlpath review` on a terminal, or record one with: "
                  f"{_keep('mlpath review ID again|hard|good|easy')}", "dim", width=width)
     terminal().emit(lines)
+
+
+# ------------------------------------------------------------------ the study timer
+
+NOTE_PROMPT = "Note for this session (Enter for none): "
+
+
+def local_time(stamp: str, tz: tzinfo) -> str:
+    """A UTC timestamp as the learner's local date and time, to the minute."""
+    from mlpath.habits import parse_utc
+
+    return parse_utc(stamp).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+@contextmanager
+def live_screen(first: list[Line]) -> Iterator[Callable[[list[Line]], None]]:
+    """A screen redrawn in place (Rich Live, through the one Console); yields the function that
+    shows the next frame. Only for a terminal: the interactive commands refuse to run without one."""
+    from rich.live import Live
+
+    with Live(_rich_text(first), console=terminal().console(), auto_refresh=False, redirect_stdout=False,
+              redirect_stderr=False) as live:
+        yield lambda frame: live.update(_rich_text(frame), refresh=True)
+
+
+def bell() -> None:
+    sys.stdout.write("\a")
+    sys.stdout.flush()
+
+
+def _boxed(title: str, body: Sequence[Line], width: int) -> list[Line]:
+    """Lines framed by a rounded box as wide as the terminal, the title in its top edge."""
+    inner = width - 4
+    top = f"╭─ {title} "
+    lines: list[Line] = [[(top + "─" * max(width - cells(top) - 1, 0) + "╮", "dim")]]
+    for line in body:
+        used = sum(cells(text) for text, _ in line)
+        lines.append([("│ ", "dim"), *line, (" " * max(inner - used, 0) + " │", "dim")])
+    lines.append([("╰" + "─" * (width - 2) + "╯", "dim")])
+    return lines
+
+
+def _centred(spans: Sequence[Span], width: int) -> Line:
+    used = sum(cells(text) for text, _ in spans)
+    return [(" " * max((width - used) // 2, 0), ""), *spans]
+
+
+def study_screen(item: Item, running: Timer, now: datetime, before: Totals) -> list[Line]:
+    """The timer across the terminal: the resource, the clock, today's and this week's hours."""
+    from mlpath import timer
+
+    width = max(terminal().width, 30)
+    inner = width - 4
+    spent = timer.elapsed(running, now)
+    left = timer.remaining(running, now)
+    hours = spent.total_seconds() / 3600
+    if left is None:
+        face: list[Span] = [(timer.clock_face(spent), "bold"), ("  studied", "dim")]
+    elif left == timer.ZERO:
+        face = [(f"{running.minutes} minutes: time is up", "bold")]
+    else:
+        face = [(timer.clock_face(left), "bold"), (f"  left of {running.minutes} min", "dim")]
+    label = len("this week") + len(GAP)
+    week = before.week + hours
+    if before.goal:
+        percent = min(100.0, 100 * week / before.goal)
+        goal: list[Span] = [(f"{week:.1f} h of your {before.goal:g} h goal{GAP}", ""),
+                            *_bar(percent, max(BAR_MIN, min(BAR_WIDTH, inner - label - 40))),
+                            (f" {percent:.0f}%", "")]
+    else:
+        goal = [(f"{week:.1f} h", "")]
+    body: list[Line] = wrap([(item.title, "bold")], inner)
+    body += wrap([(f"{item.id} · {item.kind}, about {_hours(item.hours)} h · "
+                   f"{item.logged_hours + hours:.1f} h on it so far", "dim")], inner)
+    body += [[], _centred(face, inner), []]
+    body += [[("today".ljust(label), "dim"), (f"{before.today + hours:.1f} h", "")]]
+    body += wrap(goal, inner, ("this week".ljust(label), "dim"), " " * label)
+    body += [[], *wrap([("q or Enter: stop and log it · Ctrl-C: the same", "dim")], inner)]
+    return _boxed("mlpath study", body, width)
+
+
+def studied(result: Stopped) -> None:
+    from mlpath import timer
+
+    item = result.item
+    if result.how == "elsewhere":
+        _say(f"the timer for {item.id} was stopped from another terminal (logged there)")
+        return
+    if result.how == "finished":
+        _say(f"time is up: {result.minutes} minutes on {item.id}")
+    if result.session is None:
+        _say(f"under a minute on {item.id}: nothing logged")
+        return
+    s = result.session
+    _say(f"logged {timer.duration(result.minutes)} on {s.day}: {item.id} ({item.logged_hours + s.hours:.1f} h in all; "
+         f"{result.day_total:.1f} h that day)")
+
+
+def trim_prompt(running: Timer, ran: int, since: str) -> str:
+    from mlpath import timer
+
+    return (f"The timer for {running.resource_id} ran {timer.duration(ran)} (since {since}), more than "
+            f"{timer.TRIM_AFTER_HOURS} hours.\nMinutes to log (0-{ran}, Enter for all of them): ")
+
+
+def timer_left_running(running: Timer, now: datetime, tz: tzinfo) -> None:
+    from mlpath import timer
+
+    _line(f"note: a study timer for {running.resource_id} was left running since "
+          f"{local_time(running.started_at, tz)} ({timer.duration(timer.minutes_to_log(running, now))}); "
+          "log it with: mlpath study --stop", stderr=True)
+
+
+# ------------------------------------------------------------------ the review session
+
+GRADE_KEYS = "1 again · 2 hard · 3 good · 4 easy · s skip · q stop"
+
+
+def review_card(d: DueReview, n: int, total: int) -> None:
+    """One resource to recall: what it was, when it was finished, the prompt and the keys."""
+    from mlpath.reviewing import RECALL_PROMPT
+
+    width = terminal().width
+    head = f"review {n} of {total} "
+    lines: list[Line] = [[(head + "─" * max(width - cells(head), 0), "dim")]]
+    lines += wrap([(d.item.title, "bold")], width, hang="  ")
+    lines += wrap([(f"{d.item.id} · {d.item.kind} · finished {_keep(_ago(d.finished_days))} · "
+                    f"{_keep(_overdue(d.overdue_days))}", "dim")], width, hang="  ")
+    lines += say(RECALL_PROMPT, "bold", width=width)
+    lines += say(f"space: your notes · {GRADE_KEYS}", "dim", width=width)
+    terminal().emit(lines)
+
+
+def review_notes(d: DueReview) -> None:
+    """The learner's notes, shown once they have tried to recall."""
+    width = terminal().width
+    if not d.notes:
+        terminal().emit(say("  no notes on it (add some with: mlpath note ID TEXT)", "dim", width=width))
+        return
+    hang = " " * (3 + len("2026-01-01") + len(GAP))
+    lines: list[Line] = []
+    for note in d.notes:
+        lines += wrap([(note.text, "")], width, (f"   {note.at[:10]}{GAP}", "dim"), hang)
+    terminal().emit(lines)
+
+
+def review_answered(done: Answered) -> None:
+    _say(f"{grade_name(done.review.grade)}: next review on {done.due.isoformat()}", "  ")
+
+
+def review_skipped() -> None:
+    _say("skipped: still due", "  ")
+
+
+def review_summary(summary: Summary) -> None:
+    if not summary.answered and not summary.left:
+        _say("Nothing is due for review today." + (f" Next review on {summary.next_due.isoformat()}."
+                                                   if summary.next_due else ""))
+        return
+    counts: dict[str, int] = {}
+    for done in summary.answered:
+        name = grade_name(done.review.grade)
+        counts[name] = counts.get(name, 0) + 1
+    grades = ", ".join(f"{n} {g}" for g, n in counts.items())
+    line = f"Reviewed {len(summary.answered)}" + (f" ({grades})" if grades else "")
+    if summary.left:
+        line += f"; {summary.left} still due"
+    _say(line + ".")
+    if summary.next_due:
+        _say(f"Next review due on {summary.next_due.isoformat()}.")
 
 
 HEAT = (("·", "dim"), ("░", "green"), ("▒", "green"), ("▓", "bold green"), ("█", "bold green"))

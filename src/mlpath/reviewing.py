@@ -11,13 +11,14 @@ from mlpath.progress import Item
 from mlpath.spaced import Review
 from mlpath.store import Store
 
-RECALL_PROMPT = "What were the 3 main ideas? Say them, or write them down, before you look."
+RECALL_PROMPT = "What were the 3 main ideas? Recall them, then check against your notes."
 
 
 class DueReview(NamedTuple):
     item: Item
     due: date
     overdue_days: int
+    finished_days: int  # how long ago it was finished
     notes: list[Note]  # the note given when it was finished, then the dated notes
 
 
@@ -46,7 +47,8 @@ def due(store: Store, today: date, tz: tzinfo) -> list[DueReview]:
     if found:
         for n in store.notes():
             notes.setdefault(n.resource_id, []).append(n)
-    return [DueReview(d.item, d.due, d.overdue_days, _notes(d.item, notes.get(d.item.id, []))) for d in found]
+    return [DueReview(d.item, d.due, d.overdue_days, (today - spaced.local_date(d.item.done_at or "", tz)).days,
+                      _notes(d.item, notes.get(d.item.id, []))) for d in found]
 
 
 def answer(store: Store, item: Item, grade: int, at: str, tz: tzinfo) -> Answered:
@@ -67,6 +69,6 @@ def record(store: Store, item: Item, tz: tzinfo) -> ReviewRecord:
     return ReviewRecord(reviews, spaced.next_due([item], latest, tz))
 
 
-def next_due(store: Store, tz: tzinfo) -> date | None:
-    """The next date anything is due for review (for the end of a session)."""
-    return spaced.next_due(store.items(), store.latest_reviews(), tz)
+def next_due(store: Store, today: date, tz: tzinfo) -> date | None:
+    """The first day after today that something comes due (for the end of a session)."""
+    return spaced.next_due(store.items(), store.latest_reviews(), tz, after=today)

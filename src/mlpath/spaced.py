@@ -176,8 +176,8 @@ def due_reviews(items: Iterable[Item], latest: dict[str, Review], today: date, t
     return due
 
 
-def next_due(items: Iterable[Item], latest: dict[str, Review], tz: tzinfo) -> date | None:
-    """The earliest due date of any finished resource (today's included), or None."""
+def next_due(items: Iterable[Item], latest: dict[str, Review], tz: tzinfo, after: date | None = None) -> date | None:
+    """The earliest due date of any finished resource (only those after `after`, if given), or None."""
     dates = [local_date(latest[i.id].due if i.id in latest else first_due(i.done_at), tz)
              for i in items if i.status is Status.done and i.done_at]
-    return min(dates, default=None)
+    return min((d for d in dates if after is None or d > after), default=None)

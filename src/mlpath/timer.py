@@ -1,10 +1,14 @@
-"""The study timer's arithmetic (pure): elapsed time, what a stopped timer logs, the week's totals.
+"""The study timer's arithmetic: elapsed time, what a stopped timer logs, the week's totals.
+
+Pure apart from `host` and `alive`, which ask the operating system whether a timer's process
+still runs.
 
 A running timer lives in the database from the moment it starts (see store.start_timer), so a
 terminal closed or killed mid-session loses nothing: `mlpath study --stop` logs it later.
 """
 
 import math
+import os
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from typing import NamedTuple
@@ -12,6 +16,7 @@ from typing import NamedTuple
 from mlpath.habits import MAX_HOURS_PER_DAY, Session, local_day, parse_utc, week_start
 
 TRIM_AFTER_HOURS = 4  # a timer running longer was probably forgotten: offer to log less
+ZERO = timedelta(0)
 
 
 class Timer(NamedTuple):
@@ -30,15 +35,32 @@ class Totals(NamedTuple):
     goal: float | None  # hours a week, when the learner has set one
 
 
+def host() -> str:
+    return os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "")
+
+
+def alive(timer: Timer) -> bool:
+    """Whether the process showing timer still runs (assumed so when it runs on another machine)."""
+    if timer.host != host():
+        return True
+    try:
+        os.kill(timer.pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process
+        return True
+    return True
+
+
 def elapsed(timer: Timer, now: datetime) -> timedelta:
-    return max(timedelta(0), now - parse_utc(timer.started_at))
+    return max(ZERO, now - parse_utc(timer.started_at))
 
 
 def remaining(timer: Timer, now: datetime) -> timedelta | None:
     """Time left on a countdown (never negative); None for a timer counting up."""
     if timer.minutes is None:
         return None
-    return max(timedelta(0), timedelta(minutes=timer.minutes) - elapsed(timer, now))
+    return max(ZERO, timedelta(minutes=timer.minutes) - elapsed(timer, now))
 
 
 def minutes_to_log(timer: Timer, now: datetime) -> int:
@@ -51,6 +73,16 @@ def minutes_to_log(timer: Timer, now: datetime) -> int:
 
 def too_long(minutes: int) -> bool:
     return minutes > TRIM_AFTER_HOURS * 60
+
+
+def parse_minutes(answer: str, ran: int) -> int | None:
+    """The answer to "how many minutes to log": Enter for all of them, else 0 to ran; None if neither."""
+    text = answer.strip()
+    if not text:
+        return ran
+    if text.isdigit() and int(text) <= ran:
+        return int(text)
+    return None
 
 
 def session(timer: Timer, minutes: int, at: str, tz: tzinfo, note: str | None) -> Session:

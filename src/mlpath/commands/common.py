@@ -24,7 +24,9 @@ class AppState:
         self.roadmap = roadmap
         self._store: Store | None = None  # not evaluated at run time
 
-    def store(self, sync: bool = True) -> "Store":
+    def store(self, sync: bool = True, report_timer: bool = True) -> "Store":
+        """The open database; the first call reports on stderr what opening it did, and a study
+        timer left running by a closed terminal (except to `study`, which says so itself)."""
         if self._store is None:
             from mlpath import render, roadmap
             from mlpath.store import Store
@@ -33,6 +35,10 @@ class AppState:
             source = roadmap.read_source(self.roadmap)
             self._store, info = Store.open(db, source, roadmap.parse, sync=sync)
             render.opened(str(db), info)
+            if report_timer:
+                from mlpath import live
+
+                live.left_running(self._store)
         return self._store
 
 

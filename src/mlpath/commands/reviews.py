@@ -29,7 +29,7 @@ def review_command(
     """Review finished resources: step through what is due, or record how well you remembered one.
 
     Example: mlpath review mml-book good"""
-    from mlpath import clock, render, reviewing, spaced
+    from mlpath import clock, live, render, reviewing, spaced
 
     if rating is not None:
         render.deprecated("review ID --rating N", "review ID GRADE")
@@ -44,6 +44,8 @@ def review_command(
             from mlpath import export
 
             render.json_out(export.due_review_records(due))
+        elif live.on_terminal():
+            render.review_summary(live.review_session(store, due, tz))
         else:
             render.reviews_due(due)
         return
