@@ -245,7 +245,7 @@ def _grade_key(keys: _Keys, notes_shown: bool = False) -> str:
     """A grade (1-4), s, q, or (until the notes are shown) the space that shows them."""
     while True:
         key = keys.read(None)
-        if key in ("1", "2", "3", "4", "s", "q") or key == " " and not notes_shown:
+        if key in ("1", "2", "3", "4", "s", "q") or (key == " " and not notes_shown):
             return key
         if key in ("Q", "\x03"):
             return "q"
