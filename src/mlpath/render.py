@@ -810,11 +810,11 @@ def study_screen(item: Item, running: Timer, now: datetime, before: Totals) -> l
     """The timer across the terminal: the resource, the clock, today's and this week's hours."""
     from mlpath import timer
 
-    width = max(terminal().width, 30)
+    width = max(_env_int("COLUMNS") or _terminal_size()[0], 30)  # asked each frame: the window may be resized
     inner = width - 4
     spent = timer.elapsed(running, now)
     left = timer.remaining(running, now)
-    hours = spent.total_seconds() / 3600
+    hours = timer.minutes_to_log(running, now) / 60 if left == timer.ZERO else spent.total_seconds() / 3600
     if left is None:
         face: list[Span] = [(timer.clock_face(spent), "bold"), ("  studied", "dim")]
     elif left == timer.ZERO:
