@@ -5,20 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlpath import export, files
-from mlpath.errors import ImportInvalid
+from mlpath.errors import ImportInvalid, MlpathError
 from mlpath.progress import Status
 from mlpath.store import Change, Store
 
 MAX_BYTES = 64 * 1024 * 1024
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, what: str = "import file", expected: str = "an mlpath export",
+              error: type[MlpathError] = ImportInvalid) -> str:
     """The file's text, or one clear error for a missing, unreadable, huge or binary file."""
-    data = files.read_bytes(path, "import file", MAX_BYTES, ImportInvalid)
+    data = files.read_bytes(path, what, MAX_BYTES, error)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportInvalid(f"{path} is not UTF-8 text, so not an mlpath export") from None
+        raise error(f"{path} is not UTF-8 text, so not {expected}") from None
+
+
+def read_previous(path: Path, what: str) -> str | None:
+    """The text of a file about to be replaced, or None when there is none (or it is not text)."""
+    try:
+        return read_text(path, what) if files.regular_or_missing(path, what) is not None else None
+    except MlpathError:
+        return None
 
 
 def apply_checklist(store: Store, text: str, name: str, at: str) -> list[Change]:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from mlpath.convert import Report as ConversionReport
     from mlpath.habits import Note, Session, Streaks
     from mlpath.live import Stopped, Summary
     from mlpath.report import History, Overview
@@ -730,6 +731,37 @@ def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence
 
 def _when(stamp: str) -> str:
     return stamp.replace("T", " ").rstrip("Z") + " UTC"
+
+
+def converted(report: ConversionReport, output: str | None) -> None:
+    """What `roadmap import` made and guessed, on stderr (stdout may be carrying the roadmap)."""
+    split = f", stages from level-{report.stage_level} headings" if report.stage_level else ""
+    lines = [f"Converted {report.source} ({report.source_format}{split}): {plural(report.stages, 'stage')}, "
+             f"{plural(report.resources, 'resource')}.",
+             "Guessed the kind from links and words: " + ", ".join(f"{n} {k}" for k, n in report.kinds.items()) + "."]
+    if report.defaulted:
+        used = ", ".join(f"{kind} {hours:g} h" for kind, hours in report.default_hours.items())
+        lines.append(f"Guessed hours for {report.defaulted} from a default per kind ({used}).")
+    if report.hours_from_source:
+        lines.append(f"Hours from the source's tables: {report.hours_from_source}.")
+    if report.hours_from_weeks:
+        lines.append(f"Guessed hours for {report.hours_from_weeks} from a duration with no effort given, "
+                     f"at {report.hours_per_week:g} h/week.")
+    if report.after_links:
+        where = "written into the notes, as this mlpath's roadmaps have no after:" if report.after_in_notes \
+            else "written as after:"
+        lines.append(f"Prerequisites: {plural(report.after_links, 'link')} {where}.")
+    if report.dropped_cycles:
+        lines.append(f"Dropped {plural(report.dropped_cycles, 'prerequisite')} that would have made a cycle.")
+    if report.left_out:
+        lines.append("Left out: " + "; ".join(report.left_out) + ".")
+    state = f"version {report.version}" if report.changed else f"unchanged, version {report.version}"
+    lines.append(f"Wrote {output or 'the roadmap to stdout'} ({state}). Nothing is marked core: "
+                 "set core: true on the path you mean to follow.")
+    width = _terminal_size()[0] if _isatty(sys.stderr) else 0
+    for line in lines:
+        for part in wrap([(line, "")], width - 1, hang="  ") if width > 20 else [[(line, "")]]:
+            _line("".join(text for text, _ in part), stderr=True)
 
 
 # ------------------------------------------------------------------ review, history

@@ -1,4 +1,4 @@
-"""`mlpath roadmap ...`: inspect the roadmap in use."""
+"""`mlpath roadmap ...`: inspect the roadmap in use, or convert another curriculum into one."""
 
 
 from pathlib import Path
@@ -8,7 +8,8 @@ import typer
 
 from mlpath.commands.common import state
 
-app = typer.Typer(name="roadmap", help="Inspect the roadmap in use.\n\nExample: mlpath roadmap diff new-roadmap.yaml",
+app = typer.Typer(name="roadmap", help="Inspect the roadmap in use, or convert another curriculum into one.\n\n"
+                  "Example: mlpath roadmap diff new-roadmap.yaml",
                   no_args_is_help=True)
 
 
@@ -26,3 +27,31 @@ def roadmap_diff_command(
     app_state = state(ctx)
     store = app_state.store(sync=False)
     render.sync_preview(store.plan_sync(roadmap.load(file or app_state.roadmap)))
+
+
+@app.command("import")
+def roadmap_import_command(
+    file: Annotated[Path, typer.Argument(help="A markdown outline (awesome list, course README, notes) or a "
+                                         "roadmap.sh roadmap JSON, e.g. awesome-ml.md.", show_default=False,
+                                         metavar="FILE")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the roadmap to this file (atomically) "
+                                                "instead of stdout, e.g. -o my-roadmap.yaml.",
+                                                show_default=False)] = None,
+    stage_level: Annotated[int | None, typer.Option("--stage-level", min=1, max=6, help="Make a stage of every "
+                                                    "heading of this level (default: the level that best splits "
+                                                    "the list), e.g. --stage-level 2.", show_default=False)] = None,
+) -> None:
+    """Convert a markdown outline or a roadmap.sh roadmap into a roadmap file you can edit and track.
+
+    Example: mlpath roadmap import awesome-ml.md -o awesome-ml.yaml"""
+    from mlpath import convert, files, importer, paths, render
+    from mlpath.errors import ConvertFailed
+
+    text = importer.read_text(file, "source", "a markdown or roadmap.sh JSON file", ConvertFailed)
+    previous = importer.read_previous(output, "the roadmap") if output else None
+    result = convert.convert(text, file.name, stage_level, previous, str(output))
+    if output is None:
+        typer.echo(result.text, nl=False)
+    else:
+        files.write_text(output, result.text, "the roadmap", paths.db_path())
+    render.converted(result.report, str(output) if output else None)
