@@ -100,4 +100,5 @@ def test_json_records_have_exactly_the_documented_keys():
                                        "done_at"]
     (p,) = stage_progress(STAGES[:1], [item])
     assert list(stage_record(p)) == ["id", "number", "title", "done", "total", "percent", "hours_left", "eta",
-                                     "pace_hours_per_week"]
+                                     "pace_hours_per_week", "hours_done", "hours_total", "core_hours_left",
+                                     "eta_goal", "goal_hours_per_week"]

@@ -14,10 +14,12 @@ from mlpath.habits import (
     calendar,
     check_hours,
     eta,
+    finish,
     hours_per_week,
     local_day,
     pace,
-    parse_day,
+    pace_window,
+    plan,
     stage_etas,
     streaks,
     study_days,
@@ -121,25 +123,52 @@ def test_pace_from_logs_in_the_last_eight_weeks_only():
     outside = (today - timedelta(days=56)).isoformat()
     sessions = [Session("a", inside, 4.0, "x"), Session("a", today.isoformat(), 12.0, "x"),
                 Session("a", outside, 100.0, "x")]
-    p = pace(sessions, [], today, UTC)
+    p = pace(sessions, today, first=D("2025-01-01"))
     assert p.hours_per_week == 2.0
-    assert "16 hours logged" in p.basis
+    assert "16 h logged in the last 8 weeks" in p.basis
 
 
-def test_pace_without_logs_uses_estimates_of_done_resources():
+def test_pace_counts_from_the_first_activity_at_least_a_week():
     today = D("2026-11-24")
-    items = [item("a", 40, Status.done, "2026-11-10T10:00:00Z"), item("b", 8, Status.done, "2026-01-01T10:00:00Z"),
-             item("c", 5)]
-    p = pace([], items, today, UTC)
-    assert p.hours_per_week == 5.0
-    assert "estimated hours of 1 resource done" in p.basis
+    # a window of one day: the first activity was today, so the pace is over a week, not a day
+    one_day = pace([Session("a", today.isoformat(), 2.5, "x")], today, first=today)
+    assert one_day.hours_per_week == 2.5 and "your first week" in one_day.basis
+    # ten days in: ten days' hours over ten days
+    first = today - timedelta(days=9)
+    ten = pace([Session("a", first.isoformat(), 5.0, "x"), Session("a", today.isoformat(), 5.0, "x")], today, first)
+    assert ten.hours_per_week == pytest.approx(7.0) and "10 days since you began" in ten.basis
 
 
-def test_zero_pace_gives_no_date_not_an_error():
-    p = pace([], [item("a", 3)], D("2026-11-24"), UTC)
-    assert p.hours_per_week == 0
-    assert eta(100, p.hours_per_week, D("2026-11-24")) is None
-    assert eta(0, 5, D("2026-11-24")) is None
+def test_a_steady_learner_has_a_steady_pace_from_the_first_week():
+    start = D("2026-11-02")  # a Monday
+    sessions = []
+    paces = []
+    for week in range(12):
+        for day, hours in ((0, 2.5), (2, 2.5), (4, 2.5), (6, 2.5)):  # 10 h a week over four evenings
+            sessions.append(Session("a", (start + timedelta(weeks=week, days=day)).isoformat(), hours, "x"))
+        paces.append(pace(sessions, start + timedelta(weeks=week, days=6), first=start).hours_per_week)
+    assert paces == [10.0] * 12
+
+
+def test_no_logs_no_pace_however_much_is_done():
+    p = pace([], D("2026-11-24"), first=D("2026-01-01"))
+    assert p.hours_per_week == 0 and "no time logged" in p.basis
+    assert pace_window(None, D("2026-11-24")) == 7
+
+
+def test_a_goal_of_zero_or_none_gives_no_date():
+    today = D("2026-11-24")
+    assert eta(100, 0, today) is None and eta(100, None, today) is None
+    f = finish(50, 100, 10, 0, today)
+    assert (f.core_at_pace, f.all_at_pace) == (D("2026-12-29"), D("2027-02-02"))
+    assert (f.core_at_goal, f.all_at_goal) == (None, None)
+
+
+def test_plan_fills_the_hours_in_order_with_what_is_left():
+    items = [item("a", 10, Status.doing)._replace(logged_hours=8), item("b", 3), item("c", 40), item("d", 5)]
+    planned = plan(items, 8)
+    assert [(p.item.id, p.hours) for p in planned] == [("a", 2.0), ("b", 3.0), ("c", 3.0)]
+    assert plan(items, 0) == []
 
 
 def test_eta_arithmetic_rounds_up_to_whole_days():
@@ -151,18 +180,13 @@ def test_eta_arithmetic_rounds_up_to_whole_days():
 
 def test_stage_etas_accumulate_in_stage_order():
     info = [StageInfo("a", 1, "A"), StageInfo("b", 2, "B"), StageInfo("c", 3, "C")]
-    progress = [StageProgress(info[0], 1, 2, 10, 0), StageProgress(info[1], 3, 3, 0, 0),
-                StageProgress(info[2], 0, 1, 20, 0)]
+    progress = [StageProgress(info[0], 1, 2, 0, 20, 30), StageProgress(info[1], 3, 3, 0, 5, 5),
+                StageProgress(info[2], 0, 1, 0, 0, 20)]
     assert stage_etas(progress, 10, D("2026-11-24")) == [D("2026-12-01"), None, D("2026-12-15")]
 
 
-def test_parse_day_and_check_hours():
+def test_check_hours():
     today = D("2026-11-24")
-    assert parse_day("2026-11-20", today) == D("2026-11-20")
-    with pytest.raises(HabitInvalid, match="in the future"):
-        parse_day("2026-11-25", today)
-    with pytest.raises(HabitInvalid, match="not a date"):
-        parse_day("20/11/2026", today)
     assert check_hours(2, 21.5, today) == 23.5
     assert check_hours(24, 0, today) == 24
     with pytest.raises(HabitInvalid, match="more than a day has"):

@@ -14,6 +14,7 @@ from mlpath.errors import SchemaTooNew
 from mlpath.store import Store
 
 FIXTURE = Path(__file__).parent / "data" / "mlpath-schema1.db"
+FIXTURE3 = Path(__file__).parent / "data" / "mlpath-schema3.db"
 FIXTURE2 = Path(__file__).parent / "data" / "mlpath-schema2.db"
 
 
@@ -84,7 +85,7 @@ def test_a_newer_schema_is_refused_and_untouched(tmp_path):
 
 def test_a_failing_step_rolls_back_completely(tmp_path, monkeypatch):
     db = tmp_path / "mlpath.db"
-    shutil.copy(FIXTURE2, db)
+    shutil.copy(FIXTURE3, db)
 
     def half_then_fail(conn):
         conn.execute("ALTER TABLE event ADD COLUMN half INTEGER")
@@ -94,7 +95,7 @@ def test_a_failing_step_rolls_back_completely(tmp_path, monkeypatch):
     monkeypatch.setattr(migrations, "REGISTER", (*migrations.REGISTER[:-1], broken))
     with pytest.raises(Exception, match="disk on fire"):
         open_bundled(db)
-    assert columns(db) == columns(FIXTURE2)
+    assert columns(db) == columns(FIXTURE3)
 
 
 def reviews(db: Path) -> list[tuple]:
@@ -135,3 +136,26 @@ def test_schema_1_migrates_through_every_step(tmp_path):
     assert info.migrated == (1, migrations.LATEST)
     assert store.reviews() == []
     assert [r.resource_id for r in reviews(db)] == []
+
+
+def test_schema_3_migrates_keeping_everything_and_gains_goals_marks_and_after(tmp_path):
+    db = tmp_path / "mlpath.db"
+    shutil.copy(FIXTURE3, db)
+    with sqlite3.connect(db) as conn:
+        before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
+                  for t in ("event", "study_session", "note", "review")}
+    conn.close()
+    store, info = open_bundled(db)
+    assert info.migrated == (3, migrations.LATEST)
+    with sqlite3.connect(db) as conn:
+        after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in before}
+    conn.close()
+    assert after == before
+    fresh = tmp_path / "fresh.db"
+    open_bundled(fresh)
+    assert columns(db) == columns(fresh)
+    assert store.goal() is None and store.marks() == []
+    items = {i.id: i for i in store.items()}
+    assert items["mml-book"].logged_hours == 4 and items["mml-book"].status.value == "done"
+    bundled = {r.id: r.after for r in roadmap.load().resources}
+    assert {rid: i.after for rid, i in items.items()} == bundled  # the roadmap synced again to fill after

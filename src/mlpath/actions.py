@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from mlpath import habits, progress
 from mlpath.errors import UsageProblem
-from mlpath.habits import Note, Session
+from mlpath.habits import Goal, Mark, Note, Session
 from mlpath.progress import Item
 from mlpath.store import Change, MergeReport, Store
 from mlpath.vocab import Status
@@ -25,6 +25,12 @@ class Logged(NamedTuple):
     session: Session
     day_total: float  # hours logged on the session's day, this session included
     started: bool  # the resource was todo, so logging time started it
+
+
+class Progressed(NamedTuple):
+    item: Item  # with its new share
+    mark: Mark
+    started: bool
 
 
 class Noted(NamedTuple):
@@ -46,6 +52,24 @@ def log(store: Store, query: str, hours: float, day: date, note: str | None, at:
     started = item.status is Status.todo
     store.log_time(item, session, started)
     return Logged(item, session, total, started)
+
+
+def set_progress(store: Store, query: str, fraction: float, label: str, at: str) -> Progressed:
+    """Record how far through a resource the learner is; a todo resource starts, a finished one refuses."""
+    item = progress.resolve(query, store.items())
+    if item.status in (Status.done, Status.skipped):
+        raise UsageProblem(f"{item.id} is {item.status.value}; progress is for resources you are studying",
+                           hint=f"to study it again: mlpath reset {item.id}")
+    mark = Mark(item.id, at, fraction, label)
+    started = item.status is Status.todo
+    store.set_progress(item, mark, started)
+    return Progressed(item._replace(fraction=fraction), mark, started)
+
+
+def set_goal(store: Store, hours_per_week: float | None, at: str) -> float | None:
+    """Set (or with None clear) the weekly goal; the earlier ones stay in the history."""
+    store.set_goal(Goal(at, hours_per_week))
+    return hours_per_week
 
 
 def add_note(store: Store, query: str, text: str, at: str) -> Noted:

@@ -142,7 +142,12 @@ def first_undecodable(argv: Sequence[str]) -> int | None:
 class TimerProblem(MlpathError):
     """The study timer cannot do that: one is running already, none is, it was stopped elsewhere."""
 
+
 class ConvertFailed(MlpathError):
     """A file `roadmap import` cannot turn into a roadmap: no links, not JSON, not a roadmap.sh roadmap."""
 
     hint = "give a markdown outline with links, or a roadmap.sh roadmap JSON"
+
+
+class InputInvalid(MlpathError):
+    """A duration, day, fraction or goal typed in a form mlpath does not read."""

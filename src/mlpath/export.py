@@ -15,6 +15,7 @@ from mlpath.progress import (
     StageInfo,
     StageProgress,
     Status,
+    effort,
     overall,
     stage_progress,
 )
@@ -152,6 +153,7 @@ def show_record(item: Item, history: Sequence[Event], notes: Sequence[Note] = ()
                 reviews: ReviewRecord | None = None) -> dict[str, Any]:
     done = reviews.reviews if reviews else []
     next_due = reviews.next_due if reviews else None
+    work = effort(item)
     return item_record(item) | {
         "authors": list(item.authors),
         "note": item.note,
@@ -162,6 +164,9 @@ def show_record(item: Item, history: Sequence[Event], notes: Sequence[Note] = ()
         "retired": item.retired,
         "reviews": [{"at": r.at, "grade": grade_name(r.grade)} for r in done],
         "next_review": next_due.isoformat() if next_due else None,
+        "progress": round(work.progress, 4),
+        "hours_left": round(work.hours_left, 2),
+        "estimate_hours": round(work.estimate, 2),
     }
 
 
@@ -171,7 +176,9 @@ def due_review_record(d: DueReview) -> dict[str, Any]:
             "notes": [{"at": n.at, "text": n.text} for n in d.notes]}
 
 
-def stage_record(p: StageProgress, eta: date | None = None, pace_hours_per_week: float = 0.0) -> dict[str, Any]:
+def stage_record(p: StageProgress, eta: date | None = None, pace_hours_per_week: float = 0.0,
+                 eta_goal: date | None = None, goal_hours_per_week: float | None = None) -> dict[str, Any]:
+    """The JSON keys of `stages`: item counts (done, total), hours (percent is of the hours)."""
     return {
         "id": p.stage.id,
         "number": p.stage.number,
@@ -182,6 +189,11 @@ def stage_record(p: StageProgress, eta: date | None = None, pace_hours_per_week:
         "hours_left": p.hours_left,
         "eta": eta.isoformat() if eta else None,
         "pace_hours_per_week": pace_hours_per_week,
+        "hours_done": round(p.hours_done, 1),
+        "hours_total": round(p.hours_total, 1),
+        "core_hours_left": round(p.core_hours_left, 1),
+        "eta_goal": eta_goal.isoformat() if eta_goal else None,
+        "goal_hours_per_week": goal_hours_per_week,
     }
 
 
@@ -192,12 +204,13 @@ def item_records(items: Sequence[Item]) -> list[dict[str, Any]]:
 
 def recommendation_records(recs: Sequence[Recommendation]) -> list[dict[str, Any]]:
     """`next --json`: each item's record and why it is recommended."""
-    return [item_record(r.item) | {"reason": r.reason} for r in recs]
+    return [item_record(r.item) | {"reason": r.reason, "factors": list(r.factors)} for r in recs]
 
 
 def stage_records(view: Overview) -> list[dict[str, Any]]:
     """`stages --json`."""
-    return [stage_record(p, eta, view.pace.hours_per_week) for p, eta in zip(view.progress, view.etas, strict=True)]
+    return [stage_record(p, eta, view.pace.hours_per_week, eta_goal, view.goal)
+            for p, eta, eta_goal in zip(view.progress, view.etas, view.etas_goal, strict=True)]
 
 
 def due_review_records(due: Sequence[DueReview]) -> list[dict[str, Any]]:

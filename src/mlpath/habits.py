@@ -10,11 +10,12 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
 from mlpath.errors import HabitInvalid
-from mlpath.progress import Event, Item, StageProgress, Status
+from mlpath.progress import Event, Item, StageProgress, Status, effort
 from mlpath.spaced import Review
 from mlpath.vocab import plural
 
 PACE_WEEKS = 8
+MIN_PACE_DAYS = 7
 MAX_HOURS_PER_DAY = 24.0
 MIN_HOURS = 1 / 60  # one minute: anything less is a typo (5e-324 h was accepted once)
 
@@ -31,6 +32,22 @@ class Note(NamedTuple):
     resource_id: str
     at: str
     text: str
+
+
+class Mark(NamedTuple):
+    """A share of a resource the learner says is done, set with `mlpath progress`."""
+
+    resource_id: str
+    at: str
+    fraction: float  # 0-1
+    label: str  # "5/12" or "40%"
+
+
+class Goal(NamedTuple):
+    """A weekly study goal; hours_per_week None is `goal off`."""
+
+    at: str
+    hours_per_week: float | None
 
 
 # ------------------------------------------------------------------ days
@@ -114,24 +131,13 @@ def hours_on(sessions: Iterable[Session], day: str) -> float:
     return sum(s.hours for s in sessions if s.day == day)
 
 
-def parse_day(text: str, today: date) -> date:
-    """A --date value: an ISO date, not in the future."""
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise HabitInvalid(f"--date {text!r} is not a date", hint="use YYYY-MM-DD, e.g. --date 2026-11-20") from None
-    if day > today:
-        raise HabitInvalid(f"--date {day} is in the future (today is {today})", hint="log time you have spent")
-    return day
-
-
 def check_hours(hours: float, already: float, day: date) -> float:
     """Validate a study session's hours against the day's total; return the new day total."""
     if not math.isfinite(hours) or hours <= 0:
-        raise HabitInvalid(f"hours must be a positive number, got {hours:g}", hint="e.g. mlpath log mml-book 1.5")
+        raise HabitInvalid(f"hours must be a positive number, got {hours:g}", hint="e.g. mlpath log mml-book 1h30m")
     if hours < MIN_HOURS:
         raise HabitInvalid(f"{hours:.3g} h is less than a minute ({MIN_HOURS:.4f} h), the least a session records",
-                           hint="e.g. mlpath log mml-book 0.25 for a quarter of an hour")
+                           hint="e.g. mlpath log mml-book 15m for a quarter of an hour")
     total = already + hours
     if total > MAX_HOURS_PER_DAY + 1e-9:
         raise HabitInvalid(
@@ -149,29 +155,46 @@ class Pace(NamedTuple):
     basis: str  # said beside the dates so the learner knows what they rest on
 
 
-def pace(sessions: Iterable[Session], items: Iterable[Item], today: date, tz: tzinfo) -> Pace:
-    """Hours a week over the last 8 weeks: logged hours, or without logs the estimates of what was done."""
-    since = today - timedelta(weeks=PACE_WEEKS) + timedelta(days=1)
+def pace_window(first: date | None, today: date) -> int:
+    """Days the pace is measured over: since the first activity, at least a week, at most 8 weeks."""
+    if first is None:
+        return MIN_PACE_DAYS
+    return min(PACE_WEEKS * 7, max(MIN_PACE_DAYS, (today - first).days + 1))
+
+
+def pace(sessions: Iterable[Session], today: date, first: date | None = None) -> Pace:
+    """Hours logged a week since the first activity (at least one week, at most the last 8 weeks).
+
+    Measuring from the first activity keeps a steady learner's pace steady from the first week;
+    marking things done does not make a pace (they may have been studied before), logging does.
+    """
+    days = pace_window(first, today)
+    since = today - timedelta(days=days - 1)
+    span = f"the last {days // 7} weeks" if days % 7 == 0 else f"the last {days} days"
+    if first is not None and days < PACE_WEEKS * 7:
+        span = "your first week" if days == MIN_PACE_DAYS else f"the {days} days since you began"
     logged = sum(s.hours for s in sessions if since <= date.fromisoformat(s.day) <= today)
     if logged > 0:
-        return Pace(round(logged / PACE_WEEKS, 2), f"{plural(logged, 'hour')} logged in the last {PACE_WEEKS} weeks")
-    done = [i for i in items if i.status is Status.done and i.done_at and since <= local_day(i.done_at, tz) <= today]
-    estimated = sum(i.hours for i in done)
-    if estimated > 0:
-        return Pace(round(estimated / PACE_WEEKS, 2),
-                    f"estimated hours of {plural(len(done), 'resource')} done in the last {PACE_WEEKS} weeks "
-                    "(no time logged)")
-    return Pace(0.0, f"nothing logged or done in the last {PACE_WEEKS} weeks")
+        return Pace(round(logged / (days / 7), 2), f"{plural(logged, 'hour')} logged in {span}")
+    return Pace(0.0, f"no time logged in {span}")
 
 
-def eta(hours_left: float, hours_per_week: float, today: date) -> date | None:
+def first_day(first_logged: str | None, first_stamp: str | None, tz: tzinfo) -> date | None:
+    """The learner's first study day, from the first logged day and the first timestamped activity."""
+    days = [date.fromisoformat(first_logged)] if first_logged else []
+    if first_stamp:
+        days.append(local_day(first_stamp, tz))
+    return min(days) if days else None
+
+
+def eta(hours_left: float, hours_per_week: float | None, today: date) -> date | None:
     """The finish date at this pace; None when nothing is left or there is no pace."""
-    if hours_left <= 0 or hours_per_week <= 0:
+    if hours_left <= 0 or not hours_per_week or hours_per_week <= 0:
         return None
     return today + timedelta(days=math.ceil(hours_left / hours_per_week * 7))
 
 
-def stage_etas(progress: Sequence[StageProgress], hours_per_week: float, today: date) -> list[date | None]:
+def stage_etas(progress: Sequence[StageProgress], hours_per_week: float | None, today: date) -> list[date | None]:
     """Finish dates per stage, studying the stages in order: a stage ends after the ones before it."""
     result = []
     cumulative = 0.0
@@ -179,3 +202,45 @@ def stage_etas(progress: Sequence[StageProgress], hours_per_week: float, today: 
         cumulative += p.hours_left
         result.append(eta(cumulative, hours_per_week, today) if p.hours_left > 0 else None)
     return result
+
+
+class Finish(NamedTuple):
+    """When the core path and the whole roadmap would be done, at the learner's pace and at their goal."""
+
+    core_at_pace: date | None
+    all_at_pace: date | None
+    core_at_goal: date | None
+    all_at_goal: date | None
+
+
+def finish(core_left: float, all_left: float, pace_hours: float, goal: float | None, today: date) -> Finish:
+    return Finish(eta(core_left, pace_hours, today), eta(all_left, pace_hours, today),
+                  eta(core_left, goal, today), eta(all_left, goal, today))
+
+
+# ------------------------------------------------------------------ this week
+
+
+class Planned(NamedTuple):
+    item: Item
+    hours: float  # of its remaining hours, what this week's plan gives it
+
+
+def plan(items: Iterable[Item], hours: float) -> list[Planned]:
+    """Fill `hours` with items in the order given (recommendation order), each up to its hours left."""
+    planned = []
+    remaining = hours
+    for item in items:
+        if remaining <= 0:
+            break
+        left = effort(item).hours_left
+        if left <= 0:
+            continue
+        take = min(left, remaining)
+        planned.append(Planned(item, round(take, 1)))
+        remaining -= take
+    return planned
+
+
+def hours_between(sessions: Iterable[Session], first: date, last: date) -> float:
+    return round(sum(s.hours for s in sessions if first <= date.fromisoformat(s.day) <= last), 2)

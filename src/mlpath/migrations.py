@@ -13,7 +13,7 @@ from typing import NamedTuple
 from mlpath.errors import SchemaTooNew
 
 # Keep in step with schema.SCHEMA_VERSION (a test checks they agree).
-LATEST = 3
+LATEST = 4
 
 VIEWS = {
     # The current state of every resource, derived from its latest event (by time, then id).
@@ -28,7 +28,10 @@ VIEWS = {
            (SELECT MAX(e.at) FROM event e WHERE e.resource_id = r.id AND e.status = 'doing')
                AS started_at,
            (SELECT COALESCE(SUM(ss.hours), 0) FROM study_session ss WHERE ss.resource_id = r.id)
-               AS logged_hours
+               AS logged_hours,
+           (SELECT p.fraction FROM progress_mark p WHERE p.resource_id = r.id ORDER BY p.at DESC, p.id DESC
+            LIMIT 1) AS fraction,
+           r.after
     FROM resource r
     JOIN stage s ON s.id = r.stage_id
     LEFT JOIN event last ON last.id = (
@@ -39,6 +42,7 @@ VIEWS = {
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_event_resource_at ON event (resource_id, at, id)",
     "CREATE INDEX IF NOT EXISTS ix_review_resource_at ON review (resource_id, at, id)",
+    "CREATE INDEX IF NOT EXISTS ix_progress_mark_resource_at ON progress_mark (resource_id, at, id)",
 )
 
 
@@ -117,11 +121,24 @@ def replay_reviews(conn: sqlite3.Connection, table: str = "review_fsrs",
         for (row_id, _, _), r in zip(rows, replayed, strict=True):
             updates.append((r.stability, r.difficulty, r.due, row_id))
     conn.executemany(f"UPDATE {table} SET stability = ?, difficulty = ?, due = ? WHERE id = ?", updates)
+def _v4_effort(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE resource ADD COLUMN after VARCHAR")
+    conn.execute(
+        """CREATE TABLE progress_mark (
+        id INTEGER NOT NULL, resource_id VARCHAR NOT NULL, at VARCHAR NOT NULL, fraction FLOAT NOT NULL,
+        label VARCHAR NOT NULL,
+        PRIMARY KEY (id), FOREIGN KEY(resource_id) REFERENCES resource (id))"""
+    )
+    conn.execute("CREATE INDEX ix_progress_mark_resource_id ON progress_mark (resource_id)")
+    conn.execute("CREATE TABLE goal (id INTEGER NOT NULL, at VARCHAR NOT NULL, hours_per_week FLOAT, PRIMARY KEY (id))")
+    # The roadmap's `after:` lists live in the new column: sync again on the next open to fill it.
+    conn.execute("DELETE FROM meta WHERE key = 'roadmap_digest'")
 
 
 REGISTER: tuple[Step, ...] = (
     Step(2, "study log, notes, reviews and ratings", _v2_study_habits),
     Step(3, "FSRS review schedule and the study timer", _v3_fsrs_and_timer),
+    Step(4, "progress marks, weekly goals and prerequisites", _v4_effort),
 )
 
 
@@ -155,11 +172,16 @@ def migrate(conn: sqlite3.Connection, current: int) -> list[Step]:
     """
     check_register()
     applied = []
-    for step in pending(current):
+    steps = pending(current)
+    for step in steps:
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # Views may name tables that only a later step makes: they are rebuilt after the last one.
+            for name in VIEWS:
+                conn.execute(f"DROP VIEW IF EXISTS {name}")
             step.apply(conn)
-            create_derived(conn)
+            if step is steps[-1]:
+                create_derived(conn)
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(step.version),))
             conn.execute("COMMIT")
         except BaseException:

@@ -38,6 +38,9 @@ class Item(NamedTuple):
     rating: int | None = None  # how good the learner found it, 1-5, given with `done --rating`
     logged_hours: float = 0.0
     retired: bool = False  # no longer in the roadmap: hidden, but its history is kept
+    fraction: float | None = None  # the share done the learner last set with `mlpath progress`, 0-1
+    # Resource or stage ids the roadmap says should be done first; None: the previous stage's core path.
+    after: tuple[str, ...] | None = None
 
     @property
     def number(self) -> str:
@@ -60,26 +63,78 @@ class Event(NamedTuple):
 
 
 class StageProgress(NamedTuple):
-    """How far a learner is through a stage.
+    """How far a learner is through a stage, in items and in estimated hours.
 
     `total` counts what is expected of the learner: skipped items are left out, and the members
-    of a choose_one group count once, as the one choice they offer.
+    of a choose_one group count once, as the one choice they offer. The hours weigh each item by
+    its estimate (stretched when more time was logged than estimated; see `effort`).
     """
 
     stage: StageInfo
     done: int
     total: int
-    hours_left: float
     doing: int
+    hours_done: float
+    hours_total: float
+    core_hours_left: float = 0.0
+
+    @property
+    def hours_left(self) -> float:
+        return round(max(0.0, self.hours_total - self.hours_done), 1)
 
     @property
     def percent(self) -> float:
-        return percent(self.done, self.total)
+        """Share of the estimated hours done, 0-100, one decimal; an empty stage counts as complete."""
+        if self.hours_total <= 0:
+            return 100.0
+        return round(100.0 * self.hours_done / self.hours_total, 1)
+
+
+class Effort(NamedTuple):
+    """How much of one resource is done, as a share and in hours."""
+
+    progress: float  # 0-1
+    estimate: float  # hours: the roadmap's, stretched when the logged time passed it
+    planned: float  # the roadmap's estimate
+    source: str  # what the share rests on: done, set (with `mlpath progress`), logged, or none
+
+    @property
+    def hours_done(self) -> float:
+        return self.estimate * self.progress
+
+    @property
+    def hours_left(self) -> float:
+        return max(0.0, self.estimate * (1.0 - self.progress))
+
+    @property
+    def stretched(self) -> bool:
+        return self.estimate > self.planned
 
 
 class Recommendation(NamedTuple):
     item: Item
     reason: str
+    factors: tuple[str, ...] = ()
+
+
+# Logged time alone never says a resource is finished: it counts for at most this share. Once more
+# time is logged than the roadmap estimated, the estimate stretches (to logged / LOGGED_CAP: the
+# learner is slower than the roadmap guessed) instead of h left going negative.
+LOGGED_CAP = 0.9
+
+
+def effort(item: Item) -> Effort:
+    """A resource's progress: 1 when done; else the share the learner set; else logged over estimate, capped."""
+    planned = item.hours
+    over = item.status is not Status.done and item.logged_hours > planned
+    estimate = item.logged_hours / LOGGED_CAP if over else planned
+    if item.status is Status.done:
+        return Effort(1.0, estimate, planned, "done")
+    if item.fraction is not None:
+        return Effort(min(1.0, max(0.0, item.fraction)), estimate, planned, "set")
+    if item.logged_hours > 0 and estimate > 0:
+        return Effort(min(LOGGED_CAP, item.logged_hours / estimate), estimate, planned, "logged")
+    return Effort(0.0, estimate, planned, "none")
 
 
 def percent(done: int, total: int) -> float:
@@ -98,39 +153,46 @@ def satisfied_groups(items: Iterable[Item]) -> dict[str, Item]:
     return groups
 
 
-def stage_progress(stages: Sequence[StageInfo], items: Sequence[Item]) -> list[StageProgress]:
-    """Done/total per stage, counting each choose_one group as one unit and leaving out skipped items.
+def units(items: Iterable[Item]) -> list[Item]:
+    """What a learner is expected to study: skipped items left out, each choose_one group as one item.
 
-    A group is done once any member is done; until then it costs the hours of its cheapest
-    member that is not skipped.
+    A group counts as its chosen member: the one done, else the one under way (most progress
+    first), else its cheapest member. A group whose members are all skipped leaves too.
     """
-    by_stage: dict[str, list[Item]] = {s.id: [] for s in stages}
+    chosen: list[Item] = []
+    groups: dict[str, list[Item]] = {}
     for item in items:
-        if item.status is not Status.skipped:
-            by_stage.setdefault(item.stage_id, []).append(item)
+        if item.status is Status.skipped:
+            continue
+        if item.choose_one:
+            groups.setdefault(item.choose_one, []).append(item)
+        else:
+            chosen.append(item)
+    for members in groups.values():
+        chosen.append(min(members, key=lambda m: (m.status is not Status.done, -effort(m).progress,
+                                                  m.status is not Status.doing, m.hours, m.position)))
+    chosen.sort(key=lambda i: (i.stage_number, i.position))
+    return chosen
+
+
+def stage_progress(stages: Sequence[StageInfo], items: Sequence[Item]) -> list[StageProgress]:
+    """Per stage: items done of total, and estimated hours done of total (see `units`)."""
+    by_stage: dict[str, list[Item]] = {s.id: [] for s in stages}
+    for item in units(items):
+        by_stage.setdefault(item.stage_id, []).append(item)
     result = []
     for stage in stages:
-        done = doing = total = 0
-        left = 0.0
-        groups: dict[str, list[Item]] = {}
-        for item in by_stage[stage.id]:
-            if item.choose_one:
-                groups.setdefault(item.choose_one, []).append(item)
-                continue
-            total += 1
-            if item.status is Status.done:
-                done += 1
-            else:
-                left += item.hours
-                doing += item.status is Status.doing
-        for members in groups.values():
-            total += 1
-            if any(m.status is Status.done for m in members):
-                done += 1
-                continue
-            doing += any(m.status is Status.doing for m in members)
-            left += min(m.hours for m in members)
-        result.append(StageProgress(stage, done, total, round(left, 1), doing))
+        members = by_stage[stage.id]
+        efforts = [effort(i) for i in members]
+        result.append(StageProgress(
+            stage,
+            done=sum(i.status is Status.done for i in members),
+            total=len(members),
+            doing=sum(i.status is Status.doing for i in members),
+            hours_done=round(sum(e.hours_done for e in efforts), 2),
+            hours_total=round(sum(e.estimate for e in efforts), 2),
+            core_hours_left=round(sum(e.hours_left for i, e in zip(members, efforts, strict=False) if i.core), 2),
+        ))
     return result
 
 
@@ -140,22 +202,59 @@ def overall(progress: Sequence[StageProgress]) -> StageProgress:
         StageInfo(id="all", number=0, title="All stages"),
         done=sum(p.done for p in progress),
         total=sum(p.total for p in progress),
-        hours_left=round(sum(p.hours_left for p in progress), 1),
         doing=sum(p.doing for p in progress),
+        hours_done=round(sum(p.hours_done for p in progress), 2),
+        hours_total=round(sum(p.hours_total for p in progress), 2),
+        core_hours_left=round(sum(p.core_hours_left for p in progress), 2),
     )
 
 
-def recommend(
-    stages: Sequence[StageInfo], items: Sequence[Item], n: int = 1, stage_id: str | None = None
-) -> list[Recommendation]:
-    """The best next resources, best first.
+def waiting_for(items: Sequence[Item], stages: Sequence[StageInfo]) -> dict[str, tuple[str, ...]]:
+    """Each item's prerequisites not yet met (resource or stage ids), for items that have any.
 
-    In-progress items come first; then earlier stages before later ones, core before optional,
-    and roadmap order. Done and skipped items are never suggested, nor the other members of a
-    choose_one group once one member is done.
+    A resource prerequisite is met once it is done or skipped (or its choose_one group is done);
+    a stage prerequisite once the stage's core path is (every item, if it has no core ones).
+    An item without `after:` waits for the previous stage.
+    """
+    satisfied = satisfied_groups(items)
+
+    def finished(i: Item) -> bool:
+        return i.status in (Status.done, Status.skipped) or (i.choose_one is not None and i.choose_one in satisfied)
+
+    by_id = {i.id: i for i in items}
+    core: dict[str, list[Item]] = {}
+    every: dict[str, list[Item]] = {}
+    for i in items:
+        every.setdefault(i.stage_id, []).append(i)
+        if i.core:
+            core.setdefault(i.stage_id, []).append(i)
+    open_stages = {sid for sid, members in every.items() if all(finished(i) for i in core.get(sid) or members)}
+    previous = {s.id: stages[n - 1].id for n, s in enumerate(stages) if n}
+    result: dict[str, tuple[str, ...]] = {}
+    for i in items:
+        refs = i.after if i.after is not None else ((previous[i.stage_id],) if i.stage_id in previous else ())
+        unmet = tuple(r for r in refs if (r in every and r not in open_stages)
+                      or (r in by_id and not finished(by_id[r])))
+        if unmet:
+            result[i.id] = unmet
+    return result
+
+
+def recommend(
+    stages: Sequence[StageInfo], items: Sequence[Item], n: int = 1, stage_id: str | None = None,
+    week_hours_left: float | None = None,
+) -> list[Recommendation]:
+    """The best next resources, best first, each with the rules that put it there.
+
+    In-progress items come first. Then items whose prerequisites (`after:`) are met, core before
+    optional; stages whose prerequisites are met run side by side, taking turns (the first core
+    item of each, then the second...), so projects go along with the courses. Items still waiting
+    for prerequisites come last. Done and skipped items are never suggested, nor the other members
+    of a choose_one group once one member is done.
     """
     satisfied = satisfied_groups(items)
     titles = {s.id: s.title for s in stages}
+    waiting = waiting_for(items, stages)
     candidates = [
         i
         for i in items
@@ -163,7 +262,15 @@ def recommend(
         and i.choose_one not in satisfied
         and (stage_id is None or i.stage_id == stage_id)
     ]
-    candidates.sort(key=lambda i: (i.status is not Status.doing, i.stage_number, not i.core, i.position))
+    turn: dict[tuple[str, bool], int] = {}
+    order: dict[str, int] = {}
+    for i in candidates:
+        if i.id not in waiting:
+            key = (i.stage_id, i.core)
+            order[i.id] = turn.get(key, 0)
+            turn[key] = order[i.id] + 1
+    candidates.sort(key=lambda i: (i.status is not Status.doing, i.id in waiting, not i.core,
+                                   order.get(i.id, 0), i.stage_number, i.position))
     core_left: dict[str, int] = {}
     for i in candidates:
         if i.core:
@@ -172,25 +279,39 @@ def recommend(
     for i in items:
         if i.choose_one:
             groups.setdefault(i.choose_one, []).append(i.id)
-    return [Recommendation(i, _reason(i, titles, core_left, groups)) for i in candidates[: max(n, 0)]]
+    return [_recommendation(i, titles, core_left, groups, waiting.get(i.id, ()), week_hours_left)
+            for i in candidates[: max(n, 0)]]
 
 
-def _reason(item: Item, titles: dict[str, str], core_left: dict[str, int], groups: dict[str, list[str]]) -> str:
+def _recommendation(item: Item, titles: dict[str, str], core_left: dict[str, int], groups: dict[str, list[str]],
+                    waits: tuple[str, ...], week_hours_left: float | None) -> Recommendation:
     stage = f"stage {item.stage_number} ({titles.get(item.stage_id, item.stage_id)})"
+    factors: list[str] = []
     if item.status is Status.doing:
         since = f" since {item.started_at[:10]}" if item.started_at else ""
         reason = f"in progress{since}: finish what you started"
-    elif item.core:
-        left = core_left.get(item.stage_id, 0)
-        reason = f"core path of {stage}: {left} core item{'s' if left != 1 else ''} to go"
-    elif core_left.get(item.stage_id):
-        reason = f"optional extra in {stage}"
+        factors.append("in progress")
+    elif waits:
+        reason = f"waits for {', '.join(waits)}: the roadmap puts {'it' if len(waits) == 1 else 'them'} first"
+        factors.append(f"waits for {', '.join(waits)}")
     else:
-        reason = f"optional extra in {stage}; its core items are done or under way"
+        factors.append("prerequisites met")
+        if item.core:
+            count = core_left.get(item.stage_id, 0)
+            reason = f"core path of {stage}, prerequisites met: {count} core item{'s' if count != 1 else ''} to go"
+        elif core_left.get(item.stage_id):
+            reason = f"optional extra in {stage}"
+        else:
+            reason = f"optional extra in {stage}; its core items are done or under way"
+    factors.append("core path" if item.core else "optional extra")
+    hours_left = effort(item).hours_left
+    if week_hours_left is not None and 0 < hours_left <= week_hours_left:
+        factors.append("fits this week's remaining hours")
     others = [g for g in groups.get(item.choose_one or "", []) if g != item.id]
     if others:
         reason += f"; alternatives: {', '.join(others)} (finishing one is enough)"
-    return reason
+        factors.append(f"one of a choice with {', '.join(others)}")
+    return Recommendation(item, reason, tuple(factors))
 
 
 def resolve(query: str, items: Sequence[Item]) -> Item:

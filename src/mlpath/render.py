@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlpath.errors import MlpathError
-from mlpath.progress import Event, Item, Recommendation, Status
+from mlpath.progress import Effort, Event, Item, Recommendation, Status, effort
 from mlpath.spaced import grade_name
 from mlpath.store import Change, MergeReport, Opened, SyncReport
 from mlpath.vocab import plural
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from mlpath.convert import Report as ConversionReport
-    from mlpath.habits import Note, Session, Streaks
+    from mlpath.habits import Mark, Note, Session, Streaks
     from mlpath.live import Stopped, Summary
     from mlpath.report import History, Overview
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
@@ -473,6 +473,20 @@ def noted(item: Item, note: Note) -> None:
     _say(f"{item.id}  {item.title}", f"noted on {note.at[:10]}: ")
 
 
+def progressed(item: Item, mark: Mark, started: bool) -> None:
+    work = effort(item)
+    _say(f"progress {mark.label} ({100 * work.progress:.0f}%): {item.id}; about {work.hours_left:.1f} h left")
+    if started:
+        _say(f"started: {item.id} (it was todo)")
+
+
+def goal(hours: float | None, set_now: bool) -> None:
+    if hours is None:
+        _say("weekly goal cleared" if set_now else "no weekly goal; set one with: mlpath goal 8")
+    else:
+        _say(f"{'weekly goal set: ' if set_now else 'weekly goal: '}{hours:g} h a week (mlpath week shows the plan)")
+
+
 def reviewed(done: Answered) -> None:
     _say(f"{done.item.id}  {done.item.title}; next review on {done.due.isoformat()}",
          f"reviewed ({grade_name(done.review.grade)}): ")
@@ -512,7 +526,10 @@ def _stage_lines(view: Overview, width: int) -> list[Line]:
     for all of them, the bar gives way first (down to BAR_MIN), then the longest titles are
     shortened at a word end. Numbers are never cut."""
     total = view.total
-    rows = [(str(p.stage.number), p.stage.title, p, eta) for p, eta in zip(view.progress, view.etas, strict=True)]
+    at_pace = view.pace.hours_per_week > 0
+    etas = view.etas if at_pace or not view.etas_goal else list(view.etas_goal)
+    total_eta = view.finish.all_at_pace if at_pace else view.finish.all_at_goal
+    rows = [(str(p.stage.number), p.stage.title, p, eta) for p, eta in zip(view.progress, etas, strict=True)]
     done = [f"{p.done}/{p.total}" for _, _, p, _ in rows] + [f"{total.done}/{total.total}"]
     left = [f"{p.hours_left:.0f}" for _, _, p, _ in rows] + [f"{total.hours_left:.0f}"]
     number_w = max([1] + [len(n) for n, *_ in rows])
@@ -535,7 +552,7 @@ def _stage_lines(view: Overview, width: int) -> list[Line]:
                              ("eta", "")], "bold")
     lines = [header, _rule(sum(s.width for s in specs) + 6 * len(GAP))]
     lines += [row(*r) for r in rows]
-    lines += [[], row("", "All stages", total, view.total_eta, "bold")]
+    lines += [[], row("", "All stages", total, total_eta, "bold")]
     return lines
 
 
@@ -545,11 +562,42 @@ def _date(when: date | None, hours_left: float) -> str:
     return when.isoformat() if when else "-"
 
 
-def _pace_line(view: Overview) -> str:
-    pace = view.pace
-    if pace.hours_per_week <= 0:
-        return f"No finish dates yet: {pace.basis}. Log time with `mlpath log ID HOURS`."
-    return f"Finish dates assume {pace.hours_per_week:g} h/week ({pace.basis})."
+def _pace_lines(view: Overview) -> list[str]:
+    """Pace, goal and the finish dates they give, for the core path and for everything."""
+    pace, goal, f = view.pace, view.goal, view.finish
+    core, every = view.total.core_hours_left, view.total.hours_left
+    if every <= 0:
+        return ["Everything is done or skipped."]
+    if pace.hours_per_week <= 0 and not goal:
+        return [f"No finish dates yet ({pace.basis}): log time with `mlpath log ID 1h30m`, "
+                "or set a weekly goal with `mlpath goal 8`."]
+    lines = []
+    if pace.hours_per_week > 0:
+        lines.append(f"Pace {pace.hours_per_week:g} h/week ({pace.basis}): core path ({core:.0f} h left) by "
+                     f"{_date(f.core_at_pace, core)}, everything ({every:.0f} h) by {_date(f.all_at_pace, every)}.")
+    else:
+        lines.append(f"No pace yet ({pace.basis}): the eta column is at your goal; log time with "
+                     "`mlpath log ID 1h30m`.")
+    if goal:
+        lines.append(f"At your goal of {goal:g} h/week: core path by {_date(f.core_at_goal, core)}, "
+                     f"everything by {_date(f.all_at_goal, every)}.")
+    else:
+        lines.append("Set a weekly goal for dates at it and a plan for the week: mlpath goal 8")
+    return lines
+
+
+def _pace_block(view: Overview, width: int) -> list[Line]:
+    return [line for text in _pace_lines(view) for line in say(text, "dim", width=width)]
+
+
+def _week_line(view: Overview) -> str:
+    """This week in one line: hours against the goal, as a bar."""
+    logged = view.week_logged
+    if not view.goal:
+        return f"This week: {logged:g} h logged (no weekly goal: mlpath goal 8)"
+    share = min(100.0, 100.0 * logged / view.goal)
+    filled = round(10 * share / 100)
+    return f"This week: {logged:g} of {view.goal:g} h  {'█' * filled}{'░' * (10 - filled)}  (mlpath week)"
 
 
 def _title_line(view: Overview) -> str:
@@ -559,13 +607,13 @@ def _title_line(view: Overview) -> str:
 
 def stages(view: Overview) -> None:
     width = terminal().width
-    terminal().emit(_stage_lines(view, width) + say(_pace_line(view), "dim", width=width))
+    terminal().emit(_stage_lines(view, width) + _pace_block(view, width))
 
 
 def dashboard(view: Overview, top: Recommendation | None) -> None:
     width = terminal().width
     lines = say(_title_line(view), "bold", width=width) + _stage_lines(view, width)
-    lines += say(_pace_line(view), "dim", width=width)
+    lines += _pace_block(view, width) + say(_week_line(view), width=width)
     if view.reviews_due:
         lines += say(_reviews_line(view.reviews_due), "bold", width=width)
     if top is None:
@@ -679,7 +727,7 @@ def items(rows: Sequence[Item], page: bool = True) -> None:
 
 
 def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence[Note] = (),
-         reviews: ReviewRecord | None = None) -> None:
+         reviews: ReviewRecord | None = None, marks: Sequence[Mark] = ()) -> None:
     width = terminal().width
     label_w = len("next review")
     hang = " " * (label_w + len(GAP))
@@ -705,6 +753,12 @@ def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence
         field("status", item.status.value, STATUS_STYLE[item.status])
     if item.logged_hours:
         field("time spent", f"{item.logged_hours:g} h")
+    work = effort(item)
+    if item.status is not Status.skipped:
+        field("progress", _progress_text(item, work, marks[-1] if marks else None))
+    if work.stretched:
+        field("estimate", f"stretched from {_hours(work.planned)} h to {work.estimate:.0f} h: you have logged "
+              f"{item.logged_hours:g} h, more than the roadmap's estimate")
     if item.rating:
         field("stars", f"{'★' * item.rating}{'☆' * (5 - item.rating)} ({item.rating}/5)")
     if reviews and (reviews.reviews or reviews.next_due):
@@ -727,6 +781,18 @@ def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence
             text += f"{GAP}{e.note}"
         lines += wrap([(text, "")], width, "  ", stamp_hang)
     terminal().emit(lines)
+
+
+def _progress_text(item: Item, work: Effort, mark: Mark | None) -> str:
+    share = f"{100 * work.progress:.0f}%"
+    left = f"about {work.hours_left:.1f} h left"
+    if work.source == "done":
+        return "100% (done)"
+    if work.source == "set" and mark is not None:
+        return f"{share} ({mark.label}, set {mark.at[:10]}); {left}"
+    if work.source == "logged":
+        return f"{share} (from time logged; set it with {_keep(f'mlpath progress {item.id} 5/12')}); {left}"
+    return f"0%; {left}"
 
 
 def _when(stamp: str) -> str:

@@ -9,7 +9,7 @@ from datetime import date, timedelta, tzinfo
 from typing import NamedTuple
 
 from mlpath import habits, progress, reviewing, spaced
-from mlpath.habits import Note, Pace, Streaks
+from mlpath.habits import Finish, Mark, Note, Pace, Streaks
 from mlpath.progress import Event, Item, Recommendation, StageInfo, StageProgress
 from mlpath.reviewing import ReviewRecord
 from mlpath.store import Store
@@ -23,22 +23,34 @@ class Overview(NamedTuple):
     progress: list[StageProgress]
     total: StageProgress
     pace: Pace
-    etas: list[date | None]
+    etas: list[date | None]  # per stage, at the learner's pace
     total_eta: date | None
     reviews_due: int
+    goal: float | None = None  # hours a week
+    etas_goal: tuple[date | None, ...] = ()  # per stage, at the goal
+    finish: Finish = Finish(None, None, None, None)
+    week_logged: float = 0.0  # hours logged since Monday
+
+    @property
+    def week_hours_left(self) -> float | None:
+        """What is left of this week's goal; None without a goal."""
+        return None if self.goal is None else max(0.0, self.goal - self.week_logged)
 
     def recommend(self, n: int = 1, stage_id: str | None = None) -> list[Recommendation]:
-        return progress.recommend(self.stages, self.items, n=n, stage_id=stage_id)
+        return progress.recommend(self.stages, self.items, n=n, stage_id=stage_id,
+                                  week_hours_left=self.week_hours_left)
 
 
 def overview(store: Store, today: date, tz: tzinfo) -> Overview:
     stages, items = store.stages(), store.items()
     per_stage = progress.stage_progress(stages, items)
     total = progress.overall(per_stage)
-    since = (today - timedelta(weeks=habits.PACE_WEEKS)).isoformat()
-    sessions = store.sessions(since_day=since)
-    pace = habits.pace(sessions, items, today, tz)
+    since = min(today - timedelta(weeks=habits.PACE_WEEKS), habits.week_start(today))
+    sessions = store.sessions(since_day=since.isoformat())
+    first = habits.first_day(*store.first_activity(), tz)
+    pace = habits.pace(sessions, today, first)
     due = spaced.due_reviews(items, store.latest_reviews(), today, tz)
+    goal = store.goal()
     return Overview(
         title=store.roadmap_title(),
         today=today,
@@ -50,6 +62,10 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
         etas=habits.stage_etas(per_stage, pace.hours_per_week, today),
         total_eta=habits.eta(total.hours_left, pace.hours_per_week, today),
         reviews_due=len(due),
+        goal=goal,
+        etas_goal=tuple(habits.stage_etas(per_stage, goal, today)),
+        finish=habits.finish(total.core_hours_left, total.hours_left, pace.hours_per_week, goal, today),
+        week_logged=habits.hours_between(sessions, habits.week_start(today), today),
     )
 
 
@@ -61,13 +77,14 @@ class ResourceDetail(NamedTuple):
     events: list[Event]  # its status changes, oldest first
     notes: list[Note]
     reviews: ReviewRecord
+    marks: list[Mark]  # the progress shares set, oldest first
 
 
 def resource_detail(store: Store, query: str, tz: tzinfo) -> ResourceDetail:
     item = progress.resolve(query, store.items(include_retired=True))
     titles = {s.id: s.title for s in store.stages(include_retired=True)}
     return ResourceDetail(item, titles.get(item.stage_id, item.stage_id), store.history(item.id),
-                          store.notes(item.id), reviewing.record(store, item, tz))
+                          store.notes(item.id), reviewing.record(store, item, tz), store.marks(item.id))
 
 
 def streaks(store: Store, today: date, tz: tzinfo) -> Streaks:

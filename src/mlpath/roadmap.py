@@ -6,6 +6,7 @@ can name its line, and it reports every problem at once instead of stopping at t
 
 import re
 import zlib
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -20,7 +21,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f/$.?#][^\s\x00-\x1f\x7f-\x9f]*$", re.IGNORECASE)
 
 TOP_KEYS = {"version": True, "title": True, "source": False, "stages": True}
-STAGE_KEYS = {"id": True, "title": True, "summary": False, "resources": True}
+STAGE_KEYS = {"id": True, "title": True, "summary": False, "after": False, "resources": True}
 RESOURCE_KEYS = {
     "id": True,
     "title": True,
@@ -31,6 +32,7 @@ RESOURCE_KEYS = {
     "authors": False,
     "note": False,
     "choose_one": False,
+    "after": False,
 }
 
 BUNDLED_NAME = "bundled roadmap"
@@ -55,6 +57,9 @@ class Resource(NamedTuple):
     authors: tuple[str, ...] = ()
     note: str | None = None
     choose_one: str | None = None
+    # What should be done first: resource or stage ids (its own `after:`, else its stage's);
+    # None means neither says, and the previous stage's core path comes first.
+    after: tuple[str, ...] | None = None
 
     @property
     def number(self) -> str:
@@ -68,6 +73,7 @@ class Stage(NamedTuple):
     title: str
     summary: str | None
     resources: tuple[Resource, ...]
+    after: tuple[str, ...] | None = None
 
 
 class Roadmap(NamedTuple):
@@ -223,6 +229,7 @@ class _Checker:
         self.name = name
         self.problems: list[str] = []
         self._constructor = yaml.SafeLoader("")
+        self._after_lines: dict[str, int] = {}
 
     def problem(self, node: Any, message: str) -> None:
         self.problems.append(f"{self.name}:{node.start_mark.line + 1}: {message}")
@@ -321,7 +328,48 @@ class _Checker:
                     f"choose_one group {group!r} has a single member ({rid}); "
                     "a choice needs at least two alternatives",
                 )
+        self.check_after(stages)
         return tuple(stages)
+
+    def after(self, fields: dict[str, Any], what: str) -> tuple[str, ...] | None:
+        node = fields.get("after")
+        if node is None:
+            return None
+        value = self._value(node) if isinstance(node, self.yaml.SequenceNode) else None
+        if not isinstance(value, list) or not all(isinstance(a, str) and SLUG.match(a) for a in value):
+            self.problem(node, f"after of {what} must be a list of resource or stage ids, e.g. [mml-book, math]")
+            return None
+        self._after_lines[what] = node.start_mark.line + 1
+        return tuple(value)
+
+    def check_after(self, stages: list[Stage]) -> None:
+        """Every `after:` id names a resource or a stage, and following them never comes back round."""
+        stage_ids = {s.id for s in stages}
+        resources = {r.id: r for s in stages for r in s.resources}
+        line_of = {r.id: self._after_lines.get(f"resource {r.id}") or self._after_lines.get(f"stage {r.stage_id}", 0)
+                   for r in resources.values()}
+        known = True
+        for r in resources.values():
+            for ref in r.after or ():
+                if ref in stage_ids and ref in resources:
+                    self._problem_at(line_of[r.id], f"after of resource {r.id}: {ref!r} is both a stage id and a "
+                                     "resource id; rename one")
+                    known = False
+                elif ref not in stage_ids and ref not in resources:
+                    close = _close(ref, [*stage_ids, *resources])
+                    hint = f" (did you mean {close}?)" if close else ""
+                    self._problem_at(line_of[r.id], f"after of resource {r.id}: no resource or stage {ref!r}{hint}")
+                    known = False
+        if not known:
+            return
+        cycle = find_cycle(prerequisite_graph(stages))
+        if cycle:
+            first = next((rid for rid in cycle if line_of.get(rid)), cycle[0])
+            path = " -> ".join([*cycle, cycle[0]])
+            self._problem_at(line_of.get(first) or 0, f"after makes a cycle, nothing in it could start: {path}")
+
+    def _problem_at(self, line: int, message: str) -> None:
+        self.problems.append(f"{self.name}:{line}: {message}")
 
     def stage(
         self,
@@ -337,6 +385,7 @@ class _Checker:
         what = f"stage {sid or number}"
         title = self.text(fields, "title", what)
         summary = self.text(fields, "summary", what)
+        stage_after = self.after(fields, what)
         items = fields.get("resources")
         resources: list[Resource] = []
         if items is not None:
@@ -348,6 +397,8 @@ class _Checker:
                 res = self.resource(item, sid or "", number, position, what)
                 if res is None:
                     continue
+                if res.after is None and stage_after is not None:
+                    res = res._replace(after=stage_after)
                 if res.id in resource_ids:
                     self.problem(item, f"duplicate resource id {res.id!r} (first at line {resource_ids[res.id]})")
                 else:
@@ -357,7 +408,8 @@ class _Checker:
                 resources.append(res)
         if sid is None or title is None:
             return None
-        return Stage(id=sid, number=number, title=title, summary=summary, resources=tuple(resources))
+        return Stage(id=sid, number=number, title=title, summary=summary, resources=tuple(resources),
+                     after=stage_after)
 
     def resource(self, node: Any, stage_id: str, stage_number: int, position: int, stage_what: str) -> Resource | None:
         fields = self.mapping(node, RESOURCE_KEYS, f"resource {position} of {stage_what}")
@@ -402,6 +454,7 @@ class _Checker:
                 authors = tuple(a.strip() for a in value)
         note = self.text(fields, "note", what)
         group = self.slug(fields, "choose_one", what)
+        after = self.after(fields, what)
         if rid is None or title is None or kind is None or hours is None:
             return None
         return Resource(
@@ -417,6 +470,7 @@ class _Checker:
             authors=authors,
             note=note,
             choose_one=group,
+            after=after,
         )
 
     def _scalar(self, node: Any) -> Any:
@@ -440,3 +494,50 @@ class _Unreadable:
 
     def __repr__(self) -> str:
         return repr(self.text)
+
+def prerequisite_graph(stages: Sequence[Stage]) -> dict[str, list[str]]:
+    """Resource id -> the resource ids it waits for.
+
+    A stage id stands for that stage's core resources (all of them when it has none marked core);
+    a resource without `after:` (its own or its stage's) waits for the previous stage.
+    """
+    members = {s.id: [r.id for r in s.resources if r.core] or [r.id for r in s.resources] for s in stages}
+    graph: dict[str, list[str]] = {}
+    for n, stage in enumerate(stages):
+        for r in stage.resources:
+            refs = r.after if r.after is not None else ((stages[n - 1].id,) if n else ())
+            graph[r.id] = [m for ref in refs for m in members.get(ref, [ref])]
+    return graph
+
+
+def find_cycle(graph: dict[str, list[str]]) -> list[str]:
+    """One cycle in a dependency graph (as the nodes along it), or [] when there is none."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+    for root in graph:
+        if state.get(root):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(graph.get(root, ())))]
+        state[root] = 1
+        path.append(root)
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+            elif state.get(child) == 1:
+                return path[path.index(child):]
+            elif not state.get(child):
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(graph.get(child, ()))))
+    return []
+
+
+def _close(word: str, candidates: list[str]) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(word, candidates, n=1)
+    return close[0] if close else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3  # bump with a new step in migrations.py
+SCHEMA_VERSION = 4  # bump with a new step in migrations.py
 
 
 class Meta(SQLModel, table=True):
@@ -43,6 +43,7 @@ class ResourceRow(SQLModel, table=True):
     note: str | None = None
     choose_one: str | None = None
     retired: bool = False
+    after: str | None = None  # a JSON list of resource or stage ids; NULL: the previous stage comes first
 
 
 class EventRow(SQLModel, table=True):
@@ -105,3 +106,25 @@ class TimerRow(SQLModel, table=True):
     minutes: int | None = None  # a countdown's length, None for an open-ended timer
     pid: int  # the process showing it, to tell a running timer from an abandoned one
     host: str
+
+
+class ProgressRow(SQLModel, table=True):
+    """A share of a resource the learner says is done (`mlpath progress ID 5/12`); the latest counts."""
+
+    __tablename__ = "progress_mark"
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: str = Field(foreign_key="resource.id", index=True)
+    at: str  # UTC
+    fraction: float  # 0-1
+    label: str  # as typed, normalised: "5/12" or "40%"
+
+
+class GoalRow(SQLModel, table=True):
+    """A weekly study goal set with `mlpath goal`; the latest counts, NULL hours is `goal off`."""
+
+    __tablename__ = "goal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str  # UTC
+    hours_per_week: float | None = None

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from mlpath import files, migrations
 from mlpath.backup import Dump, ResourceInfo, identity
 from mlpath.errors import DatabaseDamaged, DatabaseUnavailable, NotADatabase, SchemaTooNew, database_problem
-from mlpath.habits import Note, Session
+from mlpath.habits import Goal, Mark, Note, Session
 from mlpath.progress import Event, Item, StageInfo, Status
 from mlpath.roadmap import Roadmap, RoadmapFile
 from mlpath.spaced import Review
@@ -42,6 +42,8 @@ APPEND_COLUMNS = {
     "note": ("resource_id", "at", "text"),
     "review": ("resource_id", "at", "grade", "stability", "difficulty", "due"),
     "timer": ("resource_id", "started_at", "minutes", "pid", "host"),
+    "progress_mark": ("resource_id", "at", "fraction", "label"),
+    "goal": ("at", "hours_per_week"),
 }
 BUSY_TIMEOUT_MS = 30_000
 RETIRED_STAGE_BASE = 1000  # numbers for stages that exist only because imported history needs them
@@ -346,6 +348,30 @@ class Store:
                              [("resource_id = ?", resource_id), ("at >= ?", since)], "at, id")
         return self._convert(rows, lambda r: Review(*r))
 
+    def marks(self, resource_id: str | None = None) -> list[Mark]:
+        """Progress shares set with `mlpath progress`, oldest first."""
+        rows = self._records("SELECT resource_id, at, fraction, label FROM progress_mark",
+                             [("resource_id = ?", resource_id)], "at, id")
+        return self._convert(rows, lambda r: Mark(*r))
+
+    def goals(self) -> list[Goal]:
+        """Weekly goals as set over time, oldest first; the last one is in force."""
+        return self._convert(self._read("SELECT at, hours_per_week FROM goal ORDER BY at, id"), lambda r: Goal(*r))
+
+    def goal(self) -> float | None:
+        """The weekly goal in force, in hours; None when none is set."""
+        rows = self._read("SELECT hours_per_week FROM goal ORDER BY at DESC, id DESC LIMIT 1", plain=True)
+        return rows[0][0] if rows else None
+
+    def first_activity(self) -> tuple[str | None, str | None]:
+        """The first day time was logged, and the first time (UTC) anything was started, done or reviewed."""
+        row = self._read(
+            "SELECT (SELECT MIN(day) FROM study_session), "
+            "(SELECT MIN(at) FROM event WHERE status IN ('doing', 'done')), "
+            "(SELECT MIN(at) FROM review), (SELECT MIN(at) FROM progress_mark)", plain=True)[0]
+        stamps = [at for at in row[1:] if at]
+        return row[0], min(stamps) if stamps else None
+
     def latest_reviews(self) -> dict[str, Review]:
         """Each reviewed resource's latest review (its current schedule)."""
         latest: dict[str, Review] = {}
@@ -394,6 +420,16 @@ class Store:
             "event": [(item.id, Status.doing.value, session.at, None, None)] if start else [],
             "study_session": [(item.id, session.day, session.hours, session.at, session.note)],
         })
+
+    def set_progress(self, item: Item, mark: Mark, start: bool) -> None:
+        """Record a progress share, and mark a todo resource as started, in one transaction."""
+        self._append({
+            "event": [(item.id, Status.doing.value, mark.at, None, None)] if start else [],
+            "progress_mark": [(mark.resource_id, mark.at, mark.fraction, mark.label)],
+        })
+
+    def set_goal(self, goal: Goal) -> None:
+        self._append({"goal": [(goal.at, goal.hours_per_week)]})
 
     def add_note(self, note: Note) -> None:
         self._append({"note": [(note.resource_id, note.at, note.text)]})
@@ -591,7 +627,9 @@ _STATUS = {s.value: s for s in Status}
 
 def _item(r: tuple[Any, ...]) -> Item:
     authors = () if r[11] in (None, "[]") else tuple(json.loads(r[11]))
-    return Item._make((*r[:6], r[6] == 1, r[7], _STATUS[r[8]], r[9], r[10], authors, *r[12:18], r[18] == 1))
+    after = None if r[20] is None else tuple(json.loads(r[20]))
+    return Item._make((*r[:6], r[6] == 1, r[7], _STATUS[r[8]], r[9], r[10], authors, *r[12:18], r[18] == 1, r[19],
+                       after))
 
 
 def _meta_for(roadmap: Roadmap) -> dict[str, str]:
@@ -609,13 +647,14 @@ def _set_meta(conn: Any, values: dict[str, str]) -> None:
     )
 
 
-_FIELDS = ("stage_id", "title", "kind", "core", "hours", "url", "authors", "note", "choose_one")
+_FIELDS = ("stage_id", "title", "kind", "core", "hours", "url", "authors", "note", "choose_one", "after")
 
 
 def _rows(roadmap: Roadmap) -> list[tuple[Any, ...]]:
     return [
         (r.id, r.stage_id, r.position, r.title, r.kind, int(r.core), r.hours, r.url,
-         json.dumps(list(r.authors), ensure_ascii=False), r.note, r.choose_one)
+         json.dumps(list(r.authors), ensure_ascii=False), r.note, r.choose_one,
+         None if r.after is None else json.dumps(list(r.after)))
         for r in roadmap.resources
     ]
 
@@ -626,7 +665,7 @@ def _diff(roadmap: Roadmap, existing: dict[str, dict[str, Any]]) -> tuple[tuple[
     for row in _rows(roadmap):
         old = existing.get(row[0])
         new = dict(zip(("id", "stage_id", "position", "title", "kind", "core", "hours", "url", "authors", "note",
-                        "choose_one"), row, strict=True))
+                        "choose_one", "after"), row, strict=True))
         if old is None:
             added.append(row[0])
         elif old["retired"] or any(old[f] != new[f] for f in _FIELDS):
@@ -644,11 +683,11 @@ def _write_roadmap(conn: Any, roadmap: Roadmap) -> None:
     )
     conn.exec_driver_sql(
         "INSERT INTO resource "
-        "(id, stage_id, position, title, kind, core, hours, url, authors, note, choose_one, retired) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) "
+        "(id, stage_id, position, title, kind, core, hours, url, authors, note, choose_one, after, retired) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) "
         "ON CONFLICT(id) DO UPDATE SET stage_id = excluded.stage_id, position = excluded.position, "
         "title = excluded.title, kind = excluded.kind, core = excluded.core, hours = excluded.hours, "
         "url = excluded.url, authors = excluded.authors, note = excluded.note, "
-        "choose_one = excluded.choose_one, retired = 0",
+        "choose_one = excluded.choose_one, after = excluded.after, retired = 0",
         _rows(roadmap),
     )

@@ -12,9 +12,10 @@ from mlpath import __version__, roadmap
 
 ANSI = re.compile(r"\x1b\[")
 LIST_KEYS = ["id", "number", "title", "stage", "kind", "core", "hours", "url", "status", "done_at"]
-STAGE_KEYS = ["id", "number", "title", "done", "total", "percent", "hours_left", "eta", "pace_hours_per_week"]
+STAGE_KEYS = ["id", "number", "title", "done", "total", "percent", "hours_left", "eta", "pace_hours_per_week",
+              "hours_done", "hours_total", "core_hours_left", "eta_goal", "goal_hours_per_week"]
 SHOW_KEYS = [*LIST_KEYS, "authors", "note", "history", "rating", "logged_hours", "notes", "retired", "reviews",
-             "next_review"]
+             "next_review", "progress", "hours_left", "estimate_hours"]
 
 
 def ok(result):
@@ -50,13 +51,26 @@ def test_dashboard(run, small_roadmap):
 def test_stages_text_and_json(run, small_roadmap, clock):
     ok(run("done", "linear-algebra", "colab"))
     out = ok(run("stages")).stdout
-    assert re.search(r"1\s+Basics\s+1/3\s+33%\s+█+░+\s+35", out)
-    assert re.search(r"2\s+Tools\s+1/2\s+50%", out)
+    # item counts beside the bars; the percent weighs by hours: 40 of 40 + 5 + 30
+    assert re.search(r"1\s+Basics\s+1/3\s+53%\s+█+░+\s+35", out)
+    assert re.search(r"2\s+Tools\s+1/2\s+2%", out)
+    assert "No finish dates yet" in out  # marking done is no pace
     data = json.loads(ok(run("stages", "--json")).stdout)
     assert [list(d) for d in data] == [STAGE_KEYS, STAGE_KEYS]
-    assert data[1] == {"id": "tools", "number": 2, "title": "Tools", "done": 1, "total": 2, "percent": 50.0,
-                       "hours_left": 100.0, "eta": "2027-05-23", "pace_hours_per_week": 5.25}
-    assert data[0]["eta"] == "2027-01-10"  # 35 h at 5.25 h/week (42 estimated hours done in 8 weeks)
+    assert data[1] == {"id": "tools", "number": 2, "title": "Tools", "done": 1, "total": 2, "percent": 2.0,
+                       "hours_left": 100.0, "eta": None, "pace_hours_per_week": 0.0, "hours_done": 2.0,
+                       "hours_total": 102.0, "core_hours_left": 0.0, "eta_goal": None, "goal_hours_per_week": None}
+    assert data[0]["percent"] == round(100 * data[0]["hours_done"] / data[0]["hours_total"], 1)
+    ok(run("goal", "7"))
+    data = json.loads(ok(run("stages", "--json")).stdout)
+    assert [d["eta_goal"] for d in data] == ["2026-12-29", "2027-04-08"]  # 35 h, then 135 h, at 7 h a week
+    assert data[0]["goal_hours_per_week"] == 7 and data[0]["core_hours_left"] == 30
+    # logging 30 h on the 100 h book raises its stage's hours_done by 30 (and marks nothing done)
+    ok(run("log", "deep-learning-book", "20"))
+    ok(run("log", "deep-learning-book", "10h", "--date", "yesterday"))
+    after = json.loads(ok(run("stages", "--json")).stdout)
+    assert after[1]["hours_done"] - data[1]["hours_done"] == 30
+    assert (after[1]["done"], after[1]["hours_left"]) == (1, 70)
 
 
 def test_list_filters(run, small_roadmap):
@@ -100,6 +114,7 @@ def test_show_text_and_json(run, small_roadmap):
         assert fragment in out
     data = json.loads(ok(run("show", "linear-algebra", "--json")).stdout)
     assert list(data) == SHOW_KEYS
+    assert (data["progress"], data["hours_left"]) == (1.0, 0.0)
     assert data["authors"] == ["Sheldon Axler"]
     assert data["status"] == "done" and data["done_at"].endswith("Z")
     assert [h["status"] for h in data["history"]] == ["done"]
@@ -115,8 +130,10 @@ def test_next_ranking_json_and_all_done(run, small_roadmap):
     ok(run("start", "deep-learning-book"))
     data = json.loads(ok(run("next", "-n", "3", "--json")).stdout)
     assert [d["id"] for d in data] == ["deep-learning-book", "linear-algebra", "stats-course"]
-    assert list(data[0]) == [*LIST_KEYS, "reason"]
+    assert list(data[0]) == [*LIST_KEYS, "reason", "factors"]
     assert data[0]["reason"].startswith("in progress since")
+    assert data[0]["factors"] == ["in progress", "optional extra"]
+    assert data[1]["factors"] == ["prerequisites met", "core path"]
     ok(run("done", "colab"))
     stage2 = json.loads(ok(run("next", "--stage", "2", "-n", "5", "--json")).stdout)
     assert [d["id"] for d in stage2] == ["deep-learning-book"]  # sagemaker is covered by colab

@@ -38,12 +38,13 @@ def test_log_starts_a_todo_resource_and_sums_time(run, small_roadmap, clock):
 def test_log_refuses_bad_hours_and_dates_without_writing(run, small_roadmap, clock):
     ok(run("log", "colab", "20"))
     fail(run("log", "colab", "5"), "would make 25 h logged on 2026-11-24")
-    fail(run("log", "colab", "0"), "hours must be a positive number")
-    fail(run("log", "colab", "-2"), "hours must be a positive number")
+    fail(run("log", "colab", "0"), "'0' is no time at all")
+    fail(run("log", "colab", "-2"), "'-2' is not a duration (use 1.5, 1.5h, 90m, 1h30m, 1h30 or 1:30)")
     fail(run("log", "colab", "1", "--date", "2026-11-25"), "is in the future")
-    fail(run("log", "colab", "1", "--date", "24.11.2026"), "is not a date")
+    fail(run("log", "colab", "1", "--date", "24.11.2026"), "'24.11.2026' is not a day (use today, yesterday")
     fail(run("log", "nope", "1"), "no resource with id or number 'nope'")
-    assert run("log", "colab", "lots").exit_code == 2  # not a number: the parser says so
+    fail(run("log", "colab", "lots"), "'lots' is not a duration")
+    fail(run("log", "linear-algebra", "25h"), "25 h would make 45 h logged")
     assert json.loads(ok(run("show", "colab", "--json")).stdout)["logged_hours"] == 20
 
 
@@ -178,14 +179,15 @@ def test_launch_without_a_browser_reports_false(monkeypatch):
 
 def test_pace_and_eta_in_stages_and_dashboard(run, small_roadmap, clock):
     ok(run("log", "linear-algebra", "8"))
-    ok(run("log", "stats-course", "8"))
+    ok(run("log", "stats-course", "4h"))
     data = json.loads(ok(run("stages", "--json")).stdout)
-    assert data[0]["pace_hours_per_week"] == 2.0
-    assert data[0]["eta"] == "2027-08-14"  # 75 h left at 2 h a week: 263 days
-    assert data[1]["eta"] == "2028-08-05"  # after stage 1: 75 + 102 h
+    assert data[0]["pace_hours_per_week"] == 12.0  # the first week counts as a week, not as 8
+    assert data[0]["hours_left"] == 63  # 75 h less the 12 h logged
+    assert data[0]["eta"] == "2026-12-31"  # 63 h at 12 h a week: 36.75 days, rounded up
+    assert data[1]["eta"] == "2027-03-01"  # after stage 1: 63 + 102 h at 12 h a week: 97 days
     out = ok(run("stages")).stdout
-    assert "Finish dates assume 2 h/week (16 hours logged in the last 8 weeks)." in out
-    assert "2027-08-14" in out and "2028-08-05" in ok(run()).stdout
+    assert "Pace 12 h/week (12 h logged in your first week)" in out
+    assert "2026-12-31" in out and "2027-03-01" in ok(run()).stdout
 
 
 def test_no_pace_no_dates(run, small_roadmap, clock):

@@ -67,26 +67,68 @@ def reset_command(ctx: typer.Context, ids: Ids) -> None:
     _mark(ctx, ids, Status.todo)
 
 
+DateOption = Annotated[str | None, typer.Option("--date", help="The day you studied: today, yesterday, -3d, a "
+                                                "weekday (the most recent one) or YYYY-MM-DD, e.g. --date yesterday.",
+                                                show_default=False)]
+
+
 @app.command("log", context_settings={"ignore_unknown_options": True})  # so `log X -1` reaches our check
 def log_command(
     ctx: typer.Context,
     resource: OneId,
-    hours: Annotated[float, typer.Argument(help="Hours studied, more than 0; at most 24 in one day, e.g. 1.5.",
-                                           show_default=False, metavar="HOURS")],
+    hours: Annotated[str, typer.Argument(help="Time studied: 1.5, 1.5h, 90m, 1h30m, 1h30 or 1:30; at most 24 h "
+                                         "in one day, e.g. 1h30m.", show_default=False, metavar="DURATION")],
     note: NoteOption = None,
-    day: Annotated[str | None, typer.Option("--date", help="The day you studied, YYYY-MM-DD (default: today), "
-                                            "e.g. --date 2026-11-20.", show_default=False)] = None,
+    day: DateOption = None,
 ) -> None:
-    """Record study time on a resource (starting it if it was todo).
+    """Record study time on a resource (starting it if it was todo); it never marks it done.
 
-    Example: mlpath log mml-book 1.5"""
-    from mlpath import actions, clock, habits, render
+    Example: mlpath log mml-book 1h30m --date yesterday"""
+    from mlpath import actions, clock, entry, render
 
     check_text(note, "--note")
+    duration = entry.duration(hours)
     today = clock.today()
-    studied = habits.parse_day(day, today) if day is not None else today
-    done = actions.log(state(ctx).store(), resource, hours, studied, note, clock.stamp(clock.now()))
+    studied = entry.day(day, today) if day is not None else today
+    done = actions.log(state(ctx).store(), resource, duration, studied, note, clock.stamp(clock.now()))
     render.logged(done.item, done.session, done.day_total, done.started)
+
+
+@app.command("progress")
+def progress_command(
+    ctx: typer.Context,
+    resource: OneId,
+    share: Annotated[str, typer.Argument(help="How much of it you have done: parts done of all (chapters, "
+                                         "lectures) or a percentage, e.g. 5/12 or 40%.", show_default=False,
+                                         metavar="DONE")],
+) -> None:
+    """Say how far through a resource you are; its bar and hours left follow (history is kept).
+
+    Example: mlpath progress mml-book 5/12"""
+    from mlpath import actions, clock, entry, render
+
+    done = actions.set_progress(state(ctx).store(), resource, entry.fraction(share), " ".join(share.split()),
+                                clock.stamp(clock.now()))
+    render.progressed(done.item, done.mark, done.started)
+
+
+@app.command("goal", context_settings={"ignore_unknown_options": True})  # so `goal -1` reaches our check
+def goal_command(
+    ctx: typer.Context,
+    hours: Annotated[str | None, typer.Argument(help="Hours a week you mean to study (any duration form), or off "
+                                                "to clear the goal; leave out to see it, e.g. 8 or off.",
+                                                show_default=False, metavar="HOURS|off")] = None,
+) -> None:
+    """Show or set your weekly study goal; it gives finish dates and a plan for the week.
+
+    Example: mlpath goal 8"""
+    from mlpath import actions, clock, entry, render
+
+    if hours is None:
+        render.goal(state(ctx).store().goal(), set_now=False)
+        return
+    weekly = None if hours.strip().lower() in ("off", "none") else entry.weekly_hours(hours)
+    render.goal(actions.set_goal(state(ctx).store(), weekly, clock.stamp(clock.now())), set_now=True)
 
 
 @app.command("note")

@@ -83,7 +83,7 @@ def show_command(ctx: typer.Context, resource: OneId, as_json: JsonFlag = False)
     if as_json:
         render.json_out(export.show_record(d.item, d.events, d.notes, d.reviews))
     else:
-        render.show(d.item, d.stage_title, d.events, d.notes, d.reviews)
+        render.show(d.item, d.stage_title, d.events, d.notes, d.reviews, d.marks)
 
 
 @app.command("next")
