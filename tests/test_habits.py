@@ -125,7 +125,7 @@ def test_pace_from_logs_in_the_last_eight_weeks_only():
                 Session("a", outside, 100.0, "x")]
     p = pace(sessions, today, first=D("2025-01-01"))
     assert p.hours_per_week == 2.0
-    assert "16 h logged in the last 8 weeks" in p.basis
+    assert "16 hours logged in the last 8 weeks" in p.basis
 
 
 def test_pace_counts_from_the_first_activity_at_least_a_week():

@@ -791,7 +791,7 @@ def _progress_text(item: Item, work: Effort, mark: Mark | None) -> str:
     if work.source == "set" and mark is not None:
         return f"{share} ({mark.label}, set {mark.at[:10]}); {left}"
     if work.source == "logged":
-        return f"{share} (from time logged; set it with {_keep(f'mlpath progress {item.id} 5/12')}); {left}"
+        return f"{share} from time logged ({_keep(f'mlpath progress {item.number} 5/12')} sets it); {left}"
     return f"0%; {left}"
 
 

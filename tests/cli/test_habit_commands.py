@@ -186,7 +186,7 @@ def test_pace_and_eta_in_stages_and_dashboard(run, small_roadmap, clock):
     assert data[0]["eta"] == "2026-12-31"  # 63 h at 12 h a week: 36.75 days, rounded up
     assert data[1]["eta"] == "2027-03-01"  # after stage 1: 63 + 102 h at 12 h a week: 97 days
     out = ok(run("stages")).stdout
-    assert "Pace 12 h/week (12 h logged in your first week)" in out
+    assert "Pace 12 h/week (12 hours logged in your first week)" in out
     assert "2026-12-31" in out and "2027-03-01" in ok(run()).stdout
 
 
