@@ -73,3 +73,9 @@ def test_typer_still_vendors_click():
         "src/mlpath/cli.py (command-line mistakes now show in Typer's own format)")
     # what mlpath catches is what Typer raises for a bad parameter
     assert issubclass(typer.BadParameter, cli.ClickException)
+
+
+def test_the_id_pattern_is_written_once():
+    writers = sorted(p.relative_to(SRC).as_posix() for p in SRC.rglob("*.py")
+                     if "[a-z0-9]+(?:-[a-z0-9]+)*" in p.read_text(encoding="utf-8"))
+    assert writers == ["vocab.py"], "use vocab.ID / vocab.ID_PATTERN for ids"

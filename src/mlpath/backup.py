@@ -33,12 +33,11 @@ from mlpath.errors import ImportInvalid
 from mlpath.habits import Note, Session
 from mlpath.progress import Event
 from mlpath.spaced import Answer
-from mlpath.vocab import Kind, Status
+from mlpath.vocab import ID_PATTERN, Kind, Status
 
 FORMAT = "mlpath-progress"
 VERSION = 2
 READS = (1, 2)  # every version this mlpath imports
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SURROGATE = re.compile("[\ud800-\udfff]")  # a lone \\udXXX escape: no text, and SQLite refuses it
 INT_LIMIT = 2**63  # SQLite's INTEGER
 
@@ -179,7 +178,7 @@ class _Reader:
         return self.matching(obj, key, where, _is_date, "a date like 2026-11-24")
 
     def resource(self, obj: dict[str, Any], where: str) -> str | None:
-        return self.matching(obj, "resource", where, SLUG.match, "a resource id")
+        return self.matching(obj, "resource", where, ID_PATTERN.match, "a resource id")
 
     def records(self, doc: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
         items = doc.get(key, [])
@@ -210,10 +209,10 @@ def parse(text: str, name: str) -> Dump:
     kinds = {k.value for k in Kind}
     resources = []
     for where, obj in r.records(doc, "resources"):
-        rid = r.matching(obj, "id", where, SLUG.match, "a resource id")
+        rid = r.matching(obj, "id", where, ID_PATTERN.match, "a resource id")
         title = r.get(obj, "title", where, (str,))
         kind = r.matching(obj, "kind", where, kinds.__contains__, f"one of {', '.join(sorted(kinds))}")
-        stage = r.matching(obj, "stage", where, SLUG.match, "a stage id")
+        stage = r.matching(obj, "stage", where, ID_PATTERN.match, "a stage id")
         hours = r.get(obj, "hours", where, (int, float))
         if hours is not None and not hours > 0:
             r.fail(where, f"hours must be positive, got {hours!r}")

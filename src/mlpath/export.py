@@ -20,6 +20,7 @@ from mlpath.progress import (
     stage_progress,
 )
 from mlpath.spaced import grade_name
+from mlpath.vocab import ID
 
 if TYPE_CHECKING:
     from mlpath.report import Overview
@@ -116,7 +117,7 @@ def task_line(item: Item) -> str:
     return f"- [{box}] " + " · ".join(parts)
 
 
-_TASK = re.compile(r"^[-*+] \[( |x|X)\] .*`([a-z0-9]+(?:-[a-z0-9]+)*)`\s*$")
+_TASK = re.compile(rf"^[-*+] \[( |x|X)\] .*`({ID})`\s*$")
 
 
 def parse_checklist(text: str) -> dict[str, bool]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from mlpath.errors import AmbiguousResource, UnknownResource, UnknownStage
-from mlpath.vocab import Status
+from mlpath.vocab import Status, resource_number
 
 __all__ = ["Status"]  # re-exported: the domain's statuses
 
@@ -44,7 +44,7 @@ class Item(NamedTuple):
 
     @property
     def number(self) -> str:
-        return f"{self.stage_number}.{self.position}"
+        return resource_number(self.stage_number, self.position)
 
 
 class StageInfo(NamedTuple):

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from mlpath.errors import RoadmapInvalid, RoadmapNotFound
-from mlpath.vocab import Kind
+from mlpath.vocab import ID_PATTERN, Kind, resource_number
 
 KINDS = tuple(k.value for k in Kind)
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # No spaces and no control characters anywhere: a URL is handed to the browser and shown as is.
 URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f/$.?#][^\s\x00-\x1f\x7f-\x9f]*$", re.IGNORECASE)
 
@@ -63,8 +62,7 @@ class Resource(NamedTuple):
 
     @property
     def number(self) -> str:
-        """The short number a learner can type: stage 2, fifth resource is `2.5`."""
-        return f"{self.stage_number}.{self.position}"
+        return resource_number(self.stage_number, self.position)
 
 
 class Stage(NamedTuple):
@@ -273,7 +271,7 @@ class _Checker:
 
     def slug(self, fields: dict[str, Any], key: str, what: str) -> str | None:
         value = self.text(fields, key, what)
-        if value is not None and not SLUG.match(value):
+        if value is not None and not ID_PATTERN.match(value):
             self.problem(
                 fields[key],
                 f"{key} {value!r} of {what} is not a slug (lowercase letters, digits and single dashes)",

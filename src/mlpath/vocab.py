@@ -1,11 +1,22 @@
-"""The fixed words of mlpath's domain: a resource's kind and a learner's status.
+"""The fixed words of mlpath's domain: a resource's kind, a learner's status, what an id and a
+resource number look like.
 
 Kept apart from the logic so the CLI can offer them as choices without importing it.
 """
 
 from __future__ import annotations
 
+import re
 from enum import Enum
+
+# A stage or resource id: lower-case letters and digits, in words joined by single hyphens.
+ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+ID_PATTERN = re.compile(rf"^{ID}$")
+
+
+def resource_number(stage_number: int, position: int) -> str:
+    """The short number a learner can type for a resource: stage 2, fifth resource is `2.5`."""
+    return f"{stage_number}.{position}"
 
 
 class Status(str, Enum):
