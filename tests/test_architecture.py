@@ -2,6 +2,8 @@
 
 - Commands are thin: cli.py and commands/*.py parse, call one core function and hand its result
   to render or --json. So they hold no loop over items (no for/while, no comprehension) and no SQL.
+- render.py shows results and never reaches storage: it does not import mlpath.store (the result
+  types it shows live with the logic that makes them).
 - Typer's private, vendored click is reached in one guarded place (cli.py); if a Typer upgrade
   moves it, test_typer_still_vendors_click says so.
 """
@@ -59,6 +61,12 @@ def test_the_loop_check_sees_loops():
     assert any(isinstance(n, LOOPS) for n in ast.walk(ast.parse("[i for i in items]")))
     assert any(isinstance(n, LOOPS) for n in ast.walk(ast.parse("for i in items:\n    pass")))
     assert SQL.search("SELECT id FROM item")
+
+
+def test_render_never_imports_the_store():
+    imported = _imported(_tree(SRC / "render.py"))
+    assert sorted(n for n in imported if n == "mlpath.store" or n.startswith("mlpath.store.")) == []
+    assert not any(n.startswith(("sqlite3", "sqlalchemy", "sqlmodel")) for n in imported)
 
 
 def test_only_cli_reaches_into_typers_vendored_click():

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from mlpath import habits, progress
+from mlpath.backup import MergeReport
 from mlpath.errors import UsageProblem
 from mlpath.habits import Goal, Mark, Note, Session
-from mlpath.progress import Item
-from mlpath.store import Change, MergeReport, Store
+from mlpath.progress import Change, Item
+from mlpath.store import Store
 from mlpath.vocab import Status
 
 

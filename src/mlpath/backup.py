@@ -60,6 +60,16 @@ class Dump(NamedTuple):
     reviews: tuple[Answer, ...] = ()
 
 
+class MergeReport(NamedTuple):
+    """How many records of each kind an import added, and the resources it had to keep as retired."""
+
+    events: int = 0
+    sessions: int = 0
+    notes: int = 0
+    reviews: int = 0
+    retired_created: tuple[str, ...] = ()
+
+
 def _int(text: str) -> int:
     if len(text.lstrip("-")) > 19 or not -INT_LIMIT <= int(text) < INT_LIMIT:
         raise ValueError(f"the integer {text[:20]}... is too large")

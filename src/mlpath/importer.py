@@ -6,8 +6,8 @@ from pathlib import Path
 
 from mlpath import export, files
 from mlpath.errors import ImportInvalid, MlpathError
-from mlpath.progress import Status
-from mlpath.store import Change, Store
+from mlpath.progress import Change, Status
+from mlpath.store import Store
 
 MAX_BYTES = 64 * 1024 * 1024
 

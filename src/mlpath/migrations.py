@@ -8,9 +8,11 @@ Views are derived data: they are dropped and recreated after every migration.
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 from mlpath.errors import SchemaTooNew
+from mlpath.roadmap import SyncReport
 
 # Keep in step with schema.SCHEMA_VERSION (a test checks they agree).
 LATEST = 4
@@ -44,6 +46,18 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_review_resource_at ON review (resource_id, at, id)",
     "CREATE INDEX IF NOT EXISTS ix_progress_mark_resource_at ON progress_mark (resource_id, at, id)",
 )
+
+
+class Opened(NamedTuple):
+    """What opening a database did (created and seeded it, upgraded its schema, synced its
+    roadmap), for the CLI to report on stderr."""
+
+    created: bool = False
+    stages: int = 0
+    resources: int = 0
+    sync: SyncReport | None = None
+    migrated: tuple[int, int] | None = None  # (from, to) schema versions
+    backup: Path | None = None  # the copy kept from before an upgrade
 
 
 class Step(NamedTuple):

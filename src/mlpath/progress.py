@@ -62,6 +62,14 @@ class Event(NamedTuple):
     rating: int | None = None
 
 
+class Change(NamedTuple):
+    """A status set on an item, and whether that really changed anything."""
+
+    item: Item
+    status: Status
+    changed: bool
+
+
 class StageProgress(NamedTuple):
     """How far a learner is through a stage, in items and in estimated hours.
 

@@ -31,10 +31,12 @@ from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from mlpath.backup import MergeReport
 from mlpath.errors import MlpathError
-from mlpath.progress import Effort, Event, Item, Recommendation, Status, effort
+from mlpath.migrations import Opened
+from mlpath.progress import Change, Effort, Event, Item, Recommendation, Status, effort
+from mlpath.roadmap import SyncReport
 from mlpath.spaced import grade_name
-from mlpath.store import Change, MergeReport, Opened, SyncReport
 from mlpath.vocab import plural
 
 if TYPE_CHECKING:

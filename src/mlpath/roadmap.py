@@ -103,6 +103,20 @@ class RoadmapFile(NamedTuple):
         return f"{len(data)}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
 
 
+class SyncReport(NamedTuple):
+    """What applying a changed roadmap to a database adds, changes and retires (resource ids)."""
+
+    old_version: int
+    new_version: int
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    retired: tuple[str, ...] = ()
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.added or self.changed or self.retired)
+
+
 def _bundled_path() -> Path:
     from importlib import resources
 
@@ -334,7 +348,7 @@ class _Checker:
         if node is None:
             return None
         value = self._value(node) if isinstance(node, self.yaml.SequenceNode) else None
-        if not isinstance(value, list) or not all(isinstance(a, str) and SLUG.match(a) for a in value):
+        if not isinstance(value, list) or not all(isinstance(a, str) and ID_PATTERN.match(a) for a in value):
             self.problem(node, f"after of {what} must be a list of resource or stage ids, e.g. [mml-book, math]")
             return None
         self._after_lines[what] = node.start_mark.line + 1

@@ -20,14 +20,15 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from mlpath import files, migrations
-from mlpath.backup import Dump, ResourceInfo, identity
+from mlpath.backup import Dump, MergeReport, ResourceInfo, identity
 from mlpath.errors import DatabaseDamaged, DatabaseUnavailable, NotADatabase, SchemaTooNew, database_problem
 from mlpath.habits import Goal, Mark, Note, Session
-from mlpath.progress import Event, Item, StageInfo, Status
-from mlpath.roadmap import Roadmap, RoadmapFile
+from mlpath.migrations import Opened
+from mlpath.progress import Change, Event, Item, StageInfo, Status
+from mlpath.roadmap import Roadmap, RoadmapFile, SyncReport
 from mlpath.spaced import Review
 from mlpath.timer import Timer
 
@@ -47,43 +48,6 @@ APPEND_COLUMNS = {
 }
 BUSY_TIMEOUT_MS = 30_000
 RETIRED_STAGE_BASE = 1000  # numbers for stages that exist only because imported history needs them
-
-
-class SyncReport(NamedTuple):
-    old_version: int
-    new_version: int
-    added: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-    retired: tuple[str, ...] = ()
-
-    @property
-    def anything(self) -> bool:
-        return bool(self.added or self.changed or self.retired)
-
-
-class Opened(NamedTuple):
-    """What opening the database did, for the CLI to report on stderr."""
-
-    created: bool = False
-    stages: int = 0
-    resources: int = 0
-    sync: SyncReport | None = None
-    migrated: tuple[int, int] | None = None  # (from, to) schema versions
-    backup: Path | None = None
-
-
-class Change(NamedTuple):
-    item: Item
-    status: Status
-    changed: bool
-
-
-class MergeReport(NamedTuple):
-    events: int = 0
-    sessions: int = 0
-    notes: int = 0
-    reviews: int = 0
-    retired_created: tuple[str, ...] = ()
 
 
 class Store:
