@@ -39,15 +39,15 @@ def test_first_open_creates_and_seeds_then_reopens_quietly(db_path):
 def test_events_append_and_derive_status_and_dates(db_path):
     store, _ = open_store(db_path)
     la = store.items()[0]
-    store.record([la], Status.doing, "2026-11-01T09:00:00Z")
-    store.record([store.items()[0]], Status.done, AT, note="all of it")
+    store.set_status([la], Status.doing, "2026-11-01T09:00:00Z")
+    store.set_status([store.items()[0]], Status.done, AT, note="all of it")
     item = store.items()[0]
     assert (item.status, item.started_at, item.done_at, item.done_note) == (
         Status.done, "2026-11-01T09:00:00Z", AT, "all of it")
-    changes = store.record([item], Status.done, AT)
+    changes = store.set_status([item], Status.done, AT)
     assert changes[0].changed is False  # already done: nothing recorded
-    store.record([item], Status.todo, AT)
-    assert [e.status for e in store.history(item.id)] == [Status.doing, Status.done, Status.todo]
+    store.set_status([item], Status.todo, AT)
+    assert [e.status for e in store.events(item.id)] == [Status.doing, Status.done, Status.todo]
     assert store.items()[0].done_at is None
 
 
@@ -57,8 +57,8 @@ def test_read_path_and_orm_agree_on_the_same_database(db_path):
     from mlpath.schema import EventRow, ResourceRow
 
     store, _ = open_store(db_path)
-    store.record(store.items()[:2], Status.done, AT)
-    store.record(store.items()[2:3], Status.doing, AT)
+    store.set_status(store.items()[:2], Status.done, AT)
+    store.set_status(store.items()[2:3], Status.doing, AT)
     engine = create_engine(f"sqlite:///{db_path}")
     with Session(engine) as session:
         resources = session.exec(select(ResourceRow).order_by(ResourceRow.stage_id, ResourceRow.position)).all()
@@ -121,7 +121,7 @@ def test_an_empty_file_is_treated_as_new(db_path):
 
 def test_changed_roadmap_syncs_without_losing_progress(db_path, tmp_path):
     store, _ = open_store(db_path)
-    store.record([i for i in store.items() if i.id in ("linear-algebra", "calculus-videos")], Status.done, AT)
+    store.set_status([i for i in store.items() if i.id in ("linear-algebra", "calculus-videos")], Status.done, AT)
     edited = tmp_path / "edited.yaml"
     text = SMALL.read_text()
     text = text.replace("version: 1", "version: 2")
@@ -146,7 +146,7 @@ def test_completion_reads_ids_without_creating_a_database(db_path):
     assert completion_candidates(db_path, "") == []
     assert not db_path.exists()
     store, _ = open_store(db_path)
-    store.record([i for i in store.items() if i.id == "colab"], Status.done, AT)
+    store.set_status([i for i in store.items() if i.id == "colab"], Status.done, AT)
     assert [c[0] for c in completion_candidates(db_path, "c")] == ["calculus-videos", "colab"]
     ordered = [c[0] for c in completion_candidates(db_path, "", first=("todo", "doing"))]
     assert ordered[-1] == "colab"

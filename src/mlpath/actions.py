@@ -42,7 +42,7 @@ class Noted(NamedTuple):
 def mark(store: Store, queries: list[str], status: Status, at: str, note: str | None = None,
          rating: int | None = None) -> list[Change]:
     """Move resources to a status; every id is resolved first, so nothing changes on a typo."""
-    return store.record(progress.resolve_all(queries, store.items()), status, at, note, rating)
+    return store.set_status(progress.resolve_all(queries, store.items()), status, at, note, rating)
 
 
 def log(store: Store, query: str, hours: float, day: date, note: str | None, at: str) -> Logged:

@@ -52,4 +52,4 @@ def apply_checklist(store: Store, text: str, name: str, at: str) -> list[Change]
             pairs.append((item, Status.done))
         elif not ticked and item.status is Status.done:
             pairs.append((item, Status.todo))
-    return store.record_batch(pairs, at, note=f"from {Path(name).name}")
+    return store.set_statuses(pairs, at, note=f"from {Path(name).name}")

@@ -83,12 +83,12 @@ class ResourceDetail(NamedTuple):
 def resource_detail(store: Store, query: str, tz: tzinfo) -> ResourceDetail:
     item = progress.resolve(query, store.items(include_retired=True))
     titles = {s.id: s.title for s in store.stages(include_retired=True)}
-    return ResourceDetail(item, titles.get(item.stage_id, item.stage_id), store.history(item.id),
+    return ResourceDetail(item, titles.get(item.stage_id, item.stage_id), store.events(item.id),
                           store.notes(item.id), reviewing.record(store, item, tz), store.marks(item.id))
 
 
 def streaks(store: Store, today: date, tz: tzinfo) -> Streaks:
-    days = habits.study_days(store.history(), store.sessions(), store.reviews(), tz)
+    days = habits.study_days(store.events(), store.sessions(), store.reviews(), tz)
     return habits.streaks(days, today)
 
 
@@ -117,11 +117,11 @@ def history(store: Store, days: int, today: date, tz: tzinfo) -> History:
     weeks = max(1, (days + 6) // 7)
     # a day earlier in UTC covers every time zone's start of `first`
     since_stamp = (first - timedelta(days=1)).isoformat() + "T00:00:00Z"
-    events = [e for e in store.history(since=since_stamp) if habits.local_day(e.at, tz) >= first]
+    events = [e for e in store.events(since=since_stamp) if habits.local_day(e.at, tz) >= first]
     reviews = [r for r in store.reviews(since=since_stamp) if habits.local_day(r.at, tz) >= first]
     all_sessions = store.sessions()
     sessions = [s for s in all_sessions if s.day >= first.isoformat()]
-    studied = habits.study_days(store.history(), all_sessions, store.reviews(), tz)
+    studied = habits.study_days(store.events(), all_sessions, store.reviews(), tz)
     hours: dict[date, float] = {}
     for s in all_sessions:
         day = date.fromisoformat(s.day)

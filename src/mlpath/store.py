@@ -291,7 +291,7 @@ class Store:
         where = " WHERE " + " AND ".join(c for c, _ in used) if used else ""
         return self._read(f"{select}{where} ORDER BY {order}", [v for _, v in used])
 
-    def history(self, resource_id: str | None = None, since: str | None = None) -> list[Event]:
+    def events(self, resource_id: str | None = None, since: str | None = None) -> list[Event]:
         """Status events, oldest first: of one resource, or of all since a UTC timestamp."""
         rows = self._records("SELECT resource_id, status, at, note, rating FROM event",
                              [("resource_id = ?", resource_id), ("at >= ?", since)], "at, id")
@@ -350,7 +350,7 @@ class Store:
         """Everything the learner recorded, for the JSON export."""
 
         meta = self.meta()
-        events, sessions, notes, reviews = self.history(), self.sessions(), self.notes(), self.reviews()
+        events, sessions, notes, reviews = self.events(), self.sessions(), self.notes(), self.reviews()
         used = {r.resource_id for group in (events, sessions, notes, reviews) for r in group}
         resources = tuple(
             ResourceInfo(r["id"], r["title"], r["kind"], r["stage_id"], r["hours"])
@@ -362,15 +362,16 @@ class Store:
 
     # ---------------------------------------------------------------- writes
 
-    def record(self, items: Sequence[Item], status: Status, at: str, note: str | None = None,
-               rating: int | None = None) -> list[Change]:
-        """Append one event per item whose status really changes (or that gets a note or rating)."""
+    def set_status(self, items: Sequence[Item], status: Status, at: str, note: str | None = None,
+                   rating: int | None = None) -> list[Change]:
+        """Set one status on every item: an event for each whose status really changes (or that gets a
+        note or rating)."""
         changes = [Change(i, status, i.status is not status or note is not None or rating is not None) for i in items]
         self._insert_events([(c.item, c.status) for c in changes if c.changed], at, note, rating)
         return changes
 
-    def record_batch(self, pairs: Sequence[tuple[Item, Status]], at: str, note: str | None = None) -> list[Change]:
-        """Move each item to its status, all in one transaction."""
+    def set_statuses(self, pairs: Sequence[tuple[Item, Status]], at: str, note: str | None = None) -> list[Change]:
+        """Set each item's own status (as an import does), all in one transaction."""
         self._insert_events(pairs, at, note, None)
         return [Change(item, status, True) for item, status in pairs]
 
@@ -468,7 +469,7 @@ class Store:
         info = {r.id: r for r in dump.resources}
         referenced = [r.resource_id for group in (dump.events, dump.sessions, dump.notes, dump.reviews) for r in group]
         missing = sorted(set(referenced) - known)
-        have_events = {identity(e) for e in self.history()}
+        have_events = {identity(e) for e in self.events()}
         have_sessions = {identity(s) for s in self.sessions()}
         have_notes = {identity(n) for n in self.notes()}
         have_reviews = {identity(r.answer) for r in self.reviews()}
