@@ -13,6 +13,7 @@ import yaml
 
 from mlpath import convert, roadmap
 from mlpath.errors import ConvertFailed
+from mlpath.vocab import ID_PATTERN
 
 DATA = Path(__file__).resolve().parent / "data" / "convert"
 
@@ -223,7 +224,7 @@ def test_same_titles_get_distinct_ids_from_their_links_and_stage_ids_avoid_resou
     ids = [r["id"] for r in data["stages"][0]["resources"]]
     assert ids[0] == "glossary" and data["stages"][0]["id"] == "glossary-section"
     assert ids[1].startswith("intro-") and ids[2].startswith("intro-") and ids[1] != ids[2]
-    assert all(roadmap.SLUG.match(i) for i in ids)
+    assert all(ID_PATTERN.match(i) for i in ids)
 
 
 def test_version_is_kept_when_nothing_changed_and_bumped_when_something_did():

@@ -83,7 +83,7 @@ def test_one_timer_at_a_time_and_stopping_twice_logs_once(store):
     assert store.running_timer() is None
     assert store.stop_timer(first, session, start=True) is False  # e.g. from a second terminal
     assert store.sessions("colab") == [session]
-    assert [e.status.value for e in store.history("colab")] == ["doing"]
+    assert [e.status.value for e in store.events("colab")] == ["doing"]
 
 
 def test_the_clock_file_moves_the_clock_and_is_ignored_when_unreadable(tmp_path, monkeypatch):
