@@ -92,6 +92,20 @@ def test_under_a_minute_logs_nothing_and_enter_stops(run, small_roadmap, time_fi
     assert "left running" not in ok(run("next")).stderr
 
 
+def test_ctrl_c_stops_and_logs_too(run, small_roadmap, time_file):
+    ok(run("stages"))
+    child = spawn("study", "colab")
+    child.expect("00:00")
+    time_file.write_text("2026-11-24T12:10:00Z")
+    child.expect("10:00")
+    child.sendintr()
+    child.expect("Note for this session")
+    child.sendintr()  # no note either
+    child.expect("logged 10 min on 2026-11-24: colab")
+    child.expect(pexpect.EOF)
+    assert show(run, "colab")["logged_hours"] == round(10 / 60, 4)
+
+
 def test_a_killed_terminal_loses_nothing_and_study_stop_logs_it(run, small_roadmap, time_file):
     ok(run("stages"))
     child = spawn("study", "stats-course")
@@ -186,3 +200,18 @@ def test_q_stops_the_review_session_keeping_what_was_answered(run, small_roadmap
     child.expect(r"Reviewed 1 \(1 easy\); 1 still due\.")
     child.expect(pexpect.EOF)
     assert len(json.loads(ok(run("review", "--json")).stdout)) == 1
+
+
+def test_the_timer_shows_the_week_against_the_goal(run, small_roadmap, time_file):
+    ok(run("goal", "6"))
+    ok(run("log", "stats-course", "2"))
+    child = spawn("study", "colab")
+    child.expect("00:00")
+    time_file.write_text("2026-11-24T13:00:00Z")
+    child.expect("this week  3.0 h of your 6 h goal")
+    child.expect("50%")
+    child.send("q")
+    child.expect("Note for this session")
+    child.sendline("")
+    child.expect("logged 1 h 00 min")
+    child.expect(pexpect.EOF)

@@ -140,3 +140,29 @@ def test_a_timer_left_behind_is_reported_by_the_next_command_only_while_it_waits
     ok(run("study", "--stop"))
     left_behind(store, "colab", "2026-11-24T11:00:00Z")
     assert "a study timer for colab was left running since 2026-11-24 11:00 (1 h 00 min)" in ok(run("next")).stderr
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize(("minutes", "goal", "face"), [(None, None, "25:00  studied"),
+                                                       (40, 6.0, "15:00  left of 40 min"),
+                                                       (20, None, "20 minutes: time is up")])
+def test_the_study_screen_fills_the_terminal_exactly(monkeypatch, width, minutes, goal, face):
+    from mlpath import render
+    from mlpath.progress import Item, Status
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    item = Item(id="imperial-math-for-ml-coursera", stage_id="s", stage_number=1, position=2,
+                title="Mathematics for Machine Learning Specialization (Imperial College London, Coursera)",
+                kind="course", core=True, hours=60, status=Status.doing, logged_hours=3.5)
+    lines = render.study_screen(item, make(minutes), T0 + timedelta(minutes=25), timer.Totals(2.0, 3.5, goal))
+    texts = ["".join(text for text, _ in line) for line in lines]
+    assert all(render.cells(t) == width for t in texts), texts
+    assert texts[0].startswith("╭─ mlpath study ") and texts[-1].startswith("╰")
+    body = "\n".join(texts)
+    assert face in body
+    assert "imperial-math-for-ml-coursera" in body  # an id is never split
+    studied = 20 if minutes == 20 else 25
+    assert f"today      {2.0 + studied / 60:.1f} h" in body
+    assert ("h goal" in body) is bool(goal)
+    if goal:
+        assert f"this week  {3.5 + 25 / 60:.1f} h of your 6 h goal" in body

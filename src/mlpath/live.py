@@ -114,7 +114,7 @@ def _already(running: Timer) -> TimerProblem:
 def _show(store: Store, item: Item, started: Timer, tz: tzinfo) -> str:
     """The live screen, until a stop key, Ctrl-C, the end of a countdown or a stop from elsewhere."""
     today = clock.today(tz)
-    before = timer.totals(store.sessions(since_day=habits.week_start(today).isoformat()), today, _goal(store))
+    before = timer.totals(store.sessions(since_day=habits.week_start(today).isoformat()), today, store.goal())
 
     def screen(now: datetime) -> list[render.Line]:
         return render.study_screen(item, started, now, before)
@@ -136,12 +136,6 @@ def _show(store: Store, item: Item, started: Timer, tz: tzinfo) -> str:
                     return "elsewhere"
     except KeyboardInterrupt:
         return "stopped"
-
-
-def _goal(store: Store) -> float | None:
-    """The weekly goal in hours, on databases whose mlpath knows about goals."""
-    goal = getattr(store, "goal", None)
-    return goal() if callable(goal) else None
 
 
 def _end(store: Store, item: Item, running: Timer, minutes: int, how: str, tz: tzinfo, ask_note: bool) -> Stopped:

@@ -879,9 +879,14 @@ def live_screen(first: list[Line]) -> Iterator[Callable[[list[Line]], None]]:
     shows the next frame. Only for a terminal: the interactive commands refuse to run without one."""
     from rich.live import Live
 
-    with Live(_rich_text(first), console=terminal().console(), auto_refresh=False, redirect_stdout=False,
+    term = terminal()
+
+    def frame(lines: list[Line]) -> Any:  # without colour (NO_COLOR), no style either
+        return _rich_text(lines if term.colour else [[(text, "") for text, _ in line] for line in lines])
+
+    with Live(frame(first), console=term.console(), auto_refresh=False, redirect_stdout=False,
               redirect_stderr=False) as live:
-        yield lambda frame: live.update(_rich_text(frame), refresh=True)
+        yield lambda lines: live.update(frame(lines), refresh=True)
 
 
 def bell() -> None:
