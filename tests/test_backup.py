@@ -15,7 +15,7 @@ from mlpath.spaced import Answer
 DUMP = backup.Dump(
     roadmap_title="T",
     roadmap_version=3,
-    resources=(backup.ResourceInfo("a", "A <b>", "book", "s", 2.0),),
+    resources=(backup.BackupResource("a", "A <b>", "book", "s", 2.0),),
     events=(Event("a", Status.doing, "2026-11-01T10:00:00Z"), Event("a", Status.done, "2026-11-02T10:00:00Z",
                                                                        "fine\nnote", 5)),
     sessions=(Session("a", "2026-11-01", 1.5, "2026-11-01T11:00:00Z", "ch 1"),),
@@ -84,3 +84,55 @@ def test_version_1_reviews_import_as_grades():
     doc["reviews"][0]["rating"] = 5
     with pytest.raises(ImportInvalid, match="rating must be 1-4"):
         backup.parse(json.dumps(doc), "v1.json")
+
+
+def test_the_record_keys_are_the_tables_columns():
+    from mlpath import schema
+
+    doc = json.loads(backup.to_json(DUMP, "2026-11-24T00:00:00Z"))
+    assert list(doc["events"][0]) == ["resource", "status", "at", "note", "rating"]
+    for key, table, record_type in backup.SECTIONS:
+        assert list(doc[key][0]) == [c.json_key or c.name for c in table.columns if c.name in record_type._fields]
+    assert list(doc["reviews"][0]) == ["resource", "at", "grade"]
+    assert schema.EVENT.columns[0].key == "resource"
+
+
+@pytest.mark.parametrize("stamp, stored", [("20261101T100000Z", "2026-11-01T10:00:00Z"),
+                                           ("2026-11-01T12:00:00+02:00", "2026-11-01T10:00:00Z"),
+                                           ("2026-W44-7T10:00:00Z", "2026-11-01T10:00:00Z")])
+def test_other_iso_forms_are_stored_in_the_one_form(stamp, stored):
+    dump = backup.parse(broken(lambda d: d["events"][0].update(at=stamp)), "f.json")
+    assert dump.events[0].at == stored
+    day = backup.parse(broken(lambda d: d["sessions"][0].update(day="20261124")), "f.json")
+    assert day.sessions[0].day == "2026-11-24"
+
+
+@pytest.mark.parametrize("mutate, fragment", [
+    (lambda d: d["events"][1].update(at="9999-12-31T23:59:59Z"), "events[1]: at '9999-12-31T23:59:59Z'"),
+    (lambda d: d["notes"][0].update(at="0001-01-01T00:00:00+10:00"), "notes[0]: at '0001-01-01T00:00:00+10:00'"),
+    (lambda d: d["sessions"][0].update(day="9999-01-01"), "sessions[0]: day '9999-01-01' is not a date in 1970-2100"),
+    (lambda d: d["reviews"][0].update(at="1969-12-31T23:59:59Z"), "reviews[0]: at '1969-12-31T23:59:59Z'"),
+    (lambda d: d["sessions"].extend([d["sessions"][0] | {"hours": 20, "at": f"2026-11-01T1{n}:00:00Z"}
+                                     for n in range(5)]), "sessions on 2026-11-01: add up to"),
+])
+def test_stamps_days_and_hours_beyond_reason_are_refused_naming_the_record(mutate, fragment):
+    with pytest.raises(ImportInvalid) as info:
+        backup.parse(broken(mutate), "f.json")
+    assert fragment in info.value.message and "nothing was imported" in info.value.message
+    assert len(info.value.lines()) == 1
+
+
+def test_merge_plan_adds_only_new_records_and_placeholders_for_unknown_ids():
+    have = backup.Dump(events=DUMP.events[:1], sessions=DUMP.sessions)
+    dump = DUMP._replace(events=DUMP.events + DUMP.events[1:] + (Event("gone", Status.done, "2026-11-05T00:00:00Z"),))
+    plan = backup.merge_plan(dump, have, known={"a"}, day_hours={"2026-11-01": 1.5})
+    assert plan.events == (DUMP.events[1], Event("gone", Status.done, "2026-11-05T00:00:00Z"))
+    assert plan.sessions == () and plan.notes == DUMP.notes and plan.reviews == DUMP.reviews
+    assert plan.resources == (backup.placeholder("gone"),)
+    described = backup.merge_plan(DUMP, backup.Dump(), known=set(), day_hours={})
+    assert described.resources == DUMP.resources
+
+
+def test_merge_plan_refuses_a_day_over_its_hours_with_what_is_already_logged():
+    with pytest.raises(ImportInvalid, match=r"24\.5 h logged on 2026-11-01"):
+        backup.merge_plan(DUMP, backup.Dump(), known={"a"}, day_hours={"2026-11-01": 23.0})

@@ -38,8 +38,8 @@ def open_bundled(db: Path):
     return Store.open(db, roadmap.read_source(None), roadmap.parse)
 
 
-def test_register_and_schema_agree():
-    assert migrations.LATEST == schema.SCHEMA_VERSION
+def test_the_schema_version_is_the_register_s_last_step():
+    assert migrations.REGISTER[-1].version == schema.SCHEMA_VERSION
     migrations.check_register()
     bad = (*migrations.REGISTER, migrations.REGISTER[0])
     with pytest.raises(RuntimeError, match="strictly increasing"):
@@ -73,7 +73,7 @@ def test_first_released_schema_migrates_keeping_every_event(tmp_path):
 
 def test_a_newer_schema_is_refused_and_untouched(tmp_path):
     db = tmp_path / "mlpath.db"
-    open_bundled(db)
+    open_bundled(db)[0].close()
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     conn.close()

@@ -24,6 +24,8 @@ HOSTILE = st.one_of(
 STAMPS = st.datetimes(min_value=__import__("datetime").datetime(2000, 1, 1),
                       max_value=__import__("datetime").datetime(2099, 1, 1)).map(
     lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ"))
+DAYS = st.dates(min_value=__import__("datetime").date(1970, 1, 1),
+                max_value=__import__("datetime").date(2100, 12, 31)).map(str)
 # What a YAML file may hold: printable characters of any script (YAML forbids control characters).
 YAML_TEXT = st.text(st.characters(categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=200).filter(str.strip)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -59,8 +61,8 @@ def dumps(draw):
     events = draw(st.lists(st.builds(Event, rid, st.sampled_from(list(Status)), STAMPS,
                                      st.one_of(st.none(), ANY_TEXT), st.one_of(st.none(), st.integers(1, 5))),
                            max_size=8))
-    sessions = draw(st.lists(st.builds(Session, rid, st.dates().map(str), st.floats(0.01, 24), STAMPS,
-                                       st.one_of(st.none(), ANY_TEXT)), max_size=5))
+    sessions = draw(st.lists(st.builds(Session, rid, DAYS, st.floats(0.01, 24), STAMPS,
+                                       st.one_of(st.none(), ANY_TEXT)), max_size=5, unique_by=lambda s: s.day))
     notes = draw(st.lists(st.builds(Note, rid, STAMPS, ANY_TEXT), max_size=5))
     reviews = draw(st.lists(st.builds(Answer, rid, STAMPS, st.integers(1, 4)), max_size=5))
     return backup.Dump(draw(ANY_TEXT), draw(st.integers(1, 10**6)), (), tuple(events), tuple(sessions), tuple(notes),

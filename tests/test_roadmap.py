@@ -244,3 +244,22 @@ def test_every_bundled_url_has_recorded_evidence(bundled):
     with_url = {r.id: r.url for r in bundled.resources if r.url}
     assert set(evidence) == set(with_url)
     assert all(evidence[rid][0] == url and evidence[rid][1].strip() for rid, url in with_url.items())
+
+
+def test_diff_says_what_a_roadmap_change_adds_changes_and_retires():
+    stored = {
+        "same": {"id": "same", "title": "S", "position": 1, "retired": 0},
+        "moved": {"id": "moved", "title": "M", "position": 2, "retired": 0},
+        "edited": {"id": "edited", "title": "old title", "position": 3, "retired": 0},
+        "back": {"id": "back", "title": "B", "position": 4, "retired": 1},
+        "gone": {"id": "gone", "title": "G", "position": 5, "retired": 0},
+        "long-gone": {"id": "long-gone", "title": "L", "position": 6, "retired": 1},
+    }
+    new = {
+        "same": {"id": "same", "title": "S", "position": 1, "retired": 0},
+        "moved": {"id": "moved", "title": "M", "position": 9, "retired": 0},
+        "edited": {"id": "edited", "title": "new title", "position": 3, "retired": 0},
+        "back": {"id": "back", "title": "B", "position": 4, "retired": 0},
+        "fresh": {"id": "fresh", "title": "F", "position": 7, "retired": 0},
+    }
+    assert roadmap.diff(new, stored) == (("fresh",), ("edited", "back"), ("gone",))

@@ -54,7 +54,10 @@ def test_events_append_and_derive_status_and_dates(db_path):
 def test_read_path_and_orm_agree_on_the_same_database(db_path):
     from sqlmodel import Session, create_engine, select
 
-    from mlpath.schema import EventRow, ResourceRow
+    from mlpath.schema import orm_models
+
+    models = orm_models()
+    EventRow, ResourceRow = models["event"], models["resource"]
 
     store, _ = open_store(db_path)
     store.set_status(store.items()[:2], Status.done, AT)
@@ -153,14 +156,18 @@ def test_completion_reads_ids_without_creating_a_database(db_path):
     assert completion_candidates(db_path, "%") == []
 
 
-def test_daily_appends_match_the_sqlmodel_schema():
-    from sqlmodel import SQLModel
+def test_each_record_type_is_its_table_s_columns():
+    from mlpath.store import RECORDS
 
-    from mlpath import schema  # noqa: F401  (registers the tables)
-    from mlpath.store import APPEND_COLUMNS
+    for table, record_type in RECORDS:
+        assert record_type._fields == table.names, table.name
 
-    for table, columns in APPEND_COLUMNS.items():
-        defined = SQLModel.metadata.tables[table].columns
-        assert set(columns) <= set(defined.keys()), table
-        required = {c.name for c in defined if not c.nullable and not c.primary_key}
-        assert required <= set(columns), (table, required - set(columns))
+
+def test_the_item_view_has_exactly_item_s_fields(db_path):
+    from mlpath.progress import Item
+
+    store, _ = open_store(db_path)
+    columns = [r[1] for r in store.db.read("PRAGMA table_info(item)")]
+    assert sorted(columns) == sorted(Item._fields)
+    store.close()
+

@@ -79,9 +79,9 @@ def test_one_timer_at_a_time_and_stopping_twice_logs_once(store):
     assert store.running_timer() == first
     assert store.start_timer(first._replace(resource_id="stats-course")) == first
     session = Session("colab", "2026-11-24", 0.5, "2026-11-24T12:30:00Z", None)
-    assert store.stop_timer(first, session, start=True) is True
+    assert store.stop_timer(first, session, start=True) == 0.5  # the hours logged that day
     assert store.running_timer() is None
-    assert store.stop_timer(first, session, start=True) is False  # e.g. from a second terminal
+    assert store.stop_timer(first, session, start=True) is None  # e.g. from a second terminal
     assert store.sessions("colab") == [session]
     assert [e.status.value for e in store.events("colab")] == ["doing"]
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from mlpath import habits, progress
+from mlpath import progress
 from mlpath.backup import MergeReport
 from mlpath.errors import UsageProblem
 from mlpath.habits import Goal, Mark, Note, Session
@@ -48,10 +48,9 @@ def mark(store: Store, queries: list[str], status: Status, at: str, note: str | 
 def log(store: Store, query: str, hours: float, day: date, note: str | None, at: str) -> Logged:
     """Record a study session on `day`, refusing more hours than the day has; a todo resource starts."""
     item = progress.resolve(query, store.items())
-    total = habits.check_hours(hours, habits.hours_on(store.sessions(since_day=day.isoformat()), day.isoformat()), day)
     session = Session(item.id, day.isoformat(), hours, at, note)
     started = item.status is Status.todo
-    store.log_time(item, session, started)
+    total = store.log_time(item, session, started)  # checks the hours-per-day limit as it writes
     return Logged(item, session, total, started)
 
 

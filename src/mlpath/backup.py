@@ -19,18 +19,21 @@ Version 1 (until the move from SM-2 to FSRS) held each review as {"resource", "a
 the SM-2 schedule is not needed, since importing schedules the reviews again with FSRS.
 Every earlier version still imports.
 
-Timestamps are UTC ISO 8601 with a Z suffix; days are local dates (YYYY-MM-DD). Records are
-ordered by time, so an export imported into an empty database exports identically.
+The record keys are the columns schema.py declares for each table (`resource_id` is written
+`resource`), limited to the fields the record type keeps. Timestamps are UTC
+`YYYY-MM-DDTHH:MM:SSZ`; days are local dates (YYYY-MM-DD), all within 1970-2100: an import
+normalises any other ISO 8601 form and refuses what is outside. Records are in the order they
+were recorded, so an export imported into an empty database exports identically.
 """
 
 import json
 import re
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any, NamedTuple
 
+from mlpath import clock, schema
 from mlpath.errors import ImportInvalid
-from mlpath.habits import Note, Session
+from mlpath.habits import MAX_HOURS_PER_DAY, Note, Session
 from mlpath.progress import Event
 from mlpath.spaced import Answer
 from mlpath.vocab import ID_PATTERN, Kind, Status
@@ -42,7 +45,13 @@ SURROGATE = re.compile("[\ud800-\udfff]")  # a lone \\udXXX escape: no text, and
 INT_LIMIT = 2**63  # SQLite's INTEGER
 
 
-class ResourceInfo(NamedTuple):
+class BackupResource(NamedTuple):
+    """A resource as the backup describes it (enough to keep history of one the roadmap lost).
+
+    One resource shape per layer: roadmap.Resource (the roadmap file), schema.RESOURCE (the
+    database row), progress.Item (what commands see), and this one for the backup file.
+    """
+
     id: str
     title: str
     kind: str
@@ -53,7 +62,7 @@ class ResourceInfo(NamedTuple):
 class Dump(NamedTuple):
     roadmap_title: str = ""
     roadmap_version: int = 0
-    resources: tuple[ResourceInfo, ...] = ()
+    resources: tuple[BackupResource, ...] = ()
     events: tuple[Event, ...] = ()
     sessions: tuple[Session, ...] = ()
     notes: tuple[Note, ...] = ()
@@ -99,28 +108,33 @@ def load_json(text: str, name: str) -> Any:
         raise ImportInvalid(f"{name} nests brackets too deeply to be an mlpath export") from None
 
 
+# The document's record lists: the table each one comes from, and the record type it holds.
+SECTIONS: tuple[tuple[str, schema.Table, type], ...] = (
+    ("events", schema.EVENT, Event), ("sessions", schema.STUDY_SESSION, Session), ("notes", schema.NOTE, Note),
+    ("reviews", schema.REVIEW, Answer))
+
+
+def section_keys(table: schema.Table, record_type: type) -> list[str]:
+    """A section's JSON keys: its table's columns that the record type keeps, in column order."""
+    fields = record_type._fields  # type: ignore[attr-defined]  # a NamedTuple
+    return [c.key for c in table.columns if c.name in fields]
+
+
+def _json_value(value: Any) -> Any:
+    return value.value if isinstance(value, Status) else value
+
+
 def to_json(dump: Dump, generated_at: str) -> str:
-    doc = {
+    doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "generated_at": generated_at,
         "roadmap": {"title": dump.roadmap_title, "version": dump.roadmap_version},
-        "resources": [
-            {"id": r.id, "title": r.title, "kind": r.kind, "stage": r.stage, "hours": r.hours} for r in dump.resources
-        ],
-        "events": [
-            {"resource": e.resource_id, "status": e.status.value, "at": e.at, "note": e.note, "rating": e.rating}
-            for e in dump.events
-        ],
-        "sessions": [
-            {"resource": s.resource_id, "day": s.day, "hours": s.hours, "at": s.at, "note": s.note}
-            for s in dump.sessions
-        ],
-        "notes": [{"resource": n.resource_id, "at": n.at, "text": n.text} for n in dump.notes],
-        "reviews": [
-            {"resource": r.resource_id, "at": r.at, "grade": r.grade} for r in dump.reviews
-        ],
+        "resources": [r._asdict() for r in dump.resources],
     }
+    for key, table, record_type in SECTIONS:
+        keys = section_keys(table, record_type)
+        doc[key] = [dict(zip(keys, map(_json_value, record), strict=True)) for record in getattr(dump, key)]
     from mlpath import render
 
     return render.json_text(doc) + "\n"
@@ -130,19 +144,16 @@ def looks_like_json(text: str) -> bool:
     return text.lstrip().startswith("{")
 
 
-def _is_utc_stamp(text: str) -> bool:
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).tzinfo is not None
-    except ValueError:
-        return False
+def _normal(normalise: Callable[[str], str]) -> Callable[[str], str | None]:
+    """A check that gives a value's stored form, or None when it has none."""
 
+    def check(text: str) -> str | None:
+        try:
+            return normalise(text)
+        except ValueError:
+            return None
 
-def _is_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+    return check
 
 
 class _Reader:
@@ -174,18 +185,27 @@ class _Reader:
 
     def matching(self, obj: dict[str, Any], key: str, where: str, valid: Callable[[str], Any],
                  expected: str) -> str | None:
-        """A text field that `valid` accepts; otherwise a problem saying what was expected."""
+        """A text field that `valid` accepts; otherwise a problem saying what was expected.
+
+        When `valid` returns text, that is the value in its stored form (a normalised stamp).
+        """
         value: str | None = self.get(obj, key, where, (str,))
-        if value is not None and not valid(value):
+        if value is None:
+            return None
+        result = valid(value)
+        if not result:
             self.fail(where, f"{key} {value!r} is not {expected}")
             return None
-        return value
+        return result if isinstance(result, str) else value
 
     def stamp(self, obj: dict[str, Any], key: str, where: str) -> str | None:
-        return self.matching(obj, key, where, _is_utc_stamp, "a UTC timestamp like 2026-11-24T12:00:00Z")
+        return self.matching(obj, key, where, _normal(clock.normal_stamp),
+                             f"a UTC timestamp (Z or an offset) in {clock.FIRST_YEAR}-{clock.LAST_YEAR}, "
+                             "like 2026-11-24T12:00:00Z")
 
     def day(self, obj: dict[str, Any], key: str, where: str) -> str | None:
-        return self.matching(obj, key, where, _is_date, "a date like 2026-11-24")
+        return self.matching(obj, key, where, _normal(clock.normal_day),
+                             f"a date in {clock.FIRST_YEAR}-{clock.LAST_YEAR} like 2026-11-24")
 
     def resource(self, obj: dict[str, Any], where: str) -> str | None:
         return self.matching(obj, "resource", where, ID_PATTERN.match, "a resource id")
@@ -227,7 +247,7 @@ def parse(text: str, name: str) -> Dump:
         if hours is not None and not hours > 0:
             r.fail(where, f"hours must be positive, got {hours!r}")
         elif rid is not None and title is not None and kind is not None and stage is not None and hours is not None:
-            resources.append(ResourceInfo(rid, title, kind, stage, float(hours)))
+            resources.append(BackupResource(rid, title, kind, stage, float(hours)))
     events = []
     for where, obj in r.records(doc, "events"):
         rid = r.resource(obj, where)
@@ -249,9 +269,12 @@ def parse(text: str, name: str) -> Dump:
         at = r.stamp(obj, "at", where)
         note = r.get(obj, "note", where, (str,), optional=True)
         if hours is not None and not 0 < hours <= 24:
-            r.fail(where, f"hours must be more than 0 and at most 24, got {hours!r}")
+            r.fail(where, f"hours must be more than 0 and at most {MAX_HOURS_PER_DAY:g}, got {hours!r}")
         elif rid is not None and day is not None and hours is not None and at is not None:
             sessions.append(Session(rid, day, float(hours), at, note))
+    for day, total in _day_totals(sessions).items():
+        if total > MAX_HOURS_PER_DAY + 1e-9:
+            r.fail(f"sessions on {day}", f"add up to {total:g} h, more than a day has")
     notes = []
     for where, obj in r.records(doc, "notes"):
         rid = r.resource(obj, where)
@@ -292,3 +315,47 @@ def _short(value: Any) -> str:
 def identity(record: Any) -> tuple[Any, ...]:
     """What makes two records the same record (for merging without duplicates)."""
     return tuple(record)
+
+
+def _day_totals(sessions: Any) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for s in sessions:
+        totals[s.day] = totals.get(s.day, 0.0) + s.hours
+    return totals
+
+
+def _new(records: Any, have: Any) -> tuple[Any, ...]:
+    """Records not already stored, and not repeated within the batch either."""
+    seen = {identity(r) for r in have}
+    out = []
+    for record in records:
+        key = identity(record)
+        if key not in seen:
+            seen.add(key)
+            out.append(record)
+    return tuple(out)
+
+
+def placeholder(rid: str) -> BackupResource:
+    """What stands for a resource the backup names but does not describe (an old export)."""
+    return BackupResource(rid, rid, Kind.website.value, "retired", 1.0)
+
+
+def merge_plan(dump: Dump, have: Dump, known: set[str], day_hours: dict[str, float]) -> Dump:
+    """What importing dump adds to a database holding `have`: only new records, nothing removed.
+
+    `resources` of the plan are the retired placeholders to create for ids the database does not
+    know; `day_hours` is the hours already logged per day, for the hours-per-day limit (raises
+    ImportInvalid naming the day, and then nothing is imported).
+    """
+    events, sessions = _new(dump.events, have.events), _new(dump.sessions, have.sessions)
+    notes, reviews = _new(dump.notes, have.notes), _new(dump.reviews, have.reviews)
+    for day, hours in sorted(_day_totals(sessions).items()):
+        total = day_hours.get(day, 0.0) + hours
+        if total > MAX_HOURS_PER_DAY + 1e-9:
+            raise ImportInvalid(f"importing would make {total:g} h logged on {day}, more than a day has; "
+                                "nothing was imported", hint="remove or shorten sessions of that day in the file")
+    info = {r.id: r for r in dump.resources}
+    used = {r.resource_id for group in (events, sessions, notes, reviews) for r in group}
+    missing = tuple(info.get(rid) or placeholder(rid) for rid in sorted(used - known))
+    return Dump(dump.roadmap_title, dump.roadmap_version, missing, events, sessions, notes, reviews)

@@ -151,6 +151,7 @@ def main_callback(
 
     Example: mlpath"""
     ctx.obj = AppState(paths.roadmap_override(str(roadmap) if roadmap else None))
+    ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         from mlpath import clock, render, report
 

@@ -46,3 +46,60 @@ def zone() -> tzinfo:
 def today(tz: tzinfo | None = None) -> date:
     """The learner's calendar date now."""
     return now().astimezone(tz or zone()).date()
+
+
+# Every stamp mlpath stores is UTC YYYY-MM-DDTHH:MM:SSZ and every day YYYY-MM-DD, within these
+# years, so text order is time order and no date arithmetic can overflow.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+
+
+def normal_stamp(text: str) -> str:
+    """The stored form of an ISO 8601 timestamp with a zone (an offset, Z, basic or week form).
+
+    Raises ValueError for text that is not one, has no zone, or lies outside FIRST_YEAR-LAST_YEAR.
+    """
+    moment = datetime.fromisoformat(text.strip())
+    if moment.tzinfo is None:
+        raise ValueError("no time zone (end it with Z for UTC)")
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"outside the years {FIRST_YEAR}-{LAST_YEAR}") from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(f"outside the years {FIRST_YEAR}-{LAST_YEAR}")
+    return stamp(moment)
+
+
+def normal_day(text: str) -> str:
+    """The stored form of an ISO 8601 calendar date (YYYY-MM-DD, basic or week form)."""
+    day = date.fromisoformat(text.strip())
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"outside the years {FIRST_YEAR}-{LAST_YEAR}")
+    return day.isoformat()
+
+
+def repaired_stamp(text: object) -> str:
+    """normal_stamp, or for text beyond repair the nearest stamp in range (for upgrades)."""
+    try:
+        return normal_stamp(str(text))
+    except (ValueError, OverflowError):
+        pass
+    try:
+        moment = datetime.fromisoformat(str(text).strip())
+        if moment.tzinfo is None:
+            return normal_stamp(str(text).strip() + "+00:00")  # a stamp without zone was meant as UTC
+        return f"{LAST_YEAR}-12-31T23:59:59Z" if moment.year > 2000 else f"{FIRST_YEAR}-01-01T00:00:00Z"
+    except (ValueError, OverflowError):
+        return f"{FIRST_YEAR}-01-01T00:00:00Z"
+
+
+def repaired_day(text: object) -> str:
+    try:
+        return normal_day(str(text))
+    except (ValueError, OverflowError):
+        pass
+    try:
+        day = date.fromisoformat(str(text).strip())
+    except ValueError:
+        return f"{FIRST_YEAR}-01-01"
+    return f"{LAST_YEAR}-12-31" if day.year > LAST_YEAR else f"{FIRST_YEAR}-01-01"

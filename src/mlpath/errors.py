@@ -67,7 +67,13 @@ class NotADatabase(MlpathError):
 
 
 class DatabaseUnavailable(MlpathError):
+    """The database's path cannot be used: a directory, unreadable, read-only, missing parent."""
+
     hint = "set MLPATH_DB to a writable file path"
+
+
+class DatabaseFailed(MlpathError):
+    """A database operation failed for a reason other than its path (locked too long, disk full)."""
 
 
 class SchemaTooNew(MlpathError):
@@ -98,16 +104,16 @@ class ArgumentNotText(MlpathError):
 
 # SQLite's messages (also inside SQLAlchemy's wrappers) and errno values, to what a learner can do.
 _DATABASE_PROBLEMS = (
-    (("disk is full", "database or disk is full"), DatabaseUnavailable, "the disk holding {path} is full",
+    (("disk is full", "database or disk is full"), DatabaseFailed, "the disk holding {path} is full",
      "free some space and run the command again; nothing was written"),
     (("readonly", "read-only"), DatabaseUnavailable, "cannot write {path}: it is read-only",
      "check the permissions of the file and of its directory"),
-    (("database is locked", "database table is locked", "busy"), DatabaseUnavailable,
+    (("database is locked", "database table is locked", "busy"), DatabaseFailed,
      "{path} stayed locked by another program for too long",
      "wait for the other mlpath command (or program using the file) to finish, then try again"),
     (("unable to open",), DatabaseUnavailable, "cannot open {path}",
      "check that its directory exists and that you may write there"),
-    (("disk i/o error",), DatabaseUnavailable, "the disk failed while using {path}",
+    (("disk i/o error",), DatabaseFailed, "the disk failed while using {path}",
      "check the disk (and free space), then try again"),
     (("malformed", "not a database", "decode", "corrupt", "no such table", "no such column", "constraint"),
      DatabaseDamaged, "{path} is damaged ({detail})", ""),
@@ -128,7 +134,7 @@ def database_problem(exc: BaseException, path: Path | str) -> MlpathError:
     for needles, kind, message, hint in _DATABASE_PROBLEMS:
         if any(n in lowered for n in needles):
             return kind(message.format(path=path, detail=detail[:80]), hint=hint)
-    return DatabaseUnavailable(f"could not use {path}: {detail[:120]}")
+    return DatabaseFailed(f"could not use {path}: {detail[:120]}")  # not about the path: no MLPATH_DB hint
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")  # how Python keeps command-line bytes that are not UTF-8

@@ -127,10 +127,6 @@ def hours_per_week(sessions: Iterable[Session], today: date, weeks: int) -> list
     return [(start, round(h, 2)) for start, h in totals.items()]
 
 
-def hours_on(sessions: Iterable[Session], day: str) -> float:
-    return sum(s.hours for s in sessions if s.day == day)
-
-
 def check_hours(hours: float, already: float, day: date) -> float:
     """Validate a study session's hours against the day's total; return the new day total."""
     if not math.isfinite(hours) or hours <= 0:

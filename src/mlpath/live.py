@@ -147,9 +147,8 @@ def _end(store: Store, item: Item, running: Timer, minutes: int, how: str, tz: t
     if ask_note and on_terminal():
         note = (_ask(render.NOTE_PROMPT) or "").strip() or None
     session = timer.session(running, minutes, clock.stamp(clock.now()), tz, note)
-    day = date.fromisoformat(session.day)
-    total = habits.check_hours(session.hours, habits.hours_on(store.sessions(since_day=session.day), session.day), day)
-    if not store.stop_timer(running, session, start=item.status is Status.todo):
+    total = store.stop_timer(running, session, start=item.status is Status.todo)  # checks hours per day
+    if total is None:
         raise TimerProblem(f"the timer for {item.id} was stopped from another terminal meanwhile; nothing was "
                            "logged twice")
     return Stopped(item, minutes, session, total, how)

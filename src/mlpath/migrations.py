@@ -1,9 +1,12 @@
 """The ordered register of schema migrations, and the SQL views every schema version gets.
 
-A new database is created at the latest schema straight from schema.py (SQLModel); an older
-one is brought forward here, one step at a time, each step and its record in one transaction.
-Steps are plain SQL so that they keep describing the schema as it was when they were written.
-Views are derived data: they are dropped and recreated after every migration.
+A new database is created at the latest schema straight from schema.py; an older one is brought
+forward here. db.upgrade applies every pending step inside ONE write transaction (with the version
+read and the backup written under the same lock), so concurrent processes never both upgrade.
+Steps are plain SQL so that they keep describing the schema as it was when they were written;
+SQL may call mlpath_stamp(text) and mlpath_day(text), which return a stored stamp or day in
+the one normal form (see clock.repaired_stamp). Views are derived data: they are dropped and
+recreated after every upgrade.
 """
 
 import sqlite3
@@ -11,33 +14,31 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from mlpath import clock
 from mlpath.errors import SchemaTooNew
 from mlpath.roadmap import SyncReport
 
-# Keep in step with schema.SCHEMA_VERSION (a test checks they agree).
-LATEST = 4
-
 VIEWS = {
-    # The current state of every resource, derived from its latest event (by time, then id).
+    # The current state of every resource, derived from its latest event by insertion order (id):
+    # never by comparing stamps, so a change recorded after the clock went back still counts.
+    # Every resource column is in it (r.*), so a new one needs no change here.
     "item": """
     CREATE VIEW item AS
-    SELECT r.id, r.stage_id, s.number AS stage_number, r.position, r.title, r.kind, r.core,
-           r.hours, r.url, r.choose_one, r.authors, r.note, r.retired,
+    SELECT r.*, s.number AS stage_number,
            COALESCE(last.status, 'todo') AS status,
            CASE WHEN last.status = 'done' THEN last.at END AS done_at,
            CASE WHEN last.status = 'done' THEN last.note END AS done_note,
            CASE WHEN last.status = 'done' THEN last.rating END AS rating,
-           (SELECT MAX(e.at) FROM event e WHERE e.resource_id = r.id AND e.status = 'doing')
-               AS started_at,
+           (SELECT e.at FROM event e WHERE e.resource_id = r.id AND e.status = 'doing'
+            ORDER BY e.id DESC LIMIT 1) AS started_at,
            (SELECT COALESCE(SUM(ss.hours), 0) FROM study_session ss WHERE ss.resource_id = r.id)
                AS logged_hours,
-           (SELECT p.fraction FROM progress_mark p WHERE p.resource_id = r.id ORDER BY p.at DESC, p.id DESC
-            LIMIT 1) AS fraction,
-           r.after
+           (SELECT p.fraction FROM progress_mark p WHERE p.resource_id = r.id ORDER BY p.id DESC
+            LIMIT 1) AS fraction
     FROM resource r
     JOIN stage s ON s.id = r.stage_id
     LEFT JOIN event last ON last.id = (
-        SELECT e.id FROM event e WHERE e.resource_id = r.id ORDER BY e.at DESC, e.id DESC LIMIT 1
+        SELECT MAX(e.id) FROM event e WHERE e.resource_id = r.id
     )
     """,
 }
@@ -63,7 +64,7 @@ class Opened(NamedTuple):
 class Step(NamedTuple):
     version: int  # the schema version this step produces
     name: str
-    apply: Callable[[sqlite3.Connection], None]
+    apply: Callable[[sqlite3.Connection], None] | tuple[str, ...]  # plain SQL statements, or code
 
 
 def _v2_study_habits(conn: sqlite3.Connection) -> None:
@@ -121,12 +122,15 @@ def replay_reviews(conn: sqlite3.Connection, table: str = "review_fsrs",
     """Schedule every answer again with FSRS from its resource's finish (all resources, or these)."""
     from mlpath import spaced
 
+    # Stamps are read in their repaired form: an upgrade replays before step 4 has normalised them.
     done: dict[str, list[str]] = {}
     for rid, at in conn.execute("SELECT resource_id, at FROM event WHERE status = 'done'"):
-        done.setdefault(rid, []).append(at)
+        done.setdefault(rid, []).append(clock.repaired_stamp(at))
     answers: dict[str, list[tuple[int, str, int]]] = {}
-    for rid, row_id, at, grade in conn.execute(f"SELECT resource_id, id, at, grade FROM {table} ORDER BY at, id"):
-        answers.setdefault(rid, []).append((row_id, at, grade))
+    for rid, row_id, at, grade in conn.execute(f"SELECT resource_id, id, at, grade FROM {table} ORDER BY id"):
+        answers.setdefault(rid, []).append((row_id, clock.repaired_stamp(at), grade))
+    for rows in answers.values():
+        rows.sort(key=lambda row: (row[1], row[0]))
     wanted = answers.keys() if resources is None else [r for r in resources if r in answers]
     updates = []
     for rid in wanted:
@@ -135,6 +139,8 @@ def replay_reviews(conn: sqlite3.Connection, table: str = "review_fsrs",
         for (row_id, _, _), r in zip(rows, replayed, strict=True):
             updates.append((r.stability, r.difficulty, r.due, row_id))
     conn.executemany(f"UPDATE {table} SET stability = ?, difficulty = ?, due = ? WHERE id = ?", updates)
+
+
 def _v4_effort(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE resource ADD COLUMN after VARCHAR")
     conn.execute(
@@ -149,19 +155,44 @@ def _v4_effort(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM meta WHERE key = 'roadmap_digest'")
 
 
+def _repair(table: str, column: str, function: str) -> tuple[str, str]:
+    """Keep the original of every stamp or day that is not in normal form, then normalise it."""
+    changed = f"{column} IS NOT {function}({column})"
+    return (f"INSERT INTO stamp_repair (table_name, row_id, column_name, original) "
+            f"SELECT '{table}', id, '{column}', {column} FROM {table} WHERE {changed}",
+            f"UPDATE {table} SET {column} = {function}({column}) WHERE {changed}")
+
+
+_V5_TIME_ONE_WAY = (
+    """CREATE TABLE stamp_repair (
+    id INTEGER NOT NULL, table_name VARCHAR NOT NULL, row_id INTEGER NOT NULL, column_name VARCHAR NOT NULL,
+    original VARCHAR NOT NULL, PRIMARY KEY (id))""",
+    *_repair("event", "at", "mlpath_stamp"),
+    *_repair("study_session", "at", "mlpath_stamp"),
+    *_repair("study_session", "day", "mlpath_day"),
+    *_repair("note", "at", "mlpath_stamp"),
+    *_repair("review", "at", "mlpath_stamp"),
+    *_repair("review", "due", "mlpath_stamp"),
+    *_repair("timer", "started_at", "mlpath_stamp"),
+    *_repair("progress_mark", "at", "mlpath_stamp"),
+    *_repair("goal", "at", "mlpath_stamp"),
+)
+
 REGISTER: tuple[Step, ...] = (
     Step(2, "study log, notes, reviews and ratings", _v2_study_habits),
     Step(3, "FSRS review schedule and the study timer", _v3_fsrs_and_timer),
     Step(4, "progress marks, weekly goals and prerequisites", _v4_effort),
+    Step(5, "every stamp in UTC YYYY-MM-DDTHH:MM:SSZ and every day YYYY-MM-DD, in 1970-2100", _V5_TIME_ONE_WAY),
 )
+LATEST = REGISTER[-1].version  # the schema version a new database gets
 
 
 def check_register(register: tuple[Step, ...] | None = None) -> None:
     """Refuse a register with duplicate or out-of-order versions (a programming error)."""
     register = REGISTER if register is None else register
     versions = [s.version for s in register]
-    if versions != sorted(set(versions)) or (versions and versions[-1] != LATEST):
-        raise RuntimeError(f"migration register is not a strictly increasing sequence ending at {LATEST}: {versions}")
+    if versions != list(range(2, 2 + len(versions))):
+        raise RuntimeError(f"migration register is not a strictly increasing sequence from 2: {versions}")
 
 
 def pending(current: int) -> list[Step]:
@@ -180,26 +211,21 @@ def create_derived(conn: sqlite3.Connection) -> None:
 
 
 def migrate(conn: sqlite3.Connection, current: int) -> list[Step]:
-    """Apply every pending step, each with its version record in one transaction.
-
-    conn must be in autocommit mode (isolation_level=None) so the transactions here are explicit.
-    """
+    """Apply every pending step and record the new version; the caller holds the write transaction."""
     check_register()
-    applied = []
-    steps = pending(current)
-    for step in steps:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Views may name tables that only a later step makes: they are rebuilt after the last one.
-            for name in VIEWS:
-                conn.execute(f"DROP VIEW IF EXISTS {name}")
+    conn.create_function("mlpath_stamp", 1, clock.repaired_stamp, deterministic=True)
+    conn.create_function("mlpath_day", 1, clock.repaired_day, deterministic=True)
+    applied = pending(current)
+    # Views may name tables that only a later step makes: they are rebuilt after the last one.
+    for name in VIEWS:
+        conn.execute(f"DROP VIEW IF EXISTS {name}")
+    for step in applied:
+        if callable(step.apply):
             step.apply(conn)
-            if step is steps[-1]:
-                create_derived(conn)
-            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(step.version),))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        applied.append(step)
+        else:
+            for sql in step.apply:
+                conn.execute(sql)
+    if applied:
+        create_derived(conn)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(applied[-1].version),))
     return applied

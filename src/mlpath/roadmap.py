@@ -6,7 +6,7 @@ can name its line, and it reports every problem at once instead of stopping at t
 
 import re
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -553,3 +553,25 @@ def _close(word: str, candidates: list[str]) -> str | None:
 
     close = difflib.get_close_matches(word, candidates, n=1)
     return close[0] if close else None
+
+
+# Columns whose change is not a change of the resource's content (a reorder moves, not edits it).
+_NOT_CONTENT = ("position", "retired")
+
+
+def diff(new: Mapping[str, Mapping[str, Any]], stored: Mapping[str, Mapping[str, Any]]
+         ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """What syncing a roadmap does to stored resources: the ids it adds, changes and retires.
+
+    Both sides map a resource id to its row (column name to stored value). A retired resource
+    that comes back counts as changed; one that is gone from the roadmap is retired, never deleted.
+    """
+    added, changed = [], []
+    for rid, row in new.items():
+        old = stored.get(rid)
+        if old is None:
+            added.append(rid)
+        elif old.get("retired") or any(old.get(k) != v for k, v in row.items() if k not in _NOT_CONTENT):
+            changed.append(rid)
+    retired = tuple(rid for rid, row in stored.items() if rid not in new and not row.get("retired"))
+    return tuple(added), tuple(changed), retired

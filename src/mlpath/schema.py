@@ -1,130 +1,176 @@
-"""The database schema, defined once with SQLModel (used by store.py for creation and writes).
+"""The database schema: every table's columns declared once, as plain data.
 
-Reads go through the SQL views created beside these tables (see migrations.VIEWS) with the standard
-library's sqlite3, so the daily read commands never pay for importing the ORM.
+These declarations drive everything that names columns: the CREATE TABLE statements of a new
+database, the INSERT and SELECT lists in store.py, and the keys of the JSON backup. Adding a
+column to a table is one line here plus one migration step (migrations.py) for existing
+databases; nothing else lists columns.
+
+Importing this module is cheap (no ORM): daily commands use it. `orm_models()` builds SQLModel
+classes from the same declarations for scripts and for the test that the two agree.
 """
 
 from __future__ import annotations
 
-from sqlmodel import Field, SQLModel
+from typing import Any, NamedTuple
 
-SCHEMA_VERSION = 4  # bump with a new step in migrations.py
+from mlpath.migrations import LATEST as SCHEMA_VERSION  # the last step of the migration register
 
-
-class Meta(SQLModel, table=True):
-    """Key/value facts about the database: schema version, roadmap version, digest, title."""
-
-    key: str = Field(primary_key=True)
-    value: str
+__all__ = ["SCHEMA_VERSION", "TABLES", "Column", "Table"]
 
 
-class StageRow(SQLModel, table=True):
-    __tablename__ = "stage"
+class Column(NamedTuple):
+    name: str
+    type: str  # the SQL type: VARCHAR, INTEGER, FLOAT or BOOLEAN
+    nullable: bool = False
+    references: str | None = None  # "table.column" for a foreign key
+    indexed: bool = False
+    json_key: str | None = None  # its key in the JSON backup when not its name
+    time: str | None = None  # "stamp" (UTC YYYY-MM-DDTHH:MM:SSZ) or "day" (YYYY-MM-DD): normalised on every write
 
-    id: str = Field(primary_key=True)
-    number: int
-    title: str
-    summary: str | None = None
-    retired: bool = False
-
-
-class ResourceRow(SQLModel, table=True):
-    __tablename__ = "resource"
-
-    id: str = Field(primary_key=True)
-    stage_id: str = Field(foreign_key="stage.id", index=True)
-    position: int
-    title: str
-    kind: str
-    core: bool
-    hours: float
-    url: str | None = None
-    authors: str = "[]"  # a JSON list of names
-    note: str | None = None
-    choose_one: str | None = None
-    retired: bool = False
-    after: str | None = None  # a JSON list of resource or stage ids; NULL: the previous stage comes first
+    @property
+    def key(self) -> str:
+        return self.json_key or self.name
 
 
-class EventRow(SQLModel, table=True):
-    """One status change; history is appended to, never rewritten."""
+class Table(NamedTuple):
+    name: str
+    columns: tuple[Column, ...]  # the data columns, in the order of the value type's fields
+    key: str | None = "id"  # an INTEGER PRIMARY KEY before the data columns, or None when the first column is the key
 
-    __tablename__ = "event"
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
 
-    id: int | None = Field(default=None, primary_key=True)
-    resource_id: str = Field(foreign_key="resource.id", index=True)
-    status: str  # the status the resource moved to: todo, doing, done or skipped
-    at: str  # UTC, ISO 8601 with a Z suffix
-    note: str | None = None
-    rating: int | None = None  # with `done --stars`: how good the resource was, 1-5 stars
+    def select(self) -> str:
+        return f"SELECT {', '.join(self.names)} FROM {self.name}"
 
+    def insert(self) -> str:
+        return f"INSERT INTO {self.name} ({', '.join(self.names)}) VALUES ({', '.join('?' * len(self.columns))})"
 
-class StudySessionRow(SQLModel, table=True):
-    """Time spent on a resource: many sessions per resource, per local calendar day."""
-
-    __tablename__ = "study_session"
-
-    id: int | None = Field(default=None, primary_key=True)
-    resource_id: str = Field(foreign_key="resource.id", index=True)
-    day: str = Field(index=True)  # the learner's local date, YYYY-MM-DD
-    hours: float
-    at: str  # when it was logged, UTC
-    note: str | None = None
-
-
-class NoteRow(SQLModel, table=True):
-    __tablename__ = "note"
-
-    id: int | None = Field(default=None, primary_key=True)
-    resource_id: str = Field(foreign_key="resource.id", index=True)
-    at: str
-    text: str
+    def create(self) -> list[str]:
+        """CREATE TABLE and CREATE INDEX statements for a new database."""
+        cols = ([f"{self.key} INTEGER NOT NULL"] if self.key else []) + [
+            f"{c.name} {c.type}{'' if c.nullable else ' NOT NULL'}" for c in self.columns]
+        primary = self.key or self.columns[0].name
+        parts = [*cols, f"PRIMARY KEY ({primary})"] + [
+            f"FOREIGN KEY({c.name}) REFERENCES {c.references.split('.')[0]} ({c.references.split('.')[1]})"
+            for c in self.columns if c.references]
+        statements = [f"CREATE TABLE {self.name} (\n\t" + ", \n\t".join(parts) + "\n)"]
+        statements += [f"CREATE INDEX ix_{self.name}_{c.name} ON {self.name} ({c.name})"
+                       for c in self.columns if c.indexed]
+        return statements
 
 
-class ReviewRow(SQLModel, table=True):
-    """One spaced-review answer and the FSRS card state after it; the latest row is the schedule."""
-
-    __tablename__ = "review"
-
-    id: int | None = Field(default=None, primary_key=True)
-    resource_id: str = Field(foreign_key="resource.id", index=True)
-    at: str
-    grade: int  # 1 again, 2 hard, 3 good, 4 easy
-    stability: float
-    difficulty: float
-    due: str  # UTC, when the next review is due
+def _resource_ref(indexed: bool = True) -> Column:
+    return Column("resource_id", "VARCHAR", references="resource.id", indexed=indexed, json_key="resource")
 
 
-class TimerRow(SQLModel, table=True):
-    """A running `mlpath study` timer (at most one), kept so a closed terminal loses nothing."""
+META = Table("meta", (Column("key", "VARCHAR"), Column("value", "VARCHAR")), key=None)
+STAGE = Table("stage", (
+    Column("id", "VARCHAR"),
+    Column("number", "INTEGER"),
+    Column("title", "VARCHAR"),
+    Column("summary", "VARCHAR", nullable=True),
+    Column("retired", "BOOLEAN"),
+), key=None)
+RESOURCE = Table("resource", (
+    Column("id", "VARCHAR"),
+    Column("stage_id", "VARCHAR", references="stage.id", indexed=True),
+    Column("position", "INTEGER"),
+    Column("title", "VARCHAR"),
+    Column("kind", "VARCHAR"),
+    Column("core", "BOOLEAN"),
+    Column("hours", "FLOAT"),
+    Column("url", "VARCHAR", nullable=True),
+    Column("authors", "VARCHAR"),  # a JSON list of names
+    Column("note", "VARCHAR", nullable=True),
+    Column("choose_one", "VARCHAR", nullable=True),
+    Column("retired", "BOOLEAN"),
+    Column("after", "VARCHAR", nullable=True),  # a JSON list of resource or stage ids; NULL: the previous stage first
+), key=None)
+# One status change; history is appended to, never rewritten. A resource's status is its
+# latest event by insertion order (id), so a clock that goes back never hides a change.
+EVENT = Table("event", (
+    _resource_ref(),
+    Column("status", "VARCHAR"),  # todo, doing, done or skipped
+    Column("at", "VARCHAR", time="stamp"),
+    Column("note", "VARCHAR", nullable=True),
+    Column("rating", "INTEGER", nullable=True),  # with `done --rating`: 1-5
+))
+STUDY_SESSION = Table("study_session", (
+    _resource_ref(),
+    Column("day", "VARCHAR", indexed=True, time="day"),  # the learner's local date
+    Column("hours", "FLOAT"),
+    Column("at", "VARCHAR", time="stamp"),  # when it was logged
+    Column("note", "VARCHAR", nullable=True),
+))
+NOTE = Table("note", (_resource_ref(), Column("at", "VARCHAR", time="stamp"), Column("text", "VARCHAR")))
+# One spaced-review answer and the FSRS card state after it; the latest row is the schedule.
+REVIEW = Table("review", (
+    _resource_ref(),
+    Column("at", "VARCHAR", time="stamp"),
+    Column("grade", "INTEGER"),  # 1 again, 2 hard, 3 good, 4 easy
+    Column("stability", "FLOAT"),
+    Column("difficulty", "FLOAT"),
+    Column("due", "VARCHAR", time="stamp"),  # when the next review is due
+))
+# A running `mlpath study` timer (at most one), kept so a closed terminal loses nothing.
+TIMER = Table("timer", (
+    _resource_ref(indexed=False),
+    Column("started_at", "VARCHAR", time="stamp"),
+    Column("minutes", "INTEGER", nullable=True),  # a countdown's length, None for an open-ended timer
+    Column("pid", "INTEGER"),  # the process showing it, to tell a running timer from an abandoned one
+    Column("host", "VARCHAR"),
+))
+# A share of a resource the learner says is done (`mlpath progress ID 5/12`); the latest counts.
+PROGRESS_MARK = Table("progress_mark", (
+    _resource_ref(),
+    Column("at", "VARCHAR", time="stamp"),
+    Column("fraction", "FLOAT"),  # 0-1
+    Column("label", "VARCHAR"),  # as typed, normalised: "5/12" or "40%"
+))
+# A weekly study goal set with `mlpath goal`; the latest counts, NULL hours is `goal off`.
+GOAL = Table("goal", (Column("at", "VARCHAR", time="stamp"), Column("hours_per_week", "FLOAT", nullable=True)))
+# Stamps an upgrade had to repair (unreadable, or outside 1970-2100): the original text is kept.
+STAMP_REPAIR = Table("stamp_repair", (
+    Column("table_name", "VARCHAR"),
+    Column("row_id", "INTEGER"),
+    Column("column_name", "VARCHAR"),
+    Column("original", "VARCHAR"),
+))
 
-    __tablename__ = "timer"
-
-    id: int | None = Field(default=None, primary_key=True)
-    resource_id: str = Field(foreign_key="resource.id")
-    started_at: str  # UTC
-    minutes: int | None = None  # a countdown's length, None for an open-ended timer
-    pid: int  # the process showing it, to tell a running timer from an abandoned one
-    host: str
+TABLES: tuple[Table, ...] = (META, STAGE, RESOURCE, EVENT, STUDY_SESSION, NOTE, REVIEW, TIMER, PROGRESS_MARK, GOAL,
+                              STAMP_REPAIR)
+BY_NAME = {t.name: t for t in TABLES}
 
 
-class ProgressRow(SQLModel, table=True):
-    """A share of a resource the learner says is done (`mlpath progress ID 5/12`); the latest counts."""
-
-    __tablename__ = "progress_mark"
-
-    id: int | None = Field(default=None, primary_key=True)
-    resource_id: str = Field(foreign_key="resource.id", index=True)
-    at: str  # UTC
-    fraction: float  # 0-1
-    label: str  # as typed, normalised: "5/12" or "40%"
+def create_statements() -> list[str]:
+    return [sql for table in TABLES for sql in table.create()]
 
 
-class GoalRow(SQLModel, table=True):
-    """A weekly study goal set with `mlpath goal`; the latest counts, NULL hours is `goal off`."""
+_PYTHON = {"VARCHAR": str, "INTEGER": int, "FLOAT": float, "BOOLEAN": bool}
 
-    __tablename__ = "goal"
 
-    id: int | None = Field(default=None, primary_key=True)
-    at: str  # UTC
-    hours_per_week: float | None = None
+def orm_models() -> dict[str, Any]:
+    """SQLModel classes for every table, built from the declarations above (imports SQLModel)."""
+    from sqlmodel import Field, SQLModel
+
+    if _MODELS:
+        return _MODELS
+    for table in TABLES:
+        annotations: dict[str, Any] = {}
+        namespace: dict[str, Any] = {"__tablename__": table.name, "__annotations__": annotations}
+        if table.key:
+            annotations[table.key] = int | None
+            namespace[table.key] = Field(default=None, primary_key=True)
+        for n, c in enumerate(table.columns):
+            kind: Any = _PYTHON[c.type]
+            annotations[c.name] = kind | None if c.nullable else kind
+            namespace[c.name] = Field(default=None if c.nullable else ..., primary_key=not table.key and n == 0,
+                                      foreign_key=c.references, index=c.indexed)
+        name = "".join(part.title() for part in table.name.split("_")) + "Row"
+        _MODELS[table.name] = type(name, (SQLModel,), namespace, table=True)
+    return _MODELS
+
+
+_MODELS: dict[str, Any] = {}

@@ -41,6 +41,11 @@ class AppState:
                 live.left_running(self._store)
         return self._store
 
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
 
 def state(ctx: typer.Context) -> AppState:
     """The AppState set by the root callback, inherited by every subcommand's context."""
