@@ -127,6 +127,18 @@ def test_a_killed_terminal_loses_nothing_and_study_stop_logs_it(run, small_roadm
     assert result.exit_code == 1 and "no study timer is running" in result.stderr
 
 
+def test_stopped_from_another_terminal_the_timer_closes_without_logging_twice(run, small_roadmap, time_file):
+    ok(run("stages"))
+    child = spawn("study", "colab")
+    child.expect("00:00")
+    time_file.write_text("2026-11-24T12:30:00Z")
+    child.expect("30:00")
+    assert ok(run("study", "--stop")).stdout.startswith("logged 30 min on 2026-11-24: colab")
+    child.expect("the timer for colab was stopped from another terminal")
+    child.expect(pexpect.EOF)
+    assert show(run, "colab")["logged_hours"] == 0.5
+
+
 def test_study_stop_offers_to_trim_a_timer_that_ran_past_four_hours(run, small_roadmap, time_file):
     ok(run("stages"))
     child = spawn("study", "stats-course")
