@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from mlpath import habits, progress, reviewing, spaced
 from mlpath.habits import Finish, Mark, Note, Pace, Streaks
-from mlpath.progress import Event, Item, Recommendation, StageInfo, StageProgress
+from mlpath.progress import Event, Item, Recommendation, StageInfo, StageProgress, Status
 from mlpath.reviewing import ReviewRecord
 from mlpath.store import Store
 
@@ -67,6 +67,27 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
         finish=habits.finish(total.core_hours_left, total.hours_left, pace.hours_per_week, goal, today),
         week_logged=habits.hours_between(sessions, habits.week_start(today), today),
     )
+
+
+def resources(store: Store, stage: str | None = None, status: Status | None = None, kind: str | None = None,
+              core: bool = False, search: str | None = None) -> list[Item]:
+    """`list`: the resources that pass every filter given (a stage by number or id)."""
+    stage_id = progress.resolve_stage(stage, store.stages()).id if stage is not None else None
+    return progress.filter_items(store.items(), stage_id=stage_id, status=status, kind=kind, core=core,
+                                 search=search)
+
+
+class Suggestions(NamedTuple):
+    recommendations: list[Recommendation]
+    stage: StageInfo | None  # the stage they were limited to
+    reviews_due: int
+
+
+def suggestions(store: Store, today: date, tz: tzinfo, count: int = 1, stage: str | None = None) -> Suggestions:
+    """`next`: what to study next and why, from one stage (number or id) or all."""
+    view = overview(store, today, tz)
+    chosen = progress.resolve_stage(stage, view.stages) if stage is not None else None
+    return Suggestions(view.recommend(n=count, stage_id=chosen.id if chosen else None), chosen, view.reviews_due)
 
 
 class ResourceDetail(NamedTuple):

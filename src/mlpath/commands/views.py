@@ -60,12 +60,9 @@ def list_command(
     """List resources with their id, number, kind, hours and status.
 
     Example: mlpath list 2 --core"""
-    from mlpath import export, progress, render
+    from mlpath import export, render, report
 
-    store = state(ctx).store()
-    stage_id = progress.resolve_stage(stage, store.stages()).id if stage is not None else None
-    items = progress.filter_items(store.items(), stage_id=stage_id, status=status,
-                                  kind=kind.value if kind else None, core=core, search=search)
+    items = report.resources(state(ctx).store(), stage, status, kind.value if kind else None, core, search)
     if as_json:
         render.json_out(export.item_records(items))
     else:
@@ -97,20 +94,19 @@ def next_command(
     """Say what to study next, and why.
 
     Example: mlpath next -n 3"""
-    from mlpath import clock, progress, render, report
+    from mlpath import clock, render, report
 
-    view = report.overview(state(ctx).store(), clock.today(), clock.zone())
-    stage_id = progress.resolve_stage(stage, view.stages).id if stage is not None else None
-    recs = view.recommend(n=count, stage_id=stage_id)
+    tz = clock.zone()
+    found = report.suggestions(state(ctx).store(), clock.today(tz), tz, count, stage)
     if as_json:
         from mlpath import export
 
-        render.json_out(export.recommendation_records(recs))
+        render.json_out(export.recommendation_records(found.recommendations))
     else:
         empty = "Everything on the roadmap is done or skipped. Well done!"
-        if stage_id is not None:
+        if found.stage is not None:
             empty = f"Nothing left to study in stage {stage}: it is done or skipped. Try `mlpath next`."
-        render.recommendations(recs, empty, view.reviews_due)
+        render.recommendations(found.recommendations, empty, found.reviews_due)
 
 
 @app.command("history")
