@@ -27,12 +27,11 @@ were recorded, so an export imported into an empty database exports identically.
 """
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from mlpath import clock, schema
-from mlpath.errors import ImportInvalid
+from mlpath.errors import SURROGATE, ImportInvalid
 from mlpath.habits import MAX_HOURS_PER_DAY, Note, Session
 from mlpath.progress import Event
 from mlpath.spaced import Answer
@@ -41,7 +40,6 @@ from mlpath.vocab import ID_PATTERN, Kind, Status
 FORMAT = "mlpath-progress"
 VERSION = 2
 READS = (1, 2)  # every version this mlpath imports
-SURROGATE = re.compile("[\ud800-\udfff]")  # a lone \\udXXX escape: no text, and SQLite refuses it
 INT_LIMIT = 2**63  # SQLite's INTEGER
 
 

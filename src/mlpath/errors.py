@@ -137,12 +137,14 @@ def database_problem(exc: BaseException, path: Path | str) -> MlpathError:
     return DatabaseFailed(f"could not use {path}: {detail[:120]}")  # not about the path: no MLPATH_DB hint
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")  # how Python keeps command-line bytes that are not UTF-8
+# A lone surrogate: how Python keeps bytes that are not UTF-8 (command-line arguments, \udXXX escapes in
+# JSON); not text, and SQLite refuses it.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def first_undecodable(argv: Sequence[str]) -> int | None:
     """The 1-based position of the first command-line argument that is not valid UTF-8, if any."""
-    return next((n for n, arg in enumerate(argv, start=1) if _SURROGATE.search(arg)), None)
+    return next((n for n, arg in enumerate(argv, start=1) if SURROGATE.search(arg)), None)
 
 
 class TimerProblem(MlpathError):
