@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from gfm import check_export, listed_items
+
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.e2e
 
@@ -81,6 +83,7 @@ def test_installed_command_runs_the_daily_loop(venv, tmp_path):
     assert exported.returncode == 0, exported.stderr
     text = (tmp_path / "progress.md").read_text()
     assert "- [x] [Mathematics for Machine Learning](https://mml-book.github.io/) · book · done " in text
+    check_export(text, listed_items(run))
 
     bad = run("done", "no-such-thing")
     assert bad.returncode == 1 and bad.stderr.startswith("error: no resource") and "Traceback" not in bad.stderr

@@ -2,39 +2,31 @@
 
 from __future__ import annotations
 
-import re
+import html
 
 import pytest
 
+from gfm import GFM, check_export, shown
 from mlpath.export import (
+    Tick,
     escape_markdown,
     escape_url,
     item_record,
     markdown,
+    parse_checklist,
     stage_record,
     task_line,
+    ticked_status,
 )
+from mlpath.habits import Note
 from mlpath.progress import Item, StageInfo, Status, stage_progress
 
 STAGES = [StageInfo("one", 1, "One"), StageInfo("two", 2, "Two & <Co>")]
-TASK = re.compile(r"^- \[( |x)\] (.*) `([a-z0-9-]+)`$")
 
 
 def make(rid: str, stage: int, pos: int, title: str = "T", status: Status = Status.todo, **kw) -> Item:
     return Item(id=rid, stage_id=STAGES[stage - 1].id, stage_number=stage, position=pos, title=title,
                 kind="paper", core=True, hours=2, status=status, **kw)
-
-
-def tasks(text: str) -> dict[str, str]:
-    """Checkbox state per id, read back the way a markdown reader sees list items."""
-    found = {}
-    for line in text.splitlines():
-        if line.startswith("- ["):
-            m = TASK.match(line)
-            assert m, f"malformed task line: {line!r}"
-            assert m.group(3) not in found
-            found[m.group(3)] = m.group(1)
-    return found
 
 
 def test_markdown_has_title_date_percent_headings_and_one_task_per_resource():
@@ -49,10 +41,11 @@ def test_markdown_has_title_date_percent_headings_and_one_task_per_resource():
     assert lines[0] == "# My Roadmap: progress"
     assert "Exported 2026-11-24" in text and "Overall: 33.3% (1 of 3 done" in text
     assert "## 1. One (1/2)" in lines
-    assert "## 2. Two &amp; &lt;Co&gt; (0/1)" in lines
-    assert tasks(text) == {"a": "x", "b": " ", "c": " ", "d": " "}
+    assert "## 2. Two & &lt;Co> (0/1)" in lines
+    check_export(text, items)
     assert "- [x] [Alpha](https://example.org/a) · paper · done 2026-11-20 · `a`" in lines
     assert "- [ ] Beta · paper · doing · `b`" in lines
+    assert "- [x] ~~Gamma~~ (skipped) · paper · `c`" in lines
 
 
 HOSTILE = [
@@ -70,23 +63,71 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("title", HOSTILE)
-def test_hostile_titles_and_notes_cannot_break_the_list_or_inject_html(title):
-    item = make("victim", 1, 1, title, Status.done, done_at="2026-11-20T00:00:00Z", done_note=title)
-    text = markdown("R", STAGES[:1], [item], "2026-11-24")
+@pytest.mark.parametrize("status", [Status.done, Status.skipped])
+def test_hostile_titles_and_notes_cannot_break_the_list_or_inject_html(title, status):
+    item = make("victim", 1, 1, title, status, done_at="2026-11-20T00:00:00Z", done_note=title,
+                url="https://example.org/a_(b) c")
+    text = markdown("R", STAGES[:1], [item], "2026-11-24", [Note("victim", "2026-11-21T00:00:00Z", title)])
     line = task_line(item)
     assert "\n" not in line and "\r" not in line
-    assert tasks(text) == {"victim": "x"}
-    assert "<" not in line and ">" not in line.replace("&gt;", "")
-    assert "\x1b" not in line and "\x00" not in line
-    # every markdown-active character is escaped, so nothing renders as markup
-    body = line[len("- [x] "):line.rindex(" · `victim`")]
-    assert not re.search(r"(?<!\\)[*_`\[\]()#|~]", body.split(" · ")[0])
+    assert "<" not in line and "\x1b" not in line and "\x00" not in line
+    (task,) = check_export(text, [item]).values()
+    assert task.text.startswith(shown(title) + (" (skipped)" if status is Status.skipped else "") + " · paper")
+    assert "<script" not in GFM.render(text) and "<img" not in GFM.render(text)
 
 
-def test_escape_markdown_round_trips_visible_text():
-    assert escape_markdown("a*b") == "a\\*b"
-    assert escape_markdown("x < y & z") == "x &lt; y &amp; z"
-    assert escape_markdown("two\nlines") == "two lines"
+@pytest.mark.parametrize(("text", "escaped"), [
+    ("ch 8-9 (PCA), 2.1-2.5 #1 a|b 100% > 3! + - .", "ch 8-9 (PCA), 2.1-2.5 #1 a|b 100% > 3! + - ."),
+    ("snake_case and __init__ and _em_", "snake_case and \\_\\_init\\_\\_ and \\_em\\_"),
+    ("a*b `c` [d](e) ~~f~~ back\\slash", "a\\*b \\`c\\` \\[d\\](e) \\~\\~f\\~\\~ back\\\\slash"),
+    ("x < y & z, R&D, &amp; &#42;", "x &lt; y & z, R&D, &amp;amp; &amp;#42;"),
+    ("two\nlines", "two lines"),
+])
+def test_escape_markdown_escapes_only_what_gfm_would_misread(text, escaped):
+    assert escape_markdown(text) == escaped
+    rendered = GFM.renderInline(escaped)
+    assert html.unescape(rendered) == shown(text)  # it reads back as written, with no markup
+
+
+def test_skipped_items_are_ticked_struck_and_marked():
+    item = make("s", 1, 1, "Some Title", Status.skipped, url="https://example.org/s")
+    line = task_line(item)
+    assert line == "- [x] ~~[Some Title](https://example.org/s)~~ (skipped) · paper · `s`"
+    assert parse_checklist(line) == {"s": Tick(ticked=True, skipped=True)}
+
+
+def test_checklists_of_the_current_and_the_old_layout_read_back():
+    old = r"""# Test Roadmap: progress
+
+Exported 2026-11-01 by mlpath. Overall: 20% (1 of 5 done, 80 hours left).
+
+## 1. Basics (1/3)
+
+- [x] [Linear Algebra Done Right](https://example.org/la) · book · done 2026-10-30 · `linear-algebra`
+- [ ] Calculus &lt;b&gt;videos&lt;/b&gt; · video · skipped · `calculus-videos`
+- [ ] Statistics 101 · course · doing · 2 h spent · `stats-course`
+  - 2026-10-31: a note \- with \(escapes\)
+"""
+    assert parse_checklist(old) == {"linear-algebra": Tick(True, False), "calculus-videos": Tick(False, False),
+                                    "stats-course": Tick(False, False)}
+    new = old.replace("- [ ] Calculus &lt;b&gt;videos&lt;/b&gt; · video · skipped ·",
+                      "- [x] ~~Calculus &lt;b>videos&lt;/b>~~ (skipped) · video ·")
+    assert parse_checklist(new)["calculus-videos"] == Tick(True, True)
+
+
+@pytest.mark.parametrize(("tick", "status", "becomes"), [
+    (Tick(True, False), Status.todo, Status.done),
+    (Tick(True, False), Status.skipped, Status.done),  # the skip mark was removed and the box kept
+    (Tick(True, False), Status.done, None),
+    (Tick(False, False), Status.done, Status.todo),
+    (Tick(False, False), Status.doing, None),
+    (Tick(False, False), Status.skipped, None),  # an old export: skipped items were unticked
+    (Tick(True, True), Status.skipped, None),
+    (Tick(False, True), Status.skipped, Status.todo),  # unticked: reopened
+    (Tick(False, True), Status.done, None),
+])
+def test_what_a_tick_asks_for(tick, status, becomes):
+    assert ticked_status(tick, status) is becomes
 
 
 def test_escape_url_keeps_links_working_but_closed():

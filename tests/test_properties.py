@@ -8,8 +8,9 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gfm import check_export, listed_items
 from mlpath import backup, roadmap
-from mlpath.export import markdown, parse_checklist
+from mlpath.export import Tick, markdown, parse_checklist
 from mlpath.habits import Note, Session
 from mlpath.progress import Event, Item, StageInfo, Status
 from mlpath.spaced import Answer
@@ -50,9 +51,11 @@ def items(draw):
 def test_markdown_export_always_parses_back_to_the_same_checkboxes(rows, data):
     notes = [Note(i.id, "2026-01-01T00:00:00Z", data.draw(HOSTILE)) for i in rows]
     text = markdown(data.draw(HOSTILE), [StageInfo("s", 1, data.draw(HOSTILE))], rows, "2026-01-01", notes)
-    assert parse_checklist(text) == {i.id: i.status is Status.done for i in rows}
+    assert parse_checklist(text) == {i.id: Tick(i.status in (Status.done, Status.skipped), i.status is Status.skipped)
+                                     for i in rows}
     assert sum(1 for line in text.splitlines() if line.startswith("- [")) == len(rows)
     assert "<script" not in text
+    check_export(text, rows)
 
 
 @st.composite
@@ -95,7 +98,8 @@ def test_hostile_notes_survive_show_export_and_json(run, small_roadmap, text):
     shown = json.loads(run("show", "colab", "--json").stdout)
     assert shown["notes"][-1]["text"] == text.strip()
     exported = run("export").stdout
-    assert parse_checklist(exported)["colab"] is True
+    assert parse_checklist(exported)["colab"] == Tick(True, False)
+    check_export(exported, [i for i in listed_items(run) if i.id == "colab"], only=True)
     assert run("reset", "colab").exit_code == 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlpath.habits import Note
 from mlpath.progress import (
@@ -26,23 +26,29 @@ if TYPE_CHECKING:
     from mlpath.report import Overview
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
 
-# Characters with a meaning in CommonMark/GFM inline text, plus HTML's own.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+# What GFM would read as markup inside a line of text that does not start the line (every escaped
+# text follows "- [ ] ", "# " or a date): a backslash escape, a code span, emphasis, a link or
+# image, a strike-through. A line break could start a new block, so it folds to a space. Other
+# punctuation (`-`, `.`, `#`, `(`, `|`, `>`, `!` ...) means something only at the start of a line
+# or after one of these, so it is left alone: `ch 8-9 (PCA)` stays as it is written.
+_ALWAYS = re.compile(r"[\\`*\[\]~]")
+_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # snake_case is never emphasis: left alone
+_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85\v\f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def escape_markdown(text: str) -> str:
-    """Make text safe inside one markdown list item: it renders literally, as one line.
+    """Make text render literally inside one line of a GFM document, escaping only what GFM reads.
 
     Line breaks fold to spaces (so nothing can start a new list item or heading), control
-    characters are dropped, HTML is entity-encoded and every markdown punctuation mark that
-    could start emphasis, a link, code, a table cell or a strike-through is backslash-escaped.
+    characters are dropped, `<` becomes `&lt;` (no HTML, no autolink) and `&` becomes `&amp;` only
+    where it would start an entity.
     """
     text = _CONTROL.sub("", _LINE_BREAKS.sub(" ", text)).strip()
-    text = "".join(_HTML.get(c, c) for c in text)
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;")
+    text = _ALWAYS.sub(r"\\\g<0>", text)
+    return _UNDERSCORE.sub(r"\\_", text)
 
 
 def escape_url(url: str) -> str:
@@ -97,15 +103,25 @@ def markdown(
     return "\n".join(lines)
 
 
+SKIPPED = "(skipped)"
+
+
 def task_line(item: Item) -> str:
-    box = "x" if item.status is Status.done else " "
-    title = escape_markdown(item.title)
+    """One task item: ticked when done, or skipped (struck through, marked "(skipped)").
+
+    A skipped resource is ticked because it is closed, like a done one; the mark tells them
+    apart, for a reader and for `mlpath import`.
+    """
+    closed = item.status in (Status.done, Status.skipped)
+    title = escape_markdown(item.title) or item.id  # a blank title would leave nothing to strike through
     if item.url:
         title = f"[{title}]({escape_url(item.url)})"
+    if item.status is Status.skipped:
+        title = f"~~{title}~~ {SKIPPED}"
     parts = [title, item.kind]
     if item.status is Status.done and item.done_at:
         parts.append(f"done {item.done_at[:10]}")
-    elif item.status in (Status.doing, Status.skipped):
+    elif item.status is Status.doing:
         parts.append(item.status.value)
     if item.logged_hours:
         parts.append(f"{item.logged_hours:g} h spent")
@@ -114,24 +130,48 @@ def task_line(item: Item) -> str:
     if item.done_note:
         parts.append(f"note: {escape_markdown(item.done_note)}")
     parts.append(f"`{item.id}`")
-    return f"- [{box}] " + " · ".join(parts)
+    return f"- [{'x' if closed else ' '}] " + " · ".join(parts)
 
 
-_TASK = re.compile(rf"^[-*+] \[( |x|X)\] .*`({ID})`\s*$")
+class Tick(NamedTuple):
+    """A task item read back from a markdown export."""
+
+    ticked: bool
+    skipped: bool  # marked "(skipped)"; older exports left skipped items unticked and unmarked
 
 
-def parse_checklist(text: str) -> dict[str, bool]:
-    """Read back a markdown export: resource id -> ticked, from top-level task items.
+_TASK = re.compile(rf"^[-*+] \[( |x|X)\] (.*)`({ID})`\s*$")
+_SKIPPED = re.compile(r"^~~.*~~ " + re.escape(SKIPPED) + " · ")
+
+
+def parse_checklist(text: str) -> dict[str, Tick]:
+    """Read back a markdown export: resource id -> its tick, from top-level task items.
 
     Only lines that are task items and end with an id in backticks count, so notes, headings
-    and anything a learner added by hand are ignored. A repeated id keeps its last state.
+    and anything a learner added by hand are ignored. A repeated id keeps its last state. Reads
+    both the current layout and the one before skipped items were marked (unticked, with
+    "skipped" among the details), which has no skipped mark.
     """
-    states: dict[str, bool] = {}
+    states: dict[str, Tick] = {}
     for line in text.splitlines():
         m = _TASK.match(line.rstrip("\r"))
         if m:
-            states[m.group(2)] = m.group(1) != " "
+            states[m.group(3)] = Tick(m.group(1) != " ", bool(_SKIPPED.match(m.group(2))))
     return states
+
+
+def ticked_status(tick: Tick, status: Status) -> Status | None:
+    """The status a task item read back asks for, or None when it asks for no change.
+
+    Ticking an open item makes it done; unticking a done item, or a skipped one still marked
+    "(skipped)", reopens it (todo). A ticked skipped item stays skipped, and an item in
+    progress stays so while unticked: a checkbox cannot say more than open or closed.
+    """
+    if tick.skipped:
+        return Status.todo if not tick.ticked and status is Status.skipped else None
+    if tick.ticked:
+        return Status.done if status is not Status.done else None
+    return Status.todo if status is Status.done else None
 
 
 def item_record(item: Item) -> dict[str, Any]:

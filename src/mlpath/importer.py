@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mlpath import export, files
 from mlpath.errors import ImportInvalid, MlpathError
-from mlpath.progress import Change, Status
+from mlpath.progress import Change
 from mlpath.store import Store
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -33,8 +33,8 @@ def read_previous(path: Path, what: str) -> str | None:
 def apply_checklist(store: Store, text: str, name: str, at: str) -> list[Change]:
     """Tick done what is ticked in a markdown export, and reset what was done but is unticked.
 
-    Every id must be known (current or retired); otherwise nothing is applied. Items that are
-    in progress or skipped stay so while unticked: a checkbox cannot say more than done/not done.
+    Every id must be known (current or retired); otherwise nothing is applied. What a tick
+    means is export.ticked_status's rule.
     """
     states = export.parse_checklist(text)
     if not states:
@@ -46,10 +46,9 @@ def apply_checklist(store: Store, text: str, name: str, at: str) -> list[Change]
         shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         raise ImportInvalid(f"{name} names resources this database does not know: {shown}; nothing was imported")
     pairs = []
-    for rid, ticked in states.items():
+    for rid, tick in states.items():
         item = items[rid]
-        if ticked and item.status is not Status.done:
-            pairs.append((item, Status.done))
-        elif not ticked and item.status is Status.done:
-            pairs.append((item, Status.todo))
+        status = export.ticked_status(tick, item.status)
+        if status is not None:
+            pairs.append((item, status))
     return store.set_statuses(pairs, at, note=f"from {Path(name).name}")

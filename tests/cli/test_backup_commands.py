@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from gfm import check_export, listed_items
+
 SMALL = Path(__file__).parents[1] / "data" / "small.yaml"
 
 
@@ -90,6 +92,7 @@ def test_history_for_unknown_ids_is_kept_as_retired(run, small_roadmap, tmp_path
     markdown = ok(run("export")).stdout
     assert "## Retired (no longer in the roadmap)" in markdown
     assert "- [x] An Old Course · course · done 2025-05-01 · `old-course`" in markdown
+    check_export(markdown, listed_items(run), only=True)
     stages = json.loads(ok(run("stages", "--json")).stdout)
     assert [s["id"] for s in stages] == ["basics", "tools"]
 
@@ -127,9 +130,11 @@ def test_import_of_missing_or_binary_files(run, small_roadmap, tmp_path):
 
 def test_markdown_ticks_come_back(run, small_roadmap, tmp_path):
     ok(run("done", "linear-algebra"))
+    ok(run("skip", "sagemaker"))
     path = tmp_path / "progress.md"
     ok(run("export", "-o", str(path)))
     text = path.read_text()
+    check_export(text, listed_items(run))
     text = text.replace("- [ ] Statistics 101", "- [x] Statistics 101")  # ticked in an editor
     text = text.replace("- [x] [Linear Algebra Done Right]", "- [ ] [Linear Algebra Done Right]")  # unticked
     path.write_text(text)
@@ -139,6 +144,40 @@ def test_markdown_ticks_come_back(run, small_roadmap, tmp_path):
     states = {d["id"]: d["status"] for d in json.loads(ok(run("list", "--json")).stdout)}
     assert states["stats-course"] == "done" and states["linear-algebra"] == "todo"
     assert ok(run("import", str(path))).stdout == ""  # nothing left to change
+    states = {d["id"]: d["status"] for d in json.loads(ok(run("list", "--json")).stdout)}
+    assert states["sagemaker"] == "skipped"  # ticked and marked skipped: it stays skipped
+    path.write_text(text.replace("- [x] ~~AWS SageMaker~~ (skipped)", "- [ ] ~~AWS SageMaker~~ (skipped)"))
+    assert ok(run("import", str(path))).stdout == "reset to todo: sagemaker  AWS SageMaker\n"  # unticked: reopened
+
+
+OLD_EXPORT = r"""# Test Roadmap: progress
+
+Exported 2026-11-01 by mlpath. Overall: 0% (0 of 5 done, 175 hours left).
+
+## 1\. Basics (0/2)
+
+- [x] [Linear Algebra Done Right](https://example.org/la) · book · `linear-algebra`
+- [ ] Calculus &lt;b&gt;videos&lt;/b&gt; · video · skipped · `calculus-videos`
+- [x] Statistics 101 · course · doing · `stats-course`
+  - 2026-10-31: ch 8\-9 \(PCA\)
+
+## 2\. Tools (0/2)
+
+- [ ] Google Colab · tool · `colab`
+- [ ] AWS SageMaker · tool · `sagemaker`
+- [ ] Deep Learning · book · `deep-learning-book`
+"""
+
+
+def test_an_export_in_the_layout_before_skip_marks_still_imports(run, small_roadmap, tmp_path):
+    ok(run("skip", "calculus-videos"))
+    path = tmp_path / "old.md"
+    path.write_text(OLD_EXPORT)
+    result = ok(run("import", str(path)))
+    assert sorted(result.stdout.splitlines()) == ["done: linear-algebra  Linear Algebra Done Right",
+                                                  "done: stats-course  Statistics 101"]
+    states = {d["id"]: d["status"] for d in json.loads(ok(run("list", "--json")).stdout)}
+    assert states["calculus-videos"] == "skipped"  # unticked in an old export: skipped stays skipped
 
 
 def test_roadmap_upgrade_syncs_and_diff_previews(run, small_roadmap, db_path):

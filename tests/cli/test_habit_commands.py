@@ -74,7 +74,7 @@ def test_notes_show_up_in_show_and_export(run, small_roadmap, clock):
     markdown = ok(run("export")).stdout
     lines = markdown.splitlines()
     at = lines.index("- [ ] Google Colab · tool · doing · 2 h spent · `colab`")
-    assert lines[at + 1] == "  - 2026-11-24: use the GPU runtime \\- \\[x\\] not a task"
+    assert lines[at + 1] == "  - 2026-11-24: use the GPU runtime - \\[x\\] not a task"
     assert lines[at + 2] == "  - 2026-11-25: second"
     fail(run("note", "colab", "   "), "the note is empty")
 
