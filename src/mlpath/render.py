@@ -266,7 +266,7 @@ def shorten(text: str, width: int) -> str:
     return kept.rstrip(" ,;:-") + "…"
 
 
-_TOKEN = re.compile(r"([ \t\r\n\v\f]+)|([^ \t\r\n\v\f]+)")  # not NBSP: it joins words
+_TOKEN = re.compile(r"( +)|([^ ]+)")
 
 
 class _Unit(NamedTuple):
@@ -290,8 +290,8 @@ def wrap(spans: Sequence[Span], width: int, indent: str | Span = "", hang: str |
     glued = False
     for text, style in spans:
         for m in _TOKEN.finditer(text):
-            if m.group(1):  # a line break or tab in the text is a gap like any other
-                gap += m.group(1) if m.group(1).isascii() and m.group(1).strip(" ") == "" else " "
+            if m.group(1):
+                gap += m.group(1)
                 glued = False
                 continue
             words = [m.group(2)]
