@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlpath import convert, roadmap
 from mlpath.errors import ConvertFailed
@@ -371,3 +373,30 @@ def test_roadmap_sh_json_with_odd_values_still_converts():
     assert isinstance(data, dict)
     resources = [r for s in data["stages"] for r in s["resources"]]
     assert [r["title"] for r in resources] == ["A", "B", "C"] and all("url" not in r for r in resources)
+
+
+MARKDOWNISH = st.lists(
+    st.one_of(
+        st.sampled_from(["# ", "## ", "### ", "- ", "  - ", "1. ", "| ", " | ", "|--|--|", "> ", "```", "<div>",
+                         "[", "](", ")", "![", "https://", "http://x.org/", "#a", "\n", "\n\n", "*", "`", "\\"]),
+        st.text(max_size=12),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@given(MARKDOWNISH)
+@settings(max_examples=150, deadline=None)
+def test_any_markdownish_text_gives_a_roadmap_or_one_line(text):
+    convert_or_fail(text)
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+                        st.sampled_from(["nodes", "edges", "id", "type", "data", "label", "position", "x", "y",
+                                         "source", "target", "parentId", "checklists", "href", "width", "height"]),
+                        inner, max_size=5),
+                    max_leaves=30))
+@settings(max_examples=150, deadline=None)
+def test_any_json_gives_a_roadmap_or_one_line(value):
+    convert_or_fail(json.dumps({"nodes": value} if not isinstance(value, dict) else value), "x.json")

@@ -111,7 +111,7 @@ class Draft:
     context: str = ""  # words around the title (note, table headers) that may say what kind it is
     hours: float | None = None
     hours_how: str = ""
-    # what comes first: (order read, title, url or source id); the first ones read win a cycle
+    # what comes first, as (when it was read, a title, url or source id): the first read win a cycle
     prereqs: list[tuple[int, str]] = field(default_factory=list)
     key: str = ""  # an identity that survives edits: the normalised url, else the source's own id
 
@@ -121,8 +121,7 @@ class DraftStage:
     title: str
     summary: str = ""
     resources: list[Draft] = field(default_factory=list)
-    key: str = ""
-    after: list[str] = field(default_factory=list)  # source ids of what the whole stage comes after
+    key: str = ""  # the source's own id for the stage, when it has one (roadmap.sh)
 
 
 class Report(NamedTuple):
@@ -479,9 +478,9 @@ class _RoadmapSh:
         nodes = [n for n in nodes if isinstance(n, dict) and isinstance(n.get("id"), (str, int))]
         where = _absolute(nodes)
         nodes.sort(key=lambda n: where[str(n["id"])])
-        title = next((_label(n) for n in nodes if n.get("type") == "title" and _label(n)), "")
+        title = next((_label(n) for n in nodes if _type(n) == "title" and _label(n)), "")
         title = title or _clean(str(data.get("title") or "")) or _title_from_name(self.name)
-        groups = [n for n in nodes if n.get("type") in self.STAGE_TYPES]
+        groups = [n for n in nodes if _type(n) in self.STAGE_TYPES]
         stages: dict[str, DraftStage] = {}
         for g in groups:
             stages.setdefault(str(g["id"]), DraftStage(title=_label(g), key=str(g["id"])))
@@ -489,7 +488,7 @@ class _RoadmapSh:
         first_y: dict[int, float] = {}  # where each stage's first topic is on the page, to order them
         topics = 0
         for node in nodes:
-            kind = node.get("type")
+            kind = _type(node)
             stage = stages.get(str(node.get("parentId") or node.get("parentNode") or "")) \
                 or _containing(where[str(node["id"])], groups, where, stages)
             if kind == "label" and stage is not None and not stage.title:
@@ -547,6 +546,11 @@ class _RoadmapSh:
                 drafts.append(Draft(title=title, url=None,
                                     key=f"node:{node['id']}:{item.get('id') or label}"))
         return drafts
+
+
+def _type(node: dict[str, Any]) -> str:
+    kind = node.get("type")
+    return kind if isinstance(kind, str) else ""
 
 
 def _dict(value: Any) -> dict[str, Any]:
