@@ -275,6 +275,42 @@ def test_kind_is_inferred_from_link_then_words_then_heading(url, title, context,
     assert convert.infer_kind(url, title, context, heading) == kind
 
 
+def test_prerequisites_are_found_loosely_and_unknown_ones_stay_in_the_note(after_mode):
+    text = """# Curriculum
+
+## Core programming
+
+Courses | Duration | Effort | Prerequisites | Discussion
+:-- | :--: | :--: | :--: | :--:
+[How to Code - Simple Data](https://www.edx.org/course/htc-1) | 7 weeks | 8-10 hours/week | none | [chat](https://discord.gg/a)
+[How to Code - Complex Data](https://www.edx.org/course/htc-2) | 6 weeks | 8-10 hours/week | How to Code: Simple Data | [chat](https://discord.gg/b)
+
+## Core math
+
+Courses | Duration | Effort | Prerequisites
+:-- | :--: | :--: | :--:
+[Calculus 1A: Differentiation](https://example.org/calc-1a) | 13 weeks | 6-10 hours/week | [high school math](https://www.khanacademy.org/math)
+[Calculus 1B: Integration](https://example.org/calc-1b) | 13 weeks | 5-10 hours/week | Calculus 1A
+[Discrete Math](https://example.org/discrete) | 4 weeks | 5 hours/week | Core programming, Calculus
+
+## Electives
+
+- [Proofs](https://example.org/proofs) - after the Core math.
+"""
+    data = yaml.safe_load(convert.convert(text, "c.md", stage_level=2).text)
+    ids_by_title = {r["title"]: r["id"] for s in data["stages"] for r in s["resources"]}
+    resources = {r["id"]: r for s in data["stages"] for r in s["resources"]}
+    assert prerequisites(resources["how-to-code-complex-data"], ids_by_title) == ["how-to-code-simple-data"]
+    assert prerequisites(resources["calculus-1b-integration"], ids_by_title) == ["calculus-1a-differentiation"]
+    assert resources["calculus-1a-differentiation"]["note"] == \
+        "Duration: 13 weeks; Effort: 6-10 hours/week (prerequisites: high school math)"
+    discrete = resources["discrete-math"]
+    if after_mode == "after-field":
+        assert discrete["after"] == ["core-programming"]  # a stage's title names the stage
+    assert "(prerequisites: Calculus)" in discrete["note"]  # the start of two titles: no guess
+    assert "chat" not in resources["how-to-code-simple-data"]["note"]
+
+
 @pytest.mark.parametrize(("duration", "effort", "hours"), [
     ("8 weeks", "6 hours/week", 48),
     ("8 weeks", "4-6 hours per week", 40),

@@ -42,13 +42,15 @@ MAX_ID = 48
 
 SKIPPED_SECTION = re.compile(
     r"\b(table of contents|contents|toc|contribut\w*|licen[cs]e\w*|code of conduct|sponsors?|backers|"
-    r"acknowledg\w*|credits|support (us|this)|donat\w*|changelog|footnotes|related lists?)\b",
+    r"acknowledg\w*|credits|support (us|this)|donat\w*|changelog|footnotes|related lists?|community|team|faq|"
+    r"getting help|contact( us)?)\b",
     re.IGNORECASE,
 )
 GENERIC_LINK_TEXT = {
     "link", "here", "pdf", "html", "website", "site", "web", "url", "video", "videos", "slides", "code",
     "paper", "book", "course", "notes", "lecture", "lectures", "github", "repo", "source", "homepage",
-    "official", "download", "read", "watch", "this", "click here", "read more", "more", "arxiv",
+    "official", "download", "read", "watch", "this", "click here", "read more", "more", "arxiv", "chat", "discord",
+    "forum", "slack", "alt",
 }
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src)$", re.IGNORECASE)
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -111,8 +113,9 @@ class Draft:
     context: str = ""  # words around the title (note, table headers) that may say what kind it is
     hours: float | None = None
     hours_how: str = ""
-    # what comes first, as (when it was read, a title, url or source id): the first read win a cycle
-    prereqs: list[tuple[int, str]] = field(default_factory=list)
+    # what comes first, as (when it was read, a title, url or source id, its name for the note):
+    # the first read win a cycle
+    prereqs: list[tuple[int, str, str]] = field(default_factory=list)
     key: str = ""  # an identity that survives edits: the normalised url, else the source's own id
 
 
@@ -231,9 +234,9 @@ class _Markdown:
             self.level = stage_level
         elif levels:
             # the highest heading level that splits the list into three stages or more, else the one
-            # that splits it most: the level the author grouped things by
+            # that splits it most (the deeper on a tie, for the more telling titles)
             counts = {lv: len(_group(events, lv, doc_title)) for lv in levels}
-            self.level = next((lv for lv in levels if counts[lv] >= 3), max(levels, key=lambda lv: (counts[lv], -lv)))
+            self.level = next((lv for lv in levels if counts[lv] >= 3), max(levels, key=lambda lv: (counts[lv], lv)))
         stages = _group(events, self.level or 0, doc_title)
         return doc_title, stages, self._left_out()
 
@@ -377,16 +380,17 @@ class _Markdown:
         for n, cell in enumerate(cells):
             value = _clean(cell.text)
             head = names[n]
-            if n == col or not re.search(r"\w", value):
+            if n == col or not re.search(r"\w", value) or value.lower() in GENERIC_LINK_TEXT:
                 continue
             if PREREQ_HEADER.search(head):
                 if not NO_PREREQ.match(value):
-                    linked = [(t, _web_url(h) or t) for t, h, b in cell.links if not b]
+                    linked = [(_clean(t), _web_url(h) or t) for t, h, b in cell.links if not b]
                     words = cell.text
                     for text, _ in linked:
                         words = words.replace(text, ",", 1) if text else words
-                    refs = [r for _, r in linked] + _split_names(_clean(words))
-                    draft.prereqs += [(0, ref) for ref in refs]  # reading order: the drafts' own
+                    # (reading order, what to look for, what to call it): the drafts' own order
+                    draft.prereqs += [(0, ref, text or ref) for text, ref in linked]
+                    draft.prereqs += [(0, name, name) for name in _split_names(_clean(words))]
                 continue
             amount = _hours(value, head, per_week_column=bool(EFFORT_HEADER.search(head)))
             if amount is not None and (EFFORT_HEADER.search(head) or DURATION_HEADER.search(head)):
@@ -516,7 +520,7 @@ class _RoadmapSh:
                 ignored += 1
                 continue
             for follower in followers:
-                follower.prereqs.append((order, first))
+                follower.prereqs.append((order, first, first))
         left_out = []
         if ignored:
             left_out.append(_count(ignored, "edge") + " not leading to a topic")
@@ -754,32 +758,44 @@ def _after(stages: list[DraftStage], resource_ids: dict[str, str], stage_ids: di
            ) -> tuple[dict[str, list[str]], dict[str, list[str]], int]:
     """Prerequisites as ids (key -> ids) and as titles (key -> titles), and how many closed a cycle.
 
-    A prerequisite that names nothing in the roadmap stays as words in the resource's note; one
+    A prerequisite is found by its source id, its url, a resource's title or id, a stage's title,
+    or the start of exactly one resource's title ("Calculus 1A" for "Calculus 1A: Differentiation"),
+    punctuation and case aside. One that names nothing stays as words in the resource's note; one
     that would close a cycle is dropped (the first ones read are kept).
     """
     drafts = {d.key: d for s in stages for d in s.resources}
-    by_name: dict[str, str] = {}
+    names: dict[str, str] = {}
     for d in drafts.values():
-        by_name.setdefault(_fold(d.title), d.key)
-        by_name.setdefault(resource_ids[d.key], d.key)
+        names.setdefault(_loose(d.title), d.key)
+        names.setdefault(_loose(resource_ids[d.key]), d.key)
+    stage_names = {_loose(s.title): s for s in stages}
     stage_by_key = {f"stage:{s.key}": s for s in stages if s.key}
+
+    def find(raw: str) -> tuple[set[str], str, str] | None:
+        """What raw names: (the keys that must come first, the id to write, a title to show)."""
+        loose = _loose(raw)
+        key = raw if raw in drafts else _normal_url(raw) if _web_url(raw) else names.get(loose)
+        stage = stage_by_key.get(raw) or (stage_names.get(loose) if key is None else None)
+        if stage is not None:
+            return {m.key for m in stage.resources}, stage_ids[id(stage)], stage.title
+        if key is None and len(loose) >= 6:
+            found = {k for name, k in names.items() if name.startswith(loose + " ")}
+            key = found.pop() if len(found) == 1 else None
+        return ({key}, resource_ids[key], drafts[key].title) if key in drafts else None
+
     ids: dict[str, list[str]] = {}
     titles: dict[str, list[str]] = {}
     firsts_of: dict[str, set[str]] = {}  # key -> keys that must come first (a stage stands for its members)
     dropped = 0
     unknown: dict[str, list[str]] = {}
-    wanted = sorted(((order, n, d, raw) for n, d in enumerate(drafts.values()) for order, raw in d.prereqs),
-                    key=lambda w: (w[0], w[1]))
-    for _, _, d, raw in wanted:
-        stage = stage_by_key.get(raw)
-        if stage is not None:
-            firsts, ref, title = {m.key for m in stage.resources}, stage_ids[id(stage)], stage.title
-        else:
-            key = raw if raw in drafts else _normal_url(raw) if _web_url(raw) else by_name.get(_fold(raw))
-            if key is None or key not in drafts:
-                unknown.setdefault(d.key, []).append(raw)
-                continue
-            firsts, ref, title = {key}, resource_ids[key], drafts[key].title
+    wanted = sorted(((order, n, d, raw, label) for n, d in enumerate(drafts.values())
+                     for order, raw, label in d.prereqs), key=lambda w: (w[0], w[1]))
+    for _, _, d, raw, label in wanted:
+        target = find(raw)
+        if target is None:
+            unknown.setdefault(d.key, []).append(label)
+            continue
+        firsts, ref, title = target
         if d.key in firsts or any(_reaches(firsts_of, f, d.key) for f in firsts):
             dropped += 1
             continue
@@ -787,8 +803,8 @@ def _after(stages: list[DraftStage], resource_ids: dict[str, str], stage_ids: di
             ids[d.key].append(ref)
             titles.setdefault(d.key, []).append(title)
         firsts_of.setdefault(d.key, set()).update(firsts)
-    for key, names in unknown.items():
-        drafts[key].note = _clip(f"{drafts[key].note} (prerequisites: {', '.join(names)})".strip(), MAX_NOTE + 200)
+    for key, labels in unknown.items():
+        drafts[key].note = _clip(f"{drafts[key].note} (prerequisites: {', '.join(labels)})".strip(), MAX_NOTE + 200)
     return {k: v for k, v in ids.items() if v}, titles, dropped
 
 
@@ -903,8 +919,9 @@ def _slug(text: str) -> str:
     return slug.strip("-")
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+def _loose(text: str) -> str:
+    """Text compared loosely: letters and digits only, in lower case, one space between words."""
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))
 
 
 def _clean(text: str) -> str:
