@@ -107,6 +107,15 @@ class Database:
             conn.execute("BEGIN")
         return conn
 
+    def refresh(self) -> None:
+        """End the read snapshot, so the next read sees what other processes wrote since.
+
+        For the long-running screens (a study timer watching for `study --stop` from elsewhere);
+        an ordinary command keeps its one snapshot."""
+        conn = self._conn
+        if conn is not None and conn.in_transaction:
+            conn.execute("COMMIT")
+
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """Rows as plain tuples, from the command's snapshot."""
         try:

@@ -132,8 +132,10 @@ def _show(store: Store, item: Item, started: Timer, tz: tzinfo) -> str:
                     render.bell()
                     return "finished"
                 ticks += 1
-                if ticks % CHECK_TICKS == 0 and store.running_timer() != started:
-                    return "elsewhere"
+                if ticks % CHECK_TICKS == 0:
+                    store.db.refresh()  # another terminal's `study --stop` is only seen in a new snapshot
+                    if store.running_timer() != started:
+                        return "elsewhere"
     except KeyboardInterrupt:
         return "stopped"
 
