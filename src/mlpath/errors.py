@@ -115,7 +115,7 @@ _DATABASE_PROBLEMS = (
      "check that its directory exists and that you may write there"),
     (("disk i/o error",), DatabaseFailed, "the disk failed while using {path}",
      "check the disk (and free space), then try again"),
-    (("malformed", "not a database", "decode", "corrupt", "no such table", "no such column", "constraint"),
+    (("malformed", "not a database", "decode", "corrupt", "no such table", "no such column"),
      DatabaseDamaged, "{path} is damaged ({detail})", ""),
 )
 _ERRNO = {errno.ENOSPC: "disk is full", errno.EDQUOT: "disk is full", errno.EROFS: "read-only",
