@@ -8,7 +8,8 @@ Writing: the new content goes to a temporary file beside the target, which is th
 it, so a reader sees the old file or the new one, never half of one. Only a regular file is
 created or replaced; a symlink is followed to its target (which is the file replaced); devices,
 FIFOs, sockets and directories are refused. A new file gets the mode the umask gives; a replaced
-one keeps its own (and, for root, its owner).
+one keeps its own (and, for root, its owner), and a file the user may not write is not replaced
+even though the directory would allow the rename.
 """
 
 from __future__ import annotations
@@ -132,6 +133,9 @@ def install(tmp: Path, final: Path, what: str, only_over_empty: bool = False) ->
     st = regular_or_missing(final, what)
     if st is not None and only_over_empty and st.st_size > 0:
         return False
+    if st is not None and not os.access(final, os.W_OK):  # a rename would replace it all the same
+        raise UnsafePath(f"cannot write {what} {final}: the file is read-only",
+                         hint="make it writable (chmod u+w) or choose another file")
     try:
         if st is None:
             os.chmod(tmp, new_file_mode())
