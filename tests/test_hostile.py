@@ -238,3 +238,43 @@ def test_new_database_in_a_read_only_directory_is_one_line(tiny_disk):
     for path in (tiny_disk / "mlpath.db", tiny_disk / "sub" / "mlpath.db"):
         assert_one_line_refusal(run(["next"], path))
     assert list(tiny_disk.iterdir()) == []
+
+
+def test_a_full_disk_after_the_seed_is_one_line_and_changes_nothing(tmp_path):
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root and mount for a tiny file system")
+    try:
+        db = mount / "mlpath.db"
+        small = str(Path(__file__).parent / "data" / "small.yaml")
+        assert run(["done", "colab"], db, MLPATH_ROADMAP=small).returncode == 0
+        filler = os.open(mount / "filler", os.O_WRONLY | os.O_CREAT)
+        try:  # fill every block left
+            while os.write(filler, b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+        finally:
+            os.close(filler)
+        backup = write_json(tmp_path / "big.json", json.dumps(BASE | {"notes": [
+            {"resource": "colab", "at": f"2026-01-01T00:00:{n % 60:02d}Z", "text": f"{'n' * 1000}{n}"}
+            for n in range(300)]}))
+        before = fingerprint(db)
+        for args in (["done", "linear-algebra"], ["note", "colab", "x" * 20_000], ["import", str(backup)]):
+            result = run(args, db, MLPATH_ROADMAP=small)
+            assert_one_line_refusal(result)
+            assert "full" in result.stderr
+        assert fingerprint(db) == before
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_closed_stdout_is_quiet(db):
+    proc = subprocess.Popen(mlpath("list"), env=env_for(db), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader went away (`mlpath list | head -1`)
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=TIMEOUT) in (0, 1)
+    assert "Traceback" not in err and "Broken pipe" not in err, err

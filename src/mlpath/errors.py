@@ -131,6 +131,8 @@ def database_problem(exc: BaseException, path: Path | str) -> MlpathError:
     if isinstance(orig, (UnicodeError, ValueError, KeyError, TypeError)):  # a stored value that cannot be read
         return DatabaseDamaged(f"{path} holds a damaged value ({type(orig).__name__}: {detail[:80]})")
     lowered = detail.lower()
+    if "disk i/o error" in lowered and _full(path):  # SQLite says I/O error when it cannot grow the -shm file
+        lowered = "disk is full"
     for needles, kind, message, hint in _DATABASE_PROBLEMS:
         if any(n in lowered for n in needles):
             return kind(message.format(path=path, detail=detail[:80]), hint=hint)
@@ -159,3 +161,14 @@ class ConvertFailed(MlpathError):
 
 class InputInvalid(MlpathError):
     """A duration, day, fraction or goal typed in a form mlpath does not read."""
+
+
+def _full(path: Path | str) -> bool:
+    """Whether the file system holding path has (almost) no space left."""
+    import os
+
+    try:
+        fs = os.statvfs(Path(path).parent)
+    except OSError:
+        return False
+    return fs.f_bavail * fs.f_frsize < 64 * 1024

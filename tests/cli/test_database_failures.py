@@ -1,0 +1,46 @@
+"""SQLite failures a user can meet reach them as one line with what to do (exit 1), never a traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from mlpath.errors import DatabaseDamaged, DatabaseUnavailable, database_problem
+
+
+def test_a_database_locked_past_the_timeout_is_one_line(run, small_roadmap, db_path, monkeypatch):
+    assert run("next").exit_code == 0
+    monkeypatch.setattr("mlpath.store.BUSY_TIMEOUT_MS", 100)  # 30 s in real use
+    with closing(sqlite3.connect(db_path, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        result = run("done", "colab")
+        holder.execute("ROLLBACK")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+    assert "locked" in result.stderr and "try again" in result.stderr
+    assert run("done", "colab").exit_code == 0  # once the other program lets go, it works
+
+
+@pytest.mark.parametrize(("message", "kind", "words"), [
+    ("database or disk is full", DatabaseUnavailable, "full"),
+    ("attempt to write a readonly database", DatabaseUnavailable, "read-only"),
+    ("database is locked", DatabaseUnavailable, "locked"),
+    ("unable to open database file", DatabaseUnavailable, "cannot open"),
+    ("database disk image is malformed", DatabaseDamaged, "damaged"),
+    ("file is not a database", DatabaseDamaged, "damaged"),
+    ("Could not decode to UTF-8 column 'text' with text 'A\ufffdB'", DatabaseDamaged, "damaged"),
+])
+def test_each_sqlite_failure_gets_its_own_line_and_hint(message, kind, words):
+    problem = database_problem(sqlite3.OperationalError(message), "/x/mlpath.db")
+    assert type(problem) is kind and words in problem.message and problem.hint
+
+
+def test_a_stored_value_that_cannot_be_read_is_damage(run, small_roadmap, db_path):
+    assert run("done", "colab").exit_code == 0
+    with closing(sqlite3.connect(db_path)) as conn:
+        conn.execute("UPDATE resource SET authors = '[not json' WHERE id = 'linear-algebra'")
+        conn.commit()
+    result = run("list")
+    assert result.exit_code == 1 and "damaged" in result.stderr and len(result.stderr.splitlines()) == 1
