@@ -7,12 +7,12 @@ from contextlib import closing
 
 import pytest
 
-from mlpath.errors import DatabaseDamaged, DatabaseUnavailable, database_problem
+from mlpath.errors import DatabaseDamaged, DatabaseFailed, DatabaseUnavailable, database_problem
 
 
 def test_a_database_locked_past_the_timeout_is_one_line(run, small_roadmap, db_path, monkeypatch):
     assert run("next").exit_code == 0
-    monkeypatch.setattr("mlpath.store.BUSY_TIMEOUT_MS", 100)  # 30 s in real use
+    monkeypatch.setattr("mlpath.db.BUSY_TIMEOUT_MS", 100)  # 30 s in real use
     with closing(sqlite3.connect(db_path, isolation_level=None)) as holder:
         holder.execute("BEGIN EXCLUSIVE")
         result = run("done", "colab")
@@ -24,9 +24,9 @@ def test_a_database_locked_past_the_timeout_is_one_line(run, small_roadmap, db_p
 
 
 @pytest.mark.parametrize(("message", "kind", "words"), [
-    ("database or disk is full", DatabaseUnavailable, "full"),
+    ("database or disk is full", DatabaseFailed, "full"),
     ("attempt to write a readonly database", DatabaseUnavailable, "read-only"),
-    ("database is locked", DatabaseUnavailable, "locked"),
+    ("database is locked", DatabaseFailed, "locked"),
     ("unable to open database file", DatabaseUnavailable, "cannot open"),
     ("database disk image is malformed", DatabaseDamaged, "damaged"),
     ("file is not a database", DatabaseDamaged, "damaged"),
