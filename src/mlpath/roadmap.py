@@ -374,7 +374,7 @@ class _Checker:
                     known = False
         if not known:
             return
-        cycle = find_cycle(prerequisite_graph(stages))
+        cycle = [node for node in find_cycle(prerequisite_graph(stages)) if not node.startswith(STAGE_NODE)]
         if cycle:
             first = next((rid for rid in cycle if line_of.get(rid)), cycle[0])
             path = " -> ".join([*cycle, cycle[0]])
@@ -508,18 +508,23 @@ class _Unreadable:
         return repr(self.text)
 
 def prerequisite_graph(stages: Sequence[Stage]) -> dict[str, list[str]]:
-    """Resource id -> the resource ids it waits for.
+    """Resource id -> what it waits for: resource ids, and stage nodes (STAGE_NODE + stage id).
 
-    A stage id stands for that stage's core resources (all of them when it has none marked core);
-    a resource without `after:` (its own or its stage's) waits for the previous stage.
+    A stage node stands for that stage's core resources (all of them when it has none marked
+    core); a resource without `after:` (its own or its stage's) waits for the previous stage.
+    Going through one node per stage keeps the graph linear in the number of resources (a
+    resource waiting for a stage would otherwise hold an edge to each of its members).
     """
     members = {s.id: [r.id for r in s.resources if r.core] or [r.id for r in s.resources] for s in stages}
-    graph: dict[str, list[str]] = {}
+    graph: dict[str, list[str]] = {STAGE_NODE + sid: ids for sid, ids in members.items()}
     for n, stage in enumerate(stages):
         for r in stage.resources:
             refs = r.after if r.after is not None else ((stages[n - 1].id,) if n else ())
-            graph[r.id] = [m for ref in refs for m in members.get(ref, [ref])]
+            graph[r.id] = [STAGE_NODE + ref if ref in members else ref for ref in refs]
     return graph
+
+
+STAGE_NODE = "stage "  # ids never hold a space, so these never clash with a resource id
 
 
 def find_cycle(graph: dict[str, list[str]]) -> list[str]:
