@@ -45,7 +45,7 @@ def broken(mutate) -> str:
         ("not json at all", "is not valid JSON (line 1, column 1"),
         ("[1, 2]", "is not an mlpath progress export"),
         ('{"format": "other"}', "is not an mlpath progress export"),
-        (broken(lambda d: d.update(version=3)), "progress format version 3; this mlpath reads versions 1-2"),
+        (broken(lambda d: d.update(version=4)), "progress format version 4; this mlpath reads versions 1-3"),
         (broken(lambda d: d.update(version=True)), "progress format version True"),
         (broken(lambda d: d["events"][0].pop("at")), "events[0]: missing field 'at'"),
         (broken(lambda d: d["events"][1].update(status="finished")), "events[1]: unknown status 'finished'"),
@@ -90,10 +90,11 @@ def test_the_record_keys_are_the_tables_columns():
     from mlpath import schema
 
     doc = json.loads(backup.to_json(DUMP, "2026-11-24T00:00:00Z"))
-    assert list(doc["events"][0]) == ["resource", "status", "at", "note", "rating"]
+    assert list(doc["events"][0]) == ["resource", "status", "at", "note", "rating", "undone"]
     for key, table, record_type in backup.SECTIONS:
-        assert list(doc[key][0]) == [c.json_key or c.name for c in table.columns if c.name in record_type._fields]
-    assert list(doc["reviews"][0]) == ["resource", "at", "grade"]
+        assert list(doc[key][0]) == [c.json_key or c.name for c in table.columns if c.name in record_type._fields] + [
+            "undone"]
+    assert list(doc["reviews"][0]) == ["resource", "at", "grade", "undone"]
     assert schema.EVENT.columns[0].key == "resource"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,9 @@ def test_schema_2_migrates_keeping_every_review_rescheduled_by_fsrs(tmp_path):
     store, info = open_bundled(db)
     assert info.migrated == (2, migrations.LATEST)
     assert reviews(db) == before
-    assert [tuple(r) for r in sqlite3.connect(db).execute("SELECT * FROM study_session ORDER BY id")] == sessions
+    # every row kept as it was, with no action behind it (action_id NULL: written before undo existed)
+    assert [tuple(r) for r in sqlite3.connect(db).execute("SELECT * FROM study_session ORDER BY id")] == [
+        (*r, None) for r in sessions]
     replayed = store.reviews()
     for review in replayed:
         assert review.stability > 0 and 1 <= review.difficulty <= 10 and review.due > review.at
@@ -150,7 +153,7 @@ def test_schema_3_migrates_keeping_everything_and_gains_goals_marks_and_after(tm
     with sqlite3.connect(db) as conn:
         after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in before}
     conn.close()
-    assert after == before
+    assert after == {t: [(*r, None) for r in rows] for t, rows in before.items()}  # action_id NULL: from before undo
     fresh = tmp_path / "fresh.db"
     open_bundled(fresh)
     assert columns(db) == columns(fresh)
@@ -159,3 +162,23 @@ def test_schema_3_migrates_keeping_everything_and_gains_goals_marks_and_after(tm
     assert items["mml-book"].logged_hours == 4 and items["mml-book"].status.value == "done"
     bundled = {r.id: r.after for r in roadmap.load().resources}
     assert {rid: i.after for rid, i in items.items()} == bundled  # the roadmap synced again to fill after
+
+
+def test_schema_4_migrates_keeping_everything_and_every_record_stays_undoable(tmp_path):
+    db = tmp_path / "mlpath.db"
+    shutil.copy(Path(__file__).parent / "data" / "mlpath-schema4.db", db)
+    tables = ("event", "study_session", "note", "review", "progress_mark", "goal")
+    with closing(sqlite3.connect(db)) as conn:
+        before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
+    store, info = open_bundled(db)
+    assert info.migrated == (4, migrations.LATEST)
+    with closing(sqlite3.connect(db)) as conn:
+        after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
+    assert after == {t: [(*r, None) for r in rows] for t, rows in before.items()}  # no action behind them
+    assert store.goal() == 6 and [m.label for m in store.marks()] == ["40%"]
+    assert {i.id: i.status.value for i in store.items()}["mml-book"] == "done"
+    assert store.undo("2026-11-24T12:00:00Z") is None  # what came before undo existed is not undone
+    store.close()
+    fresh = tmp_path / "fresh.db"
+    open_bundled(fresh)[0].close()
+    assert columns(db) == columns(fresh)

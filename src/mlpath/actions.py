@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 from mlpath import progress
 from mlpath.backup import MergeReport
-from mlpath.errors import UsageProblem
+from mlpath.errors import ReopenNeeded, UsageProblem
 from mlpath.habits import Goal, Mark, Note, Session
-from mlpath.progress import Change, Item
+from mlpath.progress import Change, Checklist, Item, Undone
 from mlpath.store import Store
 from mlpath.vocab import Status
 
@@ -40,9 +40,21 @@ class Noted(NamedTuple):
 
 
 def mark(store: Store, queries: list[str], status: Status, at: str, note: str | None = None,
-         rating: int | None = None) -> list[Change]:
-    """Move resources to a status; every id is resolved first, so nothing changes on a typo."""
-    return store.set_status(progress.resolve_all(queries, store.items()), status, at, note, rating)
+         rating: int | None = None, reopen: bool = False) -> list[Change]:
+    """Move resources to a status; every id is resolved first, so nothing changes on a typo.
+
+    Starting a finished resource reopens it: that needs reopen=True (ReopenNeeded otherwise).
+    """
+    items = progress.resolve_all(queries, store.items())
+    finished = [i.id for i in items if i.status is Status.done]
+    if status is Status.doing and finished and not reopen:
+        raise ReopenNeeded(finished)
+    return store.set_status(items, status, at, note, rating)
+
+
+def undo(store: Store, at: str) -> Undone | None:
+    """Revert the last command that changed progress (None when there is none left)."""
+    return store.undo(at)
 
 
 def log(store: Store, query: str, hours: float, day: date, note: str | None, at: str) -> Logged:
@@ -87,11 +99,14 @@ def link(store: Store, query: str) -> str:
     return item.url
 
 
-def import_file(store: Store, path: Path, at: str) -> MergeReport | list[Change]:
-    """Merge a JSON backup (adding what is missing) or apply a markdown checklist's ticks."""
+def import_file(store: Store, path: Path, at: str, force: bool = False) -> MergeReport | Checklist:
+    """Merge a JSON backup (adding what is missing) or apply a markdown checklist's ticks.
+
+    A checklist never unticks a resource finished after it was exported, unless force is given.
+    """
     from mlpath import backup, importer  # only `import` needs them
 
     text = importer.read_text(path)
     if backup.looks_like_json(text):
-        return store.merge(backup.parse(text, str(path)))
-    return importer.apply_checklist(store, text, str(path), at)
+        return store.merge(backup.parse(text, str(path)), at)
+    return importer.apply_checklist(store, text, str(path), at, force)

@@ -1,10 +1,10 @@
 """The versioned JSON progress format: the complete record of a learner's progress (pure).
 
-Document (format version 2):
+Document (format version 3):
 
     {
       "format": "mlpath-progress",
-      "version": 2,
+      "version": 3,
       "generated_at": "2026-11-24T12:00:00Z",
       "roadmap": {"title": "...", "version": 1},
       "resources": [{"id", "title", "kind", "stage", "hours"}],   # every resource with records
@@ -13,6 +13,10 @@ Document (format version 2):
       "notes":    [{"resource", "at", "text"}],
       "reviews":  [{"resource", "at", "grade"}]                  # grade 1 again .. 4 easy
     }
+
+Since version 3 every record also has "undone": null, or when `mlpath undo` reverted it, the
+time it did (UTC). Undone records are kept, so an import makes them undone here too and a
+backup taken before an undo never brings an undone record back. Version 2 had no "undone".
 
 Version 1 (until the move from SM-2 to FSRS) held each review as {"resource", "at", "rating",
 "repetitions", "ease", "interval_days", "due"}: its rating is the grade (the same 1-4 scale) and
@@ -38,8 +42,8 @@ from mlpath.spaced import Answer
 from mlpath.vocab import ID_PATTERN, Kind, Status
 
 FORMAT = "mlpath-progress"
-VERSION = 2
-READS = (1, 2)  # every version this mlpath imports
+VERSION = 3
+READS = (1, 2, 3)  # every version this mlpath imports
 INT_LIMIT = 2**63  # SQLite's INTEGER
 
 
@@ -65,6 +69,12 @@ class Dump(NamedTuple):
     sessions: tuple[Session, ...] = ()
     notes: tuple[Note, ...] = ()
     reviews: tuple[Answer, ...] = ()
+    # Records that `mlpath undo` reverted: (section, record, when it was undone). The record is in
+    # its section too; an undone record is kept (history is never lost), just left out of reads.
+    undone: tuple[tuple[str, Any, str], ...] = ()
+
+    def record_count(self) -> int:
+        return len(self.events) + len(self.sessions) + len(self.notes) + len(self.reviews)
 
 
 class MergeReport(NamedTuple):
@@ -75,6 +85,7 @@ class MergeReport(NamedTuple):
     notes: int = 0
     reviews: int = 0
     retired_created: tuple[str, ...] = ()
+    undone: int = 0  # records the backup says were undone, undone here too
 
 
 def _int(text: str) -> int:
@@ -130,9 +141,11 @@ def to_json(dump: Dump, generated_at: str) -> str:
         "roadmap": {"title": dump.roadmap_title, "version": dump.roadmap_version},
         "resources": [r._asdict() for r in dump.resources],
     }
+    undone = {(section, record): at for section, record, at in dump.undone}
     for key, table, record_type in SECTIONS:
         keys = section_keys(table, record_type)
-        doc[key] = [dict(zip(keys, map(_json_value, record), strict=True)) for record in getattr(dump, key)]
+        doc[key] = [dict(zip(keys, map(_json_value, record), strict=True)) | {"undone": undone.get((key, record))}
+                    for record in getattr(dump, key)]
     from mlpath import render
 
     return render.json_text(doc) + "\n"
@@ -160,6 +173,7 @@ class _Reader:
     def __init__(self, name: str) -> None:
         self.name = name
         self.problems: list[str] = []
+        self.undone: list[tuple[str, Any, str]] = []
 
     def fail(self, where: str, what: str) -> None:
         self.problems.append(f"{where}: {what}")
@@ -207,6 +221,14 @@ class _Reader:
 
     def resource(self, obj: dict[str, Any], where: str) -> str | None:
         return self.matching(obj, "resource", where, ID_PATTERN.match, "a resource id")
+
+    def kept(self, obj: dict[str, Any], where: str, section: str, record: Any) -> Any:
+        """record, noted as undone when the document says it was (version 3 on)."""
+        if obj.get("undone") is not None:
+            at = self.stamp(obj, "undone", where)
+            if at is not None:
+                self.undone.append((section, record, at))
+        return record
 
     def records(self, doc: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
         items = doc.get(key, [])
@@ -258,7 +280,7 @@ def parse(text: str, name: str) -> Dump:
         elif rating is not None and not 1 <= rating <= 5:
             r.fail(where, f"rating must be 1-5, got {rating}")
         elif rid is not None and status is not None and at is not None:
-            events.append(Event(rid, Status(status), at, note, rating))
+            events.append(r.kept(obj, where, "events", Event(rid, Status(status), at, note, rating)))
     sessions = []
     for where, obj in r.records(doc, "sessions"):
         rid = r.resource(obj, where)
@@ -269,8 +291,9 @@ def parse(text: str, name: str) -> Dump:
         if hours is not None and not 0 < hours <= 24:
             r.fail(where, f"hours must be more than 0 and at most {MAX_HOURS_PER_DAY:g}, got {hours!r}")
         elif rid is not None and day is not None and hours is not None and at is not None:
-            sessions.append(Session(rid, day, float(hours), at, note))
-    for day, total in _day_totals(sessions).items():
+            sessions.append(r.kept(obj, where, "sessions", Session(rid, day, float(hours), at, note)))
+    gone = {record for section, record, _ in r.undone if section == "sessions"}
+    for day, total in _day_totals(s for s in sessions if s not in gone).items():
         if total > MAX_HOURS_PER_DAY + 1e-9:
             r.fail(f"sessions on {day}", f"add up to {total:g} h, more than a day has")
     notes = []
@@ -279,7 +302,7 @@ def parse(text: str, name: str) -> Dump:
         at = r.stamp(obj, "at", where)
         body = r.get(obj, "text", where, (str,))
         if rid is not None and at is not None and body is not None:
-            notes.append(Note(rid, at, body))
+            notes.append(r.kept(obj, where, "notes", Note(rid, at, body)))
     reviews = []
     grade_key = "rating" if version == 1 else "grade"
     for where, obj in r.records(doc, "reviews"):
@@ -289,7 +312,7 @@ def parse(text: str, name: str) -> Dump:
         if grade is not None and not 1 <= grade <= 4:
             r.fail(where, f"{grade_key} must be 1-4, got {grade}")
         elif rid is not None and at is not None and grade is not None:
-            reviews.append(Answer(rid, at, grade))
+            reviews.append(r.kept(obj, where, "reviews", Answer(rid, at, grade)))
     roadmap: dict[str, Any] = doc["roadmap"] if isinstance(doc.get("roadmap"), dict) else {}
     if r.problems:
         more = f" (and {len(r.problems) - 1} more problems)" if len(r.problems) > 1 else ""
@@ -302,6 +325,7 @@ def parse(text: str, name: str) -> Dump:
         sessions=tuple(sessions),
         notes=tuple(notes),
         reviews=tuple(reviews),
+        undone=tuple(r.undone),
     )
 
 
@@ -342,13 +366,20 @@ def placeholder(rid: str) -> BackupResource:
 def merge_plan(dump: Dump, have: Dump, known: set[str], day_hours: dict[str, float]) -> Dump:
     """What importing dump adds to a database holding `have`: only new records, nothing removed.
 
+    A record `have` holds already is never added again, even when it was undone there, so a backup
+    taken before an undo cannot bring the undone record back. The plan's `undone` are the
+    records the backup says were undone that are not undone here yet.
+
     `resources` of the plan are the retired placeholders to create for ids the database does not
     know; `day_hours` is the hours already logged per day, for the hours-per-day limit (raises
     ImportInvalid naming the day, and then nothing is imported).
     """
     events, sessions = _new(dump.events, have.events), _new(dump.sessions, have.sessions)
     notes, reviews = _new(dump.notes, have.notes), _new(dump.reviews, have.reviews)
-    for day, hours in sorted(_day_totals(sessions).items()):
+    gone = {(section, record) for section, record, _ in have.undone}
+    undone = tuple((section, record, at) for section, record, at in dump.undone if (section, record) not in gone)
+    buried = {record for section, record, _ in undone if section == "sessions"}
+    for day, hours in sorted(_day_totals(s for s in sessions if s not in buried).items()):
         total = day_hours.get(day, 0.0) + hours
         if total > MAX_HOURS_PER_DAY + 1e-9:
             raise ImportInvalid(f"importing would make {total:g} h logged on {day}, more than a day has; "
@@ -356,4 +387,4 @@ def merge_plan(dump: Dump, have: Dump, known: set[str], day_hours: dict[str, flo
     info = {r.id: r for r in dump.resources}
     used = {r.resource_id for group in (events, sessions, notes, reviews) for r in group}
     missing = tuple(info.get(rid) or placeholder(rid) for rid in sorted(used - known))
-    return Dump(dump.roadmap_title, dump.roadmap_version, missing, events, sessions, notes, reviews)
+    return Dump(dump.roadmap_title, dump.roadmap_version, missing, events, sessions, notes, reviews, undone)

@@ -72,6 +72,17 @@ class DatabaseUnavailable(MlpathError):
     hint = "set MLPATH_DB to a writable file path"
 
 
+class ReopenNeeded(MlpathError):
+    """`start` on a finished resource: reopening it needs --reopen (or a yes on a terminal)."""
+
+    def __init__(self, ids: list[str]) -> None:
+        shown = ", ".join(ids)
+        verb = "is" if len(ids) == 1 else "are"
+        super().__init__(f"{shown} {verb} done already; starting again reopens {'it' if len(ids) == 1 else 'them'}",
+                         hint=f"to reopen: mlpath start --reopen {' '.join(ids)}")
+        self.ids = ids
+
+
 class DatabaseFailed(MlpathError):
     """A database operation failed for a reason other than its path (locked too long, disk full)."""
 

@@ -64,11 +64,14 @@ def markdown(
     items: Sequence[Item],
     generated: str,
     notes: Sequence[Note] = (),
+    exported_at: str | None = None,
 ) -> str:
     """A GitHub-flavoured markdown checklist: one task item per resource, grouped by stage.
 
     Retired resources (no longer in the roadmap, history kept) come last under "Retired";
-    notes are indented under their resource, as a plain sub-list.
+    notes are indented under their resource, as a plain sub-list. The export's time (UTC) ends
+    it in an HTML comment (invisible when rendered), so that importing it later never unticks
+    what was finished after it was made.
     """
     notes_of: dict[str, list[Note]] = {}
     for n in notes:
@@ -100,10 +103,23 @@ def markdown(
             lines.append(task_line(item))
             lines.extend(f"  - {n.at[:10]}: {escape_markdown(n.text)}" for n in notes_of.get(item.id, ()))
         lines.append("")
+    if exported_at:
+        lines += [f"<!-- exported {exported_at} by mlpath -->", ""]
     return "\n".join(lines)
 
 
 SKIPPED = "(skipped)"
+_EXPORTED_AT = re.compile(r"^<!-- exported (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) by mlpath -->$", re.MULTILINE)
+_EXPORTED_ON = re.compile(r"^Exported (\d{4}-\d\d-\d\d) by mlpath", re.MULTILINE)
+
+
+def exported_at(text: str) -> str | None:
+    """When a markdown export was made (UTC); from an older export only its day (its end is taken)."""
+    found = _EXPORTED_AT.search(text)
+    if found:
+        return found.group(1)
+    day = _EXPORTED_ON.search(text)
+    return f"{day.group(1)}T23:59:59Z" if day else None
 
 
 def task_line(item: Item) -> str:

@@ -23,10 +23,10 @@ class Format(NamedTuple):
 
 
 def _markdown(store: Store, now: datetime, tz: tzinfo) -> str:
-    from mlpath import export
+    from mlpath import clock, export
 
     return export.markdown(store.roadmap_title(), store.stages(), store.items(include_retired=True),
-                           now.astimezone(tz).date().isoformat(), store.notes())
+                           now.astimezone(tz).date().isoformat(), store.notes(), clock.stamp(now))
 
 
 def _json(store: Store, now: datetime, tz: tzinfo) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mlpath import export, files
 from mlpath.errors import ImportInvalid, MlpathError
-from mlpath.progress import Change
+from mlpath.progress import Checklist, Status
 from mlpath.store import Store
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -30,11 +30,12 @@ def read_previous(path: Path, what: str) -> str | None:
         return None
 
 
-def apply_checklist(store: Store, text: str, name: str, at: str) -> list[Change]:
+def apply_checklist(store: Store, text: str, name: str, at: str, force: bool = False) -> Checklist:
     """Tick done what is ticked in a markdown export, and reset what was done but is unticked.
 
     Every id must be known (current or retired); otherwise nothing is applied. What a tick
-    means is export.ticked_status's rule.
+    means is export.ticked_status's rule. A resource finished after the export was made stays
+    done (the export is older than that work) unless force is given; the result names them.
     """
     states = export.parse_checklist(text)
     if not states:
@@ -45,10 +46,16 @@ def apply_checklist(store: Store, text: str, name: str, at: str) -> list[Change]
     if unknown:
         shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         raise ImportInvalid(f"{name} names resources this database does not know: {shown}; nothing was imported")
-    pairs = []
+    made = export.exported_at(text)
+    pairs, refused = [], []
     for rid, tick in states.items():
         item = items[rid]
         status = export.ticked_status(tick, item.status)
-        if status is not None:
+        if status is None:
+            continue
+        newer = item.status is Status.done and item.done_at is not None and made is not None and item.done_at > made
+        if newer and not force:  # the export is older than this work: an untick there is no decision
+            refused.append(rid)
+        else:
             pairs.append((item, status))
-    return store.set_statuses(pairs, at, note=f"from {Path(name).name}")
+    return Checklist(store.set_statuses(pairs, at, note=f"from {Path(name).name}"), refused, made)

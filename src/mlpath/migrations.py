@@ -21,7 +21,8 @@ from mlpath.roadmap import SyncReport
 VIEWS = {
     # The current state of every resource, derived from its latest event by insertion order (id):
     # never by comparing stamps, so a change recorded after the clock went back still counts.
-    # Every resource column is in it (r.*), so a new one needs no change here.
+    # Every resource column is in it (r.*), so a new one needs no change here. Records are read
+    # through the live_* views (see create_derived), so an undone change no longer counts.
     "item": """
     CREATE VIEW item AS
     SELECT r.*, s.number AS stage_number,
@@ -29,16 +30,16 @@ VIEWS = {
            CASE WHEN last.status = 'done' THEN last.at END AS done_at,
            CASE WHEN last.status = 'done' THEN last.note END AS done_note,
            CASE WHEN last.status = 'done' THEN last.rating END AS rating,
-           (SELECT e.at FROM event e WHERE e.resource_id = r.id AND e.status = 'doing'
+           (SELECT e.at FROM live_event e WHERE e.resource_id = r.id AND e.status = 'doing'
             ORDER BY e.id DESC LIMIT 1) AS started_at,
-           (SELECT COALESCE(SUM(ss.hours), 0) FROM study_session ss WHERE ss.resource_id = r.id)
+           (SELECT COALESCE(SUM(ss.hours), 0) FROM live_study_session ss WHERE ss.resource_id = r.id)
                AS logged_hours,
-           (SELECT p.fraction FROM progress_mark p WHERE p.resource_id = r.id ORDER BY p.id DESC
+           (SELECT p.fraction FROM live_progress_mark p WHERE p.resource_id = r.id ORDER BY p.id DESC
             LIMIT 1) AS fraction
     FROM resource r
     JOIN stage s ON s.id = r.stage_id
     LEFT JOIN event last ON last.id = (
-        SELECT MAX(e.id) FROM event e WHERE e.resource_id = r.id
+        SELECT MAX(e.id) FROM live_event e WHERE e.resource_id = r.id
     )
     """,
 }
@@ -46,6 +47,8 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_event_resource_at ON event (resource_id, at, id)",
     "CREATE INDEX IF NOT EXISTS ix_review_resource_at ON review (resource_id, at, id)",
     "CREATE INDEX IF NOT EXISTS ix_progress_mark_resource_at ON progress_mark (resource_id, at, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tombstone_row ON tombstone (table_name, row_id)",
+    "CREATE INDEX IF NOT EXISTS ix_action_undoes ON action (undoes)",
 )
 
 
@@ -178,11 +181,23 @@ _V5_TIME_ONE_WAY = (
     *_repair("goal", "at", "mlpath_stamp"),
 )
 
+_V6_UNDO = (
+    """CREATE TABLE action (
+    id INTEGER NOT NULL, command VARCHAR NOT NULL, at VARCHAR NOT NULL, summary VARCHAR NOT NULL, undoes INTEGER,
+    PRIMARY KEY (id), FOREIGN KEY(undoes) REFERENCES action (id))""",
+    """CREATE TABLE tombstone (
+    id INTEGER NOT NULL, table_name VARCHAR NOT NULL, row_id INTEGER NOT NULL, by_action INTEGER NOT NULL,
+    PRIMARY KEY (id), FOREIGN KEY(by_action) REFERENCES action (id))""",
+    *(f"ALTER TABLE {table} ADD COLUMN action_id INTEGER REFERENCES action (id)"
+      for table in ("event", "study_session", "note", "review", "progress_mark", "goal")),
+)
+
 REGISTER: tuple[Step, ...] = (
     Step(2, "study log, notes, reviews and ratings", _v2_study_habits),
     Step(3, "FSRS review schedule and the study timer", _v3_fsrs_and_timer),
     Step(4, "progress marks, weekly goals and prerequisites", _v4_effort),
     Step(5, "every stamp in UTC YYYY-MM-DDTHH:MM:SSZ and every day YYYY-MM-DD, in 1970-2100", _V5_TIME_ONE_WAY),
+    Step(6, "undo: the action behind every record, tombstones for undone ones", _V6_UNDO),
 )
 LATEST = REGISTER[-1].version  # the schema version a new database gets
 
@@ -201,10 +216,29 @@ def pending(current: int) -> list[Step]:
     return [s for s in REGISTER if s.version > current]
 
 
-def create_derived(conn: sqlite3.Connection) -> None:
-    """(Re)create the views and extra indexes for the current schema."""
-    for name, sql in VIEWS.items():
+def drop_derived(conn: sqlite3.Connection) -> None:
+    """Drop every view (a step may change a table a view names; they are rebuilt after the last)."""
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
         conn.execute(f"DROP VIEW IF EXISTS {name}")
+
+
+def undoable_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables whose rows `mlpath undo` can revert: those with an action_id column."""
+    return [name for (name,) in conn.execute(
+        "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c "
+        "WHERE m.type = 'table' AND c.name = 'action_id' ORDER BY m.name")]
+
+
+def create_derived(conn: sqlite3.Connection) -> None:
+    """(Re)create the views and extra indexes for the current schema.
+
+    Every undoable table gets live_<table>: its rows without a tombstone, what every read sees.
+    """
+    drop_derived(conn)
+    for table in undoable_tables(conn):
+        conn.execute(f"CREATE VIEW live_{table} AS SELECT * FROM {table} t WHERE NOT EXISTS "
+                     f"(SELECT 1 FROM tombstone x WHERE x.table_name = '{table}' AND x.row_id = t.id)")
+    for sql in VIEWS.values():
         conn.execute(sql)
     for sql in INDEXES:
         conn.execute(sql)
@@ -216,9 +250,7 @@ def migrate(conn: sqlite3.Connection, current: int) -> list[Step]:
     conn.create_function("mlpath_stamp", 1, clock.repaired_stamp, deterministic=True)
     conn.create_function("mlpath_day", 1, clock.repaired_day, deterministic=True)
     applied = pending(current)
-    # Views may name tables that only a later step makes: they are rebuilt after the last one.
-    for name in VIEWS:
-        conn.execute(f"DROP VIEW IF EXISTS {name}")
+    drop_derived(conn)  # views may name tables that only a later step makes: rebuilt after the last one
     for step in applied:
         if callable(step.apply):
             step.apply(conn)

@@ -62,12 +62,29 @@ class Event(NamedTuple):
     rating: int | None = None
 
 
+class Undone(NamedTuple):
+    """What `mlpath undo` reverted: one earlier command, and how many records it had written."""
+
+    command: str  # done, log, note, import...
+    at: str  # when that command ran (UTC)
+    summary: str  # what it did, in words
+    records: int
+
+
 class Change(NamedTuple):
     """A status set on an item, and whether that really changed anything."""
 
     item: Item
     status: Status
     changed: bool
+
+
+class Checklist(NamedTuple):
+    """What importing a markdown checklist did, and the unticks it refused."""
+
+    changes: list[Change]
+    refused: list[str]  # ids finished after the export was made: left done
+    exported_at: str | None  # when the checklist was exported (UTC), when it says
 
 
 class StageProgress(NamedTuple):

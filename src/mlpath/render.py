@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from mlpath.backup import MergeReport
 from mlpath.errors import MlpathError
 from mlpath.migrations import Opened
-from mlpath.progress import Change, Effort, Event, Item, Recommendation, Status, effort
+from mlpath.progress import Change, Checklist, Effort, Event, Item, Recommendation, Status, Undone, effort
 from mlpath.roadmap import SyncReport
 from mlpath.spaced import grade_name
 from mlpath.vocab import plural
@@ -507,16 +507,32 @@ def merged(path: Path, report: MergeReport) -> None:
     counts = [_keep(plural(n, noun)) for n, noun in ((report.events, "event"), (report.sessions, "study session"),
                                                     (report.notes, "note"), (report.reviews, "review"))]
     _say(f"{', '.join(counts)} (records already here were skipped)", f"imported {path}: ")
+    if report.undone:
+        _say(f"{plural(report.undone, 'record')} the backup says were undone", "undone here too: ")
     if report.retired_created:
         _say(", ".join(report.retired_created), "kept as retired (not in the current roadmap): ")
 
 
-def imported(path: Path, result: MergeReport | Sequence[Change]) -> None:
-    """A JSON backup's merge report, or the changes a markdown checklist made."""
+def imported(path: Path, result: MergeReport | Checklist) -> None:
+    """A JSON backup's merge report, or the changes a markdown checklist made (and refused)."""
     if isinstance(result, MergeReport):
         merged(path, result)
-    else:
-        changes(result)
+        return
+    changes(result.changes)
+    if result.refused:
+        when = f" ({result.exported_at[:16].replace('T', ' ')} UTC)" if result.exported_at else ""
+        _line(f"kept done: {plural(len(result.refused), 'resource')} finished after this export was made{when}, "
+              f"which it shows unticked: {', '.join(result.refused)}; `mlpath import --force {path}` unticks "
+              f"{'it' if len(result.refused) == 1 else 'them'}", stderr=True)
+
+
+def undone(result: Undone | None, tz: tzinfo) -> None:
+    """What `mlpath undo` reverted, or that there was nothing left to undo."""
+    if result is None:
+        _say("no command that changed progress is left to undo", "nothing to undo: ")
+        return
+    _say(f"{result.summary} (from {local_time(result.at, tz)}; {plural(result.records, 'record')} left out, "
+         "still kept in the history)", "undid: ")
 
 
 def sync_preview(report: SyncReport) -> None:

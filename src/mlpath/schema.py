@@ -32,29 +32,45 @@ class Column(NamedTuple):
         return self.json_key or self.name
 
 
+# The column that makes a table's rows undoable: the action (one command) that wrote each row.
+UNDO_COLUMN = Column("action_id", "INTEGER", nullable=True, references="action.id")
+
+
 class Table(NamedTuple):
     name: str
     columns: tuple[Column, ...]  # the data columns, in the order of the value type's fields
     key: str | None = "id"  # an INTEGER PRIMARY KEY before the data columns, or None when the first column is the key
+    # A record of progress that `mlpath undo` can revert: each row carries action_id (after the
+    # data columns), and reads go through the view live_<name>, which leaves out undone rows.
+    undoable: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
-    def select(self) -> str:
-        return f"SELECT {', '.join(self.names)} FROM {self.name}"
+    @property
+    def live(self) -> str:
+        """Where reads come from: live_<name> (undone rows left out) for an undoable table."""
+        return f"live_{self.name}" if self.undoable else self.name
+
+    def select(self, everything: bool = False) -> str:
+        """SELECT of the data columns: live rows, or with everything=True undone ones too."""
+        return f"SELECT {', '.join(self.names)} FROM {self.name if everything else self.live}"
 
     def insert(self) -> str:
-        return f"INSERT INTO {self.name} ({', '.join(self.names)}) VALUES ({', '.join('?' * len(self.columns))})"
+        """INSERT of the data columns, and of action_id last for an undoable table."""
+        names = (*self.names, UNDO_COLUMN.name) if self.undoable else self.names
+        return f"INSERT INTO {self.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
     def create(self) -> list[str]:
         """CREATE TABLE and CREATE INDEX statements for a new database."""
+        columns = (*self.columns, UNDO_COLUMN) if self.undoable else self.columns
         cols = ([f"{self.key} INTEGER NOT NULL"] if self.key else []) + [
-            f"{c.name} {c.type}{'' if c.nullable else ' NOT NULL'}" for c in self.columns]
+            f"{c.name} {c.type}{'' if c.nullable else ' NOT NULL'}" for c in columns]
         primary = self.key or self.columns[0].name
         parts = [*cols, f"PRIMARY KEY ({primary})"] + [
             f"FOREIGN KEY({c.name}) REFERENCES {c.references.split('.')[0]} ({c.references.split('.')[1]})"
-            for c in self.columns if c.references]
+            for c in columns if c.references]
         statements = [f"CREATE TABLE {self.name} (\n\t" + ", \n\t".join(parts) + "\n)"]
         statements += [f"CREATE INDEX ix_{self.name}_{c.name} ON {self.name} ({c.name})"
                        for c in self.columns if c.indexed]
@@ -96,15 +112,16 @@ EVENT = Table("event", (
     Column("at", "VARCHAR", time="stamp"),
     Column("note", "VARCHAR", nullable=True),
     Column("rating", "INTEGER", nullable=True),  # with `done --rating`: 1-5
-))
+), undoable=True)
 STUDY_SESSION = Table("study_session", (
     _resource_ref(),
     Column("day", "VARCHAR", indexed=True, time="day"),  # the learner's local date
     Column("hours", "FLOAT"),
     Column("at", "VARCHAR", time="stamp"),  # when it was logged
     Column("note", "VARCHAR", nullable=True),
-))
-NOTE = Table("note", (_resource_ref(), Column("at", "VARCHAR", time="stamp"), Column("text", "VARCHAR")))
+), undoable=True)
+NOTE = Table("note", (_resource_ref(), Column("at", "VARCHAR", time="stamp"), Column("text", "VARCHAR")),
+             undoable=True)
 # One spaced-review answer and the FSRS card state after it; the latest row is the schedule.
 REVIEW = Table("review", (
     _resource_ref(),
@@ -113,7 +130,7 @@ REVIEW = Table("review", (
     Column("stability", "FLOAT"),
     Column("difficulty", "FLOAT"),
     Column("due", "VARCHAR", time="stamp"),  # when the next review is due
-))
+), undoable=True)
 # A running `mlpath study` timer (at most one), kept so a closed terminal loses nothing.
 TIMER = Table("timer", (
     _resource_ref(indexed=False),
@@ -128,9 +145,24 @@ PROGRESS_MARK = Table("progress_mark", (
     Column("at", "VARCHAR", time="stamp"),
     Column("fraction", "FLOAT"),  # 0-1
     Column("label", "VARCHAR"),  # as typed, normalised: "5/12" or "40%"
-))
+), undoable=True)
 # A weekly study goal set with `mlpath goal`; the latest counts, NULL hours is `goal off`.
-GOAL = Table("goal", (Column("at", "VARCHAR", time="stamp"), Column("hours_per_week", "FLOAT", nullable=True)))
+GOAL = Table("goal", (Column("at", "VARCHAR", time="stamp"), Column("hours_per_week", "FLOAT", nullable=True)),
+             undoable=True)
+# One command that changed progress (done, log, note, review, import...): the rows it wrote carry
+# its id. An undo is an action too, naming the one it undoes; nothing is ever deleted.
+ACTION = Table("action", (
+    Column("command", "VARCHAR"),  # done, start, log, import, undo...
+    Column("at", "VARCHAR", time="stamp"),
+    Column("summary", "VARCHAR"),  # what it did, in words: "done mml-book"
+    Column("undoes", "INTEGER", nullable=True, references="action.id"),
+))
+# A row an undo (or an imported backup's record of one) left out of every read: its table and id.
+TOMBSTONE = Table("tombstone", (
+    Column("table_name", "VARCHAR"),
+    Column("row_id", "INTEGER"),
+    Column("by_action", "INTEGER", references="action.id"),  # the undo (or import) that left it out
+))
 # Stamps an upgrade had to repair (unreadable, or outside 1970-2100): the original text is kept.
 STAMP_REPAIR = Table("stamp_repair", (
     Column("table_name", "VARCHAR"),
@@ -140,7 +172,8 @@ STAMP_REPAIR = Table("stamp_repair", (
 ))
 
 TABLES: tuple[Table, ...] = (META, STAGE, RESOURCE, EVENT, STUDY_SESSION, NOTE, REVIEW, TIMER, PROGRESS_MARK, GOAL,
-                              STAMP_REPAIR)
+                              STAMP_REPAIR, ACTION, TOMBSTONE)
+UNDOABLE = tuple(t for t in TABLES if t.undoable)
 BY_NAME = {t.name: t for t in TABLES}
 
 
@@ -163,7 +196,7 @@ def orm_models() -> dict[str, Any]:
         if table.key:
             annotations[table.key] = int | None
             namespace[table.key] = Field(default=None, primary_key=True)
-        for n, c in enumerate(table.columns):
+        for n, c in enumerate((*table.columns, UNDO_COLUMN) if table.undoable else table.columns):
             kind: Any = _PYTHON[c.type]
             annotations[c.name] = kind | None if c.nullable else kind
             namespace[c.name] = Field(default=None if c.nullable else ..., primary_key=not table.key and n == 0,

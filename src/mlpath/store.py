@@ -19,19 +19,19 @@ write transaction, so concurrent commands cannot together break them.
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from mlpath import backup, db, habits, migrations, roadmap, schema
+from mlpath import backup, clock, db, habits, migrations, roadmap, schema
 from mlpath.backup import BackupResource, Dump, MergeReport
 from mlpath.errors import DatabaseDamaged, MlpathError, NotADatabase, SchemaTooNew, database_problem
 from mlpath.habits import Goal, Mark, Note, Session
 from mlpath.migrations import Opened
-from mlpath.progress import Change, Event, Item, StageInfo, Status
+from mlpath.progress import Change, Event, Item, StageInfo, Status, Undone
 from mlpath.roadmap import Roadmap, RoadmapFile, SyncReport
 from mlpath.spaced import Review
 from mlpath.timer import Timer
@@ -155,6 +155,13 @@ class Store:
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise database_problem(exc, self.path) from None
 
+    def _everything(self, conn: sqlite3.Connection) -> tuple[dict[str, tuple[Any, ...]],
+                                                             tuple[tuple[str, Any, str], ...]]:
+        try:
+            return _everything(conn)
+        except (ValueError, KeyError, TypeError, IndexError) as exc:  # a damaged stored value
+            raise database_problem(exc, self.path) from None
+
     def _records(self, table: schema.Table, filters: Sequence[tuple[str, Any]], order: str) -> list[Any]:
         """The records of a table, narrowed by each (condition, value) whose value is given."""
         used = [(condition, value) for condition, value in filters if value is not None]
@@ -187,15 +194,15 @@ class Store:
 
     def goal(self) -> float | None:
         """The weekly goal in force, in hours; None when none is set."""
-        rows = self._read("SELECT hours_per_week FROM goal ORDER BY id DESC LIMIT 1")
+        rows = self._read("SELECT hours_per_week FROM live_goal ORDER BY id DESC LIMIT 1")
         return rows[0][0] if rows else None
 
     def first_activity(self) -> tuple[str | None, str | None]:
         """The first day time was logged, and the first time (UTC) anything was started, done or reviewed."""
         row = self._read(
-            "SELECT (SELECT MIN(day) FROM study_session), "
-            "(SELECT MIN(at) FROM event WHERE status IN ('doing', 'done')), "
-            "(SELECT MIN(at) FROM review), (SELECT MIN(at) FROM progress_mark)")[0]
+            "SELECT (SELECT MIN(day) FROM live_study_session), "
+            "(SELECT MIN(at) FROM live_event WHERE status IN ('doing', 'done')), "
+            "(SELECT MIN(at) FROM live_review), (SELECT MIN(at) FROM live_progress_mark)")[0]
         stamps = [at for at in row[1:] if at]
         return row[0], min(stamps) if stamps else None
 
@@ -210,30 +217,42 @@ class Store:
         return self.meta().get("roadmap_title", "mlpath")
 
     def dump(self) -> Dump:
-        """Everything the learner recorded, for the JSON export."""
+        """Everything the learner recorded, for the JSON export: undone records too, marked so."""
         meta = self.meta()
-        events, sessions, notes, reviews = self.events(), self.sessions(), self.notes(), self.reviews()
-        used = {r.resource_id for group in (events, sessions, notes, reviews) for r in group}
+        records, undone = self._everything(self.db.snapshot())
+        used = {r.resource_id for group in records.values() for r in group}
         resources = tuple(
             BackupResource(*r) for r in self._read("SELECT id, title, kind, stage_id, hours FROM resource ORDER BY id")
             if r[0] in used
         )
         return Dump(meta.get("roadmap_title", ""), int(meta.get("roadmap_version", "0")), resources,
-                    tuple(events), tuple(sessions), tuple(notes), tuple(r.answer for r in reviews))
+                    records["events"], records["sessions"], records["notes"], records["reviews"], undone)
 
     # ---------------------------------------------------------------- writes
+    # Every write that changes progress is one action: its rows carry the action's id, so that
+    # `undo` can leave them out later (see schema.ACTION), and nothing is ever deleted.
+
+    @contextmanager
+    def _action(self, command: str, summary: str, at: str) -> Iterator["_Action"]:
+        with self.db.transaction() as conn:
+            yield _Action(conn, command, summary, at)
 
     def set_status(self, items: Sequence[Item], status: Status, at: str, note: str | None = None,
                    rating: int | None = None) -> list[Change]:
         """Set one status on every item: an event for each whose status really changes (or that gets a
         note or rating)."""
         changes = [Change(i, status, i.status is not status or note is not None or rating is not None) for i in items]
-        self._append([Event(c.item.id, c.status, at, note, rating) for c in changes if c.changed])
+        changed = [c for c in changes if c.changed]
+        command = COMMANDS[status]
+        with self._action(command, f"{command} {', '.join(c.item.id for c in changed)}", at) as action:
+            action.insert([Event(c.item.id, c.status, at, note, rating) for c in changed])
         return changes
 
     def set_statuses(self, pairs: Sequence[tuple[Item, Status]], at: str, note: str | None = None) -> list[Change]:
         """Set each item's own status (as an import does), all in one transaction."""
-        self._append([Event(item.id, status, at, note) for item, status in pairs])
+        summary = f"import of a checklist ({len(pairs)} changed{'; ' + note if note else ''})"
+        with self._action("import", summary, at) as action:
+            action.insert([Event(item.id, status, at, note) for item, status in pairs])
         return [Change(item, status, True) for item, status in pairs]
 
     def log_time(self, item: Item, session: Session, start: bool) -> float:
@@ -242,31 +261,48 @@ class Store:
         The hours-per-day limit is checked inside that transaction, so concurrent `log`s cannot
         together exceed it.
         """
-        with self.db.transaction() as conn:
-            total = _check_day(conn, session)
-            _insert(conn, [Event(item.id, Status.doing, session.at)] if start else [])
-            _insert(conn, [session])
+        with self._action("log", f"log {session.hours:g} h on {item.id} for {session.day}", session.at) as action:
+            total = _check_day(action.conn, session)
+            action.insert([Event(item.id, Status.doing, session.at)] if start else [])
+            action.insert([session])
         return total
 
     def set_progress(self, item: Item, mark: Mark, start: bool) -> None:
         """Record a progress share, and mark a todo resource as started, in one transaction."""
-        with self.db.transaction() as conn:
-            _insert(conn, [Event(item.id, Status.doing, mark.at)] if start else [])
-            _insert(conn, [mark])
+        with self._action("progress", f"progress {mark.label} on {item.id}", mark.at) as action:
+            action.insert([Event(item.id, Status.doing, mark.at)] if start else [])
+            action.insert([mark])
 
     def set_goal(self, goal: Goal) -> None:
-        self._append([goal])
+        what = "goal off" if goal.hours_per_week is None else f"goal {goal.hours_per_week:g} h a week"
+        with self._action("goal", what, goal.at) as action:
+            action.insert([goal])
 
     def add_note(self, note: Note) -> None:
-        self._append([note])
+        with self._action("note", f"note on {note.resource_id}", note.at) as action:
+            action.insert([note])
 
     def add_review(self, review: Review) -> None:
-        self._append([review])
+        with self._action("review", f"review of {review.resource_id} (grade {review.grade})", review.at) as action:
+            action.insert([review])
 
-    def _append(self, records: Sequence[Any]) -> None:
-        if records:
-            with self.db.transaction() as conn:
-                _insert(conn, records)
+    def undo(self, at: str) -> Undone | None:
+        """Revert the latest action not yet undone: record an undo naming it and a tombstone for each
+        row it wrote (nothing is deleted); None when there is nothing left to undo."""
+        with self._action("undo", "", at) as action:
+            row = action.conn.execute(
+                "SELECT id, command, at, summary FROM action a WHERE command != 'undo' AND NOT EXISTS "
+                "(SELECT 1 FROM action u WHERE u.undoes = a.id) ORDER BY id DESC LIMIT 1").fetchone()
+            if row is None:
+                return None
+            target, command, when, summary = row
+            undo_id = action.record(f"undo {summary}", undoes=target)
+            rows = 0
+            for table in schema.UNDOABLE:
+                rows += action.conn.execute(
+                    f"INSERT INTO tombstone (table_name, row_id, by_action) SELECT '{table.name}', id, ? "
+                    f"FROM {table.live} WHERE action_id = ?", (undo_id, target)).rowcount
+        return Undone(command, when, summary, rows)
 
     # ---------------------------------------------------------------- the study timer
 
@@ -297,44 +333,99 @@ class Store:
                 return None
             if session is None:
                 return 0.0
+            action = _Action(conn, "study", f"study {session.hours:g} h on {session.resource_id}", session.at)
             total = _check_day(conn, session)
-            _insert(conn, [Event(session.resource_id, Status.doing, session.at)] if start else [])
-            _insert(conn, [session])
+            action.insert([Event(session.resource_id, Status.doing, session.at)] if start else [])
+            action.insert([session])
         return total
 
-    def merge(self, dump: Dump) -> MergeReport:
+    def merge(self, dump: Dump, at: str) -> MergeReport:
         """Add what the dump holds that the database lacks, in one transaction; nothing is removed.
 
         Records for resources the roadmap no longer has are kept under retired resources.
         """
-        with self.db.transaction() as conn:
-            have = Dump(events=_all(conn, schema.EVENT), sessions=_all(conn, schema.STUDY_SESSION),
-                        notes=_all(conn, schema.NOTE), reviews=tuple(r.answer for r in _all(conn, schema.REVIEW)))
+        with self._action("import", "import of a backup", at) as action:
+            conn = action.conn
+            records, undone = self._everything(conn)
+            have = Dump(events=records["events"], sessions=records["sessions"], notes=records["notes"],
+                        reviews=records["reviews"], undone=undone)
             known = {r[0] for r in conn.execute("SELECT id FROM resource")}
-            day_hours = dict(conn.execute("SELECT day, SUM(hours) FROM study_session GROUP BY day").fetchall())
+            day_hours = dict(conn.execute("SELECT day, SUM(hours) FROM live_study_session GROUP BY day").fetchall())
             plan = backup.merge_plan(dump, have, known, day_hours)
+            action.summary = f"import of a backup ({plan.record_count()} records)"
             _add_placeholders(conn, plan.resources)
             for group in (plan.events, plan.sessions, plan.notes):
-                _insert(conn, group)
+                action.insert(group)
             # an answer's schedule is replayed below, from every answer and finish of its resource
-            _insert(conn, [Review(*answer, 0.0, 0.0, answer.at) for answer in plan.reviews])
+            action.insert([Review(*answer, 0.0, 0.0, answer.at) for answer in plan.reviews])
+            for section, record, _ in plan.undone:  # undone where the backup was made: undone here too
+                action.bury(SECTION_TABLES[section], record)
             rescheduled = {r.resource_id for r in plan.reviews}
             rescheduled |= {e.resource_id for e in plan.events if e.status is Status.done}
             if rescheduled:
                 migrations.replay_reviews(conn, "review", sorted(rescheduled))
         return MergeReport(len(plan.events), len(plan.sessions), len(plan.notes), len(plan.reviews),
-                           tuple(r.id for r in plan.resources))
+                           tuple(r.id for r in plan.resources), len(plan.undone))
 
 
 def _check_day(conn: sqlite3.Connection, session: Session) -> float:
     """The day's total with session, refusing more hours than a day has (inside the write transaction)."""
-    logged = conn.execute("SELECT COALESCE(SUM(hours), 0) FROM study_session WHERE day = ?",
+    logged = conn.execute("SELECT COALESCE(SUM(hours), 0) FROM live_study_session WHERE day = ?",
                           (session.day,)).fetchone()[0]
     return habits.check_hours(session.hours, logged, date.fromisoformat(session.day))
 
 
-def _all(conn: sqlite3.Connection, table: schema.Table) -> tuple[Any, ...]:
-    return tuple(_record(table, r) for r in conn.execute(f"{table.select()} ORDER BY id"))
+class _Action:
+    """The action a write belongs to, recorded with its first row (a command that changes
+    nothing leaves no action behind)."""
+
+    def __init__(self, conn: sqlite3.Connection, command: str, summary: str, at: str) -> None:
+        self.conn, self.command, self.summary, self.at = conn, command, summary, at
+        self.id: int | None = None
+
+    def record(self, summary: str | None = None, undoes: int | None = None) -> int:
+        if self.id is None:
+            cursor = self.conn.execute(schema.ACTION.insert(), (self.command, clock.normal_stamp(self.at),
+                                                                summary or self.summary, undoes))
+            self.id = cursor.lastrowid
+        assert self.id is not None
+        return self.id
+
+    def insert(self, records: Sequence[Any]) -> None:
+        if records:
+            _insert(self.conn, records, self.record())
+
+    def bury(self, table: schema.Table, record: Any) -> None:
+        """A tombstone for the live row holding record, if there is one."""
+        where = " AND ".join(f"{n} IS ?" for n in table.names)
+        row = self.conn.execute(f"SELECT id FROM {table.live} WHERE {where} ORDER BY id LIMIT 1",
+                                [_encode(v) for v in record]).fetchone()
+        if row is not None:
+            self.conn.execute(schema.TOMBSTONE.insert(), (table.name, row[0], self.record()))
+
+
+# Commands by the status they set (what `undo` says it reverts).
+COMMANDS = {Status.done: "done", Status.doing: "start", Status.skipped: "skip", Status.todo: "reset"}
+# The backup's sections of records, by name.
+SECTION_TABLES = {"events": schema.EVENT, "sessions": schema.STUDY_SESSION, "notes": schema.NOTE,
+                  "reviews": schema.REVIEW}
+
+
+def _everything(conn: sqlite3.Connection) -> tuple[dict[str, tuple[Any, ...]], tuple[tuple[str, Any, str], ...]]:
+    """Every record of the backup's sections, undone ones included, and which are undone (and when)."""
+    records: dict[str, tuple[Any, ...]] = {}
+    undone: list[tuple[str, Any, str]] = []
+    for section, table in SECTION_TABLES.items():
+        rows = conn.execute(
+            f"SELECT {', '.join('t.' + n for n in table.names)}, (SELECT a.at FROM tombstone x JOIN action a "
+            f"ON a.id = x.by_action WHERE x.table_name = '{table.name}' AND x.row_id = t.id ORDER BY x.id LIMIT 1) "
+            f"FROM {table.name} t ORDER BY {'t.at, t.id' if table is schema.REVIEW else 't.id'}").fetchall()
+        made = [_record(table, r[:-1]) for r in rows]
+        if table is schema.REVIEW:
+            made = [r.answer for r in made]
+        records[section] = tuple(made)
+        undone += [(section, record, r[-1]) for record, r in zip(made, rows, strict=True) if r[-1]]
+    return records, tuple(undone)
 
 
 _TYPES = {record_type: table for table, record_type in RECORDS}
@@ -351,12 +442,11 @@ def _encode(value: Any) -> Any:
 _NORMALISE = {"stamp": "normal_stamp", "day": "normal_day"}
 
 
-def _insert(conn: sqlite3.Connection, records: Sequence[Any]) -> None:
-    """INSERT records of one value type into its table, stamps and days in their one stored form."""
+def _insert(conn: sqlite3.Connection, records: Sequence[Any], action_id: int | None = None) -> None:
+    """INSERT records of one value type into its table, stamps and days in their one stored form;
+    an undoable table's rows carry the action that wrote them."""
     if not records:
         return
-    from mlpath import clock
-
     table = _TYPES[type(records[0])]
     timed = [(n, getattr(clock, _NORMALISE[c.time])) for n, c in enumerate(table.columns) if c.time]
     rows = []
@@ -364,7 +454,7 @@ def _insert(conn: sqlite3.Connection, records: Sequence[Any]) -> None:
         row = [_encode(v) for v in record]
         for n, normal in timed:
             row[n] = normal(row[n])
-        rows.append(row)
+        rows.append([*row, action_id] if table.undoable else row)
     conn.executemany(table.insert(), rows)
 
 

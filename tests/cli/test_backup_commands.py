@@ -235,7 +235,7 @@ def test_a_version_1_backup_imports_every_review_rescheduled_by_fsrs(run, tmp_pa
     ng = json.loads(ok(run("show", "ng-ml-coursera", "--json")).stdout)
     assert ng["reviews"] == [{"at": "2026-10-21T20:00:00Z", "grade": "easy"}]
     doc = json.loads(ok(run("export", "--format", "json")).stdout)
-    assert doc["version"] == 2
+    assert doc["version"] == 3
     assert [r["grade"] for r in doc["reviews"]] == [3, 2, 4]
     again = ok(run("import", str(Path(__file__).parents[1] / "data" / "backup-v1.json")))
     assert "0 events, 0 study sessions, 0 notes, 0 reviews" in " ".join(again.stdout.split())

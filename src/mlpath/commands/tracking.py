@@ -13,19 +13,34 @@ app = typer.Typer()
 
 
 def _mark(ctx: typer.Context, queries: list[str], status: Status, note: str | None = None,
-          rating: int | None = None) -> None:
+          rating: int | None = None, reopen: bool = False) -> None:
     from mlpath import actions, clock, render
 
     check_text(note, "--note")
-    render.changes(actions.mark(state(ctx).store(), queries, status, clock.stamp(clock.now()), note, rating))
+    render.changes(actions.mark(state(ctx).store(), queries, status, clock.stamp(clock.now()), note, rating,
+                                reopen))
 
 
 @app.command("start")
-def start_command(ctx: typer.Context, ids: Ids) -> None:
-    """Mark resources as in progress.
+def start_command(
+    ctx: typer.Context,
+    ids: Ids,
+    reopen: Annotated[bool, typer.Option("--reopen", help="Start resources that are done again, without asking, "
+                                         "e.g. mlpath start --reopen mml-book.")] = False,
+) -> None:
+    """Mark resources as in progress (a finished one only after a yes, or with --reopen).
 
     Example: mlpath start mml-book"""
-    _mark(ctx, ids, Status.doing)
+    from mlpath.errors import ReopenNeeded
+
+    try:
+        _mark(ctx, ids, Status.doing, reopen=reopen)
+    except ReopenNeeded as exc:
+        from mlpath import live
+
+        if not live.on_terminal() or not typer.confirm(f"{exc.message}. Reopen?", default=False):
+            raise
+        _mark(ctx, ids, Status.doing, reopen=True)
 
 
 @app.command("done")
@@ -70,6 +85,17 @@ def reset_command(ctx: typer.Context, ids: Ids) -> None:
 DateOption = Annotated[str | None, typer.Option("--date", help="The day you studied: today, yesterday, -3d, a "
                                                 "weekday (the most recent one) or YYYY-MM-DD, e.g. --date yesterday.",
                                                 show_default=False)]
+
+
+@app.command("undo")
+def undo_command(ctx: typer.Context) -> None:
+    """Undo the last command that changed progress (done, start, log, note, review, import...); run it
+    again to undo the one before. Nothing is deleted: the undo is recorded, and backups carry it.
+
+    Example: mlpath undo"""
+    from mlpath import actions, clock, render
+
+    render.undone(actions.undo(state(ctx).store(), clock.stamp(clock.now())), clock.zone())
 
 
 @app.command("log", context_settings={"ignore_unknown_options": True})  # so `log X -1` reaches our check

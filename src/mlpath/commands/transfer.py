@@ -46,10 +46,12 @@ def import_command(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A JSON backup or a markdown checklist made by `mlpath export`, "
                                          "e.g. backup.json.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="From a markdown checklist, untick even resources you "
+                                        "finished after it was exported, e.g. mlpath import --force old.md.")] = False,
 ) -> None:
     """Restore a JSON backup (merging, never deleting) or bring back ticks from a markdown export.
 
     Example: mlpath import backup.json"""
     from mlpath import actions, clock, render
 
-    render.imported(file, actions.import_file(state(ctx).store(), file, clock.stamp(clock.now())))
+    render.imported(file, actions.import_file(state(ctx).store(), file, clock.stamp(clock.now()), force))
