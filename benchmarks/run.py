@@ -344,12 +344,15 @@ class Target:
     factor: float
 
     def describe(self) -> str:
-        short = "typer" if "typer" in self.floor else "sqlmodel"
+        short = "typer" if "typer" in self.floor else "floor"
         return f"<={self.factor:g}x {short}"
 
 
 FLOOR_TYPER = "python -c 'import typer'"
-FLOOR_SQLMODEL = "python -c 'import sqlmodel'"
+# The plain-Python floor: benchmarks/floor.py opens the same database with sqlite3 and prints
+# the same text as `mlpath next` (checked before timing), with no Typer, Rich or mlpath import.
+FLOOR = "floor.py (next in plain Python)"
+FLOOR_SCRIPT = Path(__file__).with_name("floor.py")
 
 
 def prepare_db(mlpath: Path, env: dict[str, str]) -> None:
@@ -370,7 +373,7 @@ def command_cases(python: str, mlpath: Path, env: dict[str, str]) -> tuple[list[
     units = [
         case("python -c pass", [python, "-c", "pass"]),
         case(FLOOR_TYPER, [python, "-c", "import typer"]),
-        case(FLOOR_SQLMODEL, [python, "-c", "import sqlmodel"]),
+        case(FLOOR, [python, str(FLOOR_SCRIPT)]),
         case("mlpath --version", [ml, "--version"]),
         case("mlpath --help", [ml, "--help"]),
         case("completion (done ml<Tab>)", [ml], completion_env(env)),
@@ -383,13 +386,12 @@ def command_cases(python: str, mlpath: Path, env: dict[str, str]) -> tuple[list[
          Case(f"mlpath reset {DONE_ID}", [ml, "reset", DONE_ID], env)],
     ]
     targets = {
-        "mlpath --version": Target(FLOOR_TYPER, 1.5),
-        "completion (done ml<Tab>)": Target(FLOOR_TYPER, 1.5),
+        "mlpath --version": Target(FLOOR, 2),
+        "completion (done ml<Tab>)": Target(FLOOR, 2),
         "mlpath --help": Target(FLOOR_TYPER, 2.5),
-        "mlpath next": Target(FLOOR_SQLMODEL, 0.4),
-        "mlpath stages": Target(FLOOR_SQLMODEL, 0.4),
-        "mlpath (dashboard)": Target(FLOOR_SQLMODEL, 0.4),
-        f"mlpath done {DONE_ID}": Target(FLOOR_SQLMODEL, 1.2),
+        "mlpath next": Target(FLOOR, 3),
+        "mlpath (dashboard)": Target(FLOOR, 3),
+        f"mlpath done {DONE_ID}": Target(FLOOR, 3),
     }
     return units, targets
 
@@ -398,7 +400,7 @@ def report_commands(units: list[list[Case]], targets: dict[str, Target], verdict
     """The part-1 table: median, ratios to the two import floors, peak RSS, target and verdict."""
     cases = {c.name: c for unit in units for c in unit}
     typer_ms = cases[FLOOR_TYPER].median_ms
-    sqlmodel_ms = cases[FLOOR_SQLMODEL].median_ms
+    floor_ms = cases[FLOOR].median_ms
     rows = []
     errors = []
     for name, case in cases.items():
@@ -413,7 +415,7 @@ def report_commands(units: list[list[Case]], targets: dict[str, Target], verdict
             name,
             fmt(ms),
             fmt(ms / typer_ms if ms and typer_ms else None, ".2f", "x"),
-            fmt(ms / sqlmodel_ms if ms and sqlmodel_ms else None, ".2f", "x"),
+            fmt(ms / floor_ms if ms and floor_ms else None, ".2f", "x"),
             fmt(case.peak_mib),
             target.describe() if target else "-",
             result,
@@ -422,10 +424,19 @@ def report_commands(units: list[list[Case]], targets: dict[str, Target], verdict
             errors.append(f"  {name}: {case.error}")
         elif case.warmup_error:
             errors.append(f"  {name}: warm-up failed ({case.warmup_error}); every timed run succeeded")
-    text = table(["case", "median ms", "/typer", "/sqlmodel", "peak MiB", "target", "result"], rows)
+    text = table(["case", "median ms", "/typer", "/floor", "peak MiB", "target", "result"], rows)
     if errors:
         text += "\nerrors:\n" + "\n".join(errors)
     return text
+
+
+def floor_check(python: str, mlpath: Path, env: dict[str, str], verdicts: Verdicts) -> str:
+    """The floor script must print exactly what `mlpath next` prints, or its ratio means nothing."""
+    floor = run_checked([python, str(FLOOR_SCRIPT)], env)
+    real = run_checked([str(mlpath), "next"], env)
+    ok = floor.returncode == 0 and floor.stdout == real.stdout
+    note = "same text as mlpath next" if ok else f"differs from mlpath next: {last_line(floor.stderr) or '(text)'}"
+    return f"floor.py prints {note}  {verdicts.mark(ok)}"
 
 
 def import_checks(python: str, env: dict[str, str], verdicts: Verdicts) -> str:
@@ -517,6 +528,7 @@ class ScalePoint:
     next: Case
     stages: Case
     export: Case
+    list: Case
 
 
 def scale_rounds(n: int, rounds: int) -> tuple[int, int]:
@@ -549,6 +561,7 @@ def run_scale(launcher: Launcher, sizes: Sequence[int], mlpath: Path, rounds: in
             next=Case(f"next {n}", [ml, "next"], env, rounds=query_rounds),
             stages=Case(f"stages {n}", [ml, "stages"], env, rounds=query_rounds),
             export=Case(f"export {n}", [ml, "export"], env, rounds=query_rounds),
+            list=Case(f"list {n}", [ml, "list"], env, rounds=query_rounds),
         ))
 
     run_interleaved(launcher, [[p.seed] for p in points], rounds, "scale: seeding")
@@ -559,12 +572,13 @@ def run_scale(launcher: Launcher, sizes: Sequence[int], mlpath: Path, rounds: in
         db = Path(p.next.env["MLPATH_DB"])
         done = run_checked([ml, "stages"], p.next.env)
         if done.returncode != 0:
-            for case in (p.next, p.stages, p.export):
+            for case in (p.next, p.stages, p.export, p.list):
                 case.warmup_error = f"seeding the query database failed: {last_line(done.stderr)}"
             continue
         mark_fifth_done(db, p.n)
     ready = [p for p in points if p.next.warmup_error is None]
-    run_interleaved(launcher, [[c] for p in ready for c in (p.next, p.stages, p.export)], rounds, "scale: queries")
+    queries = [[c] for p in ready for c in (p.next, p.stages, p.export, p.list)]
+    run_interleaved(launcher, queries, rounds, "scale: queries")
     return points
 
 
@@ -592,7 +606,9 @@ def report_scale(points: list[ScalePoint], verdicts: Verdicts) -> str:
             fmt(p.next.median_ms),
             fmt(p.stages.median_ms),
             fmt(e),
+            fmt(p.list.median_ms),
             ratio(p.next.median_ms, base.next.median_ms if base else None),
+            ratio(p.list.median_ms, base.list.median_ms if base else None),
             ratio(p.stages.median_ms, base.stages.median_ms if base else None),
             fmt(e / p.n * 1000 if e else None),
             fmt(marginal_per_1k(p), ".2f"),
@@ -601,12 +617,12 @@ def report_scale(points: list[ScalePoint], verdicts: Verdicts) -> str:
             f"{len(p.seed.runs)}/{len(p.next.runs)}",
         ])
     lines = [table(
-        ["N", "seed ms", "next ms", "stages ms", "export ms", "next/150", "stages/150",
+        ["N", "seed ms", "next ms", "stages ms", "export ms", "list ms", "next/150", "list/150", "stages/150",
          "export/1k", "marg/1k", "seed MiB", "exp MiB", "rounds"],
         rows,
     )]
     errors = []
-    for c in (c for p in points for c in (p.seed, p.next, p.stages, p.export)):
+    for c in (c for p in points for c in (p.seed, p.next, p.stages, p.export, p.list)):
         if c.error:
             errors.append(f"  {c.name}: {c.error}")
         elif c.warmup_error:
@@ -628,16 +644,24 @@ def report_scale(points: list[ScalePoint], verdicts: Verdicts) -> str:
     def measured(*cases: Case) -> bool:
         return all(c.error is None and c.median_ms is not None for c in cases)
 
-    big = by_n.get(10_000)
-    if big is None or base is None:
-        rule("at 10,000: next and stages <= 2x their 150-resource time", None, "10,000 not in --scale")
-        rule("seed of 10,000 resources < 3000 ms", None, "10,000 not in --scale")
+    # (size, command, factor): the command's time at that size <= factor x its time at 150 resources
+    growth = ((10_000, "list", 1.5), (10_000, "next", 1.3), (10_000, "stages", 2), (100_000, "next", 2))
+    for n, what, factor in growth:
+        point = by_n.get(n)
+        if point is None or base is None:
+            rule(f"at {n:,}: {what} <= {factor:g}x its time at 150", None, f"{n:,} not in --scale")
+            continue
+        case, ref = getattr(point, what), getattr(base, what)
+        ok = measured(case, ref) and case.median_ms <= factor * ref.median_ms
+        rule(f"at {n:,}: {what} {fmt(case.median_ms)} ms <= {factor:g} x {fmt(ref.median_ms)} ms (at 150)", ok)
+    huge = by_n.get(100_000)
+    if huge is None:
+        rule("seed of 100,000 resources <= 10 s and <= 250 MiB", None, "100,000 not in --scale")
     else:
-        for what, case, ref in (("next", big.next, base.next), ("stages", big.stages, base.stages)):
-            ok = measured(case, ref) and case.median_ms <= 2 * ref.median_ms
-            rule(f"at 10,000: {what} {fmt(case.median_ms)} ms <= 2 x {fmt(ref.median_ms)} ms (its time at 150)", ok)
-        ok = measured(big.seed) and big.seed.median_ms < 3000
-        rule(f"seed of 10,000 resources: {fmt(big.seed.median_ms)} ms < 3000 ms", ok)
+        ok = measured(huge.seed) and huge.seed.median_ms <= 10_000
+        rule(f"seed of 100,000 resources: {fmt(huge.seed.median_ms)} ms <= 10000 ms", ok)
+        ok = measured(huge.seed) and huge.seed.peak_mib is not None and huge.seed.peak_mib <= 250
+        rule(f"seed of 100,000 resources: peak {fmt(huge.seed.peak_mib, '.0f')} MiB <= 250 MiB", ok)
 
     largest = max(by_n)
     one_k = by_n.get(1000)
@@ -705,6 +729,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"{', '.join(SETUP_DOING_IDS)} started; medians of {args.rounds} rounds) ==")
             print(report_commands(units, targets, verdicts))
             print()
+            print(floor_check(python, mlpath, env, verdicts))
             print(import_checks(python, env, verdicts))
 
             if not args.no_scale:
