@@ -171,3 +171,27 @@ def test_the_item_view_has_exactly_item_s_fields(db_path):
     assert sorted(columns) == sorted(Item._fields)
     store.close()
 
+
+
+def test_find_names_resources_like_resolve_reading_only_the_rows_named(db_path, monkeypatch):
+    from mlpath import progress
+    from mlpath.errors import AmbiguousResource, UnknownResource
+
+    store, _ = open_store(db_path)
+    everything = store.items()
+    queries = [["linear-algebra"], ["LIN"], ["2.2"], ["stats", "1.1", "linear"], ["colab", " Deep "]]
+    expected = [progress.resolve_all(q, everything) for q in queries]
+
+    def no_full_read(*_: object, **__: object) -> None:
+        raise AssertionError("find read every resource")
+
+    monkeypatch.setattr(store, "items", no_full_read)
+    assert [store.find(q) for q in queries] == expected
+    with pytest.raises(AmbiguousResource, match="'c' matches 2 resources: calculus-videos, colab"):
+        store.find(["c"])
+    monkeypatch.undo()
+    with pytest.raises(UnknownResource) as unknown:  # only now is the whole list read, to suggest
+        store.find(["linear-algebr4"])
+    assert unknown.value.hint == "did you mean linear-algebra?"
+    with pytest.raises(UnknownResource):
+        store.find(["9.9"])

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from mlpath import progress
 from mlpath.backup import MergeReport
 from mlpath.errors import ReopenNeeded, UsageProblem
 from mlpath.habits import Goal, Mark, Note, Session
@@ -45,7 +44,7 @@ def mark(store: Store, queries: list[str], status: Status, at: str, note: str | 
 
     Starting a finished resource reopens it: that needs reopen=True (ReopenNeeded otherwise).
     """
-    items = progress.resolve_all(queries, store.items())
+    items = store.find(queries)
     finished = [i.id for i in items if i.status is Status.done]
     if status is Status.doing and finished and not reopen:
         raise ReopenNeeded(finished)
@@ -59,7 +58,7 @@ def undo(store: Store, at: str) -> Undone | None:
 
 def log(store: Store, query: str, hours: float, day: date, note: str | None, at: str) -> Logged:
     """Record a study session on `day`, refusing more hours than the day has; a todo resource starts."""
-    item = progress.resolve(query, store.items())
+    (item,) = store.find([query])
     session = Session(item.id, day.isoformat(), hours, at, note)
     started = item.status is Status.todo
     total = store.log_time(item, session, started)  # checks the hours-per-day limit as it writes
@@ -68,7 +67,7 @@ def log(store: Store, query: str, hours: float, day: date, note: str | None, at:
 
 def set_progress(store: Store, query: str, fraction: float, label: str, at: str) -> Progressed:
     """Record how far through a resource the learner is; a todo resource starts, a finished one refuses."""
-    item = progress.resolve(query, store.items())
+    (item,) = store.find([query])
     if item.status in (Status.done, Status.skipped):
         raise UsageProblem(f"{item.id} is {item.status.value}; progress is for resources you are studying",
                            hint=f"to study it again: mlpath reset {item.id}")
@@ -85,7 +84,7 @@ def set_goal(store: Store, hours_per_week: float | None, at: str) -> float | Non
 
 
 def add_note(store: Store, query: str, text: str, at: str) -> Noted:
-    item = progress.resolve(query, store.items(include_retired=True))
+    (item,) = store.find([query], include_retired=True)
     note = Note(item.id, at, text.strip())
     store.add_note(note)
     return Noted(item, note)
@@ -93,7 +92,7 @@ def add_note(store: Store, query: str, text: str, at: str) -> Noted:
 
 def link(store: Store, query: str) -> str:
     """The link of the resource to open in a browser; one without a link is a usage problem."""
-    item = progress.resolve(query, store.items(include_retired=True))
+    (item,) = store.find([query], include_retired=True)
     if not item.url:
         raise UsageProblem(f"{item.id} has no link in the roadmap", hint=f"search for its title: {item.title}")
     return item.url

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, tzinfo
 from typing import NamedTuple
 
-from mlpath import clock, habits, progress, render, reviewing, timer
+from mlpath import clock, habits, render, reviewing, timer
 from mlpath.errors import TimerProblem, UsageProblem
 from mlpath.habits import Session
 from mlpath.progress import Item, Status
@@ -86,7 +86,7 @@ class Stopped(NamedTuple):
 
 def study(store: Store, query: str, minutes: int | None) -> Stopped:
     """`mlpath study ID`: start a timer, show it live until a stop key, then log it."""
-    item = progress.resolve(query, store.items())
+    item = store.find([query])[0]
     running = store.running_timer()
     if running is not None:
         raise _already(running)
@@ -161,7 +161,7 @@ def stop(store: Store, minutes: int | None) -> Stopped:
     running = store.running_timer()
     if running is None:
         raise TimerProblem("no study timer is running", hint="start one with: mlpath study ID")
-    item = progress.resolve(running.resource_id, store.items(include_retired=True))
+    item = store.find([running.resource_id], include_retired=True)[0]
     ran = timer.minutes_to_log(running, clock.now())
     if minutes is not None:
         if minutes > ran:

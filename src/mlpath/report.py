@@ -102,7 +102,7 @@ class ResourceDetail(NamedTuple):
 
 
 def resource_detail(store: Store, query: str, tz: tzinfo) -> ResourceDetail:
-    item = progress.resolve(query, store.items(include_retired=True))
+    item = store.find([query], include_retired=True)[0]
     titles = {s.id: s.title for s in store.stages(include_retired=True)}
     return ResourceDetail(item, titles.get(item.stage_id, item.stage_id), store.events(item.id),
                           store.notes(item.id), reviewing.record(store, item, tz), store.marks(item.id))

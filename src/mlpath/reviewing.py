@@ -5,7 +5,7 @@ answer recorded, and a resource's review record for `show`. No printing; FSRS li
 from datetime import date, tzinfo
 from typing import NamedTuple
 
-from mlpath import progress, spaced
+from mlpath import spaced
 from mlpath.habits import Note
 from mlpath.progress import Item
 from mlpath.spaced import Review
@@ -60,7 +60,7 @@ def answer(store: Store, item: Item, grade: int, at: str, tz: tzinfo) -> Answere
 
 def answer_query(store: Store, query: str, grade: int, at: str, tz: tzinfo) -> Answered:
     """`mlpath review ID GRADE`: resolve the id, then record the answer."""
-    return answer(store, progress.resolve(query, store.items()), grade, at, tz)
+    return answer(store, store.find([query])[0], grade, at, tz)
 
 
 def record(store: Store, item: Item, tz: tzinfo) -> ReviewRecord:

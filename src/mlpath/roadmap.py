@@ -118,13 +118,15 @@ class SyncReport(NamedTuple):
 
 
 def _bundled_path() -> Path:
-    from importlib import resources
-
-    packaged = resources.files("mlpath").joinpath("data/roadmap.yaml")
+    """The bundled roadmap, found by path beside the package: the wheel installs it as
+    mlpath/data/roadmap.yaml. (importlib.resources would find it too, but importing it pulls in
+    zipfile, tempfile and random: a few milliseconds on every command.)"""
+    package = Path(__file__).parent
+    packaged = package / "data" / "roadmap.yaml"
     if packaged.is_file():
-        return Path(str(packaged))
+        return packaged
     # A source checkout (editable install, or tests run from the repo): the top-level data/.
-    checkout = Path(__file__).resolve().parents[2] / "data" / "roadmap.yaml"
+    checkout = package.resolve().parents[1] / "data" / "roadmap.yaml"
     if checkout.is_file():
         return checkout
     raise RoadmapNotFound(

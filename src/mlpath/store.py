@@ -18,6 +18,7 @@ write transaction, so concurrent commands cannot together break them.
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -28,10 +29,17 @@ from typing import Any
 
 from mlpath import backup, clock, db, habits, migrations, roadmap, schema
 from mlpath.backup import BackupResource, Dump, MergeReport
-from mlpath.errors import DatabaseDamaged, MlpathError, NotADatabase, SchemaTooNew, database_problem
+from mlpath.errors import (
+    DatabaseDamaged,
+    MlpathError,
+    NotADatabase,
+    SchemaTooNew,
+    UnknownResource,
+    database_problem,
+)
 from mlpath.habits import Goal, Mark, Note, Session
 from mlpath.migrations import Opened
-from mlpath.progress import Change, Event, Item, StageInfo, Status, Undone
+from mlpath.progress import Change, Event, Item, StageInfo, Status, Undone, resolve_all
 from mlpath.roadmap import Roadmap, RoadmapFile, SyncReport
 from mlpath.spaced import Review
 from mlpath.timer import Timer
@@ -147,6 +155,32 @@ class Store:
         where = "" if include_retired else "WHERE retired = 0"
         rows = self._read(f"SELECT {_ITEM_COLUMNS} FROM item {where} ORDER BY retired, stage_number, position, id")
         return self._convert(rows, _item)
+
+    def find(self, queries: Sequence[str], include_retired: bool = False) -> list[Item]:
+        """The items a learner names by id, unique id prefix or number (progress.resolve_all's rules).
+
+        Reads only the rows the queries could name (an id range and a number lookup per query,
+        through the indexes), so `done ID` costs the same with 150 resources or 100,000; the
+        whole list is read only when a query names nothing, to suggest what was meant.
+        """
+        parts: list[str] = []
+        params: list[str | int] = []
+        for query in queries:
+            q = query.strip().lower()
+            parts.append("SELECT id FROM resource WHERE id >= ? AND id < ?")
+            params += [q, q + _AFTER_ID_CHARS]
+            number = _NUMBER.fullmatch(q)
+            if number:
+                parts.append("SELECT r.id FROM resource r JOIN stage s ON s.id = r.stage_id "
+                             "WHERE s.number = ? AND r.position = ?")
+                params += [int(number[1]), int(number[2])]
+        where = "" if include_retired else "retired = 0 AND "
+        rows = self._read(f"SELECT {_ITEM_COLUMNS} FROM item WHERE {where}id IN ({' UNION '.join(parts)}) "
+                          "ORDER BY retired, stage_number, position, id", params)
+        try:
+            return resolve_all(queries, self._convert(rows, _item))
+        except UnknownResource:
+            return resolve_all(queries, self.items(include_retired))  # raises, with suggestions
 
     def _convert(self, rows: Sequence[Any], make: Callable[[Any], Any]) -> list[Any]:
         """Rows made into objects; a stored value that cannot be (bit flips, hand edits) is one clear error."""
@@ -509,6 +543,8 @@ def completion_candidates(path: Path, prefix: str, first: Sequence[str] = ()) ->
 # resources building them by column name was the largest cost of `mlpath next`. Only the
 # fields named here need converting from their stored form.
 _ITEM_COLUMNS = ", ".join(Item._fields)
+_NUMBER = re.compile(r"(\d{1,9})\.(\d{1,9})")  # a resource number, e.g. 2.5 (vocab.resource_number)
+_AFTER_ID_CHARS = "~"  # sorts after every character an id may hold ([a-z0-9-]): the end of a prefix range
 _STATUS = {s.value: s for s in Status}
 
 
