@@ -134,7 +134,9 @@ def test_the_database_is_recognised_through_a_symlink_a_hard_link_and_by_its_hea
     os.link(db, tmp_path / "hard")
     other = tmp_path / "other.db"
     make_db(other)
-    for target in ("sym", "hard", "other.db"):
+    (tmp_path / "mlpath.db-shm").write_bytes(b"\x00" * 32)  # no header to recognise it by
+    os.link(tmp_path / "mlpath.db-shm", tmp_path / "hard-shm")
+    for target in ("sym", "hard", "other.db", "hard-shm"):
         with pytest.raises(UnsafePath, match="database"):
             files.write_text(tmp_path / target, "text", "the export", db)
     assert db.read_bytes()[:16] == files.SQLITE_HEADER

@@ -149,6 +149,8 @@ CASES: dict[str, Case] = {
                                      "      - {id: x, title: X, kind: book, hours: 1, url: \"https://a.b/\\e]0;x\\a\"}\n"
                                      "      - {id: y, title: Y, kind: book, hours: 1}\n")), "next"], {}, None),
     "log 5e-324 hours": lambda t, db: (["log", "1.1", "5e-324"], {}, None),
+    "log under a minute (0.001 h)": lambda t, db: (["log", "1.1", "0.001"], {}, None),
+    "log under a minute (0.5m)": lambda t, db: (["log", "1.1", "0.5m"], {}, None),
 }
 
 

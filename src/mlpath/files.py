@@ -197,7 +197,8 @@ def _refuse_database(final: Path, protected: Path, given: Path, what: str) -> No
         return
     except OSError as exc:
         raise UnsafePath(f"cannot write {what} {given}: {exc.strerror}") from None
-    if head == SQLITE_HEADER or head[:4] in WAL_MAGIC or _same_file(final, db):
+    if head == SQLITE_HEADER or head[:4] in WAL_MAGIC or any(_same_file(final, db.with_name(name))
+                                                            for name in companions):
         raise UnsafePath(f"{given} is an SQLite database (or its journal); refusing to write {what} over it",
                          hint=hint)
 
