@@ -168,8 +168,44 @@ class Place:
         return path
 
 
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A database with one thing done, made once; every test starts from a copy of it."""
+    db = tmp_path_factory.mktemp("seed") / "mlpath.db"
+    made = _subprocess(["done", "linear-algebra", "--note", "kept"], _env(db))
+    assert made.returncode == 0, made.stderr
+    return db.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def warmed(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Everything a `nobody` child might import lazily, imported once before any child loses /root."""
+    from typer.testing import CliRunner
+
+    from mlpath.cli import app
+
+    import zoneinfo
+
+    zoneinfo.ZoneInfo("UTC")
+    root = tmp_path_factory.mktemp("warm")
+    saved = os.environ.get("MLPATH_DB")
+    os.environ["MLPATH_DB"] = str(root / "warm.db")
+    try:
+        runner = CliRunner()
+        for args in (["next"], ["export", "--format", "svg"], ["export", "-o", str(root / "w.md")],
+                     ["import", str(root / "w.md")], ["--roadmap", str(SMALL), "roadmap", "diff"], ["done", "1.1"]):
+            render.terminal.cache_clear()
+            runner.invoke(app, args)
+        render.terminal.cache_clear()
+    finally:
+        if saved is None:
+            os.environ.pop("MLPATH_DB", None)
+        else:
+            os.environ["MLPATH_DB"] = saved
+
+
 @pytest.fixture
-def place(user: str) -> Iterator[Place]:
+def place(user: str, seed: bytes, warmed: None) -> Iterator[Place]:
     root = Path(tempfile.mkdtemp(prefix="mlpath-special-"))
     try:
         root.chmod(0o755)
@@ -177,22 +213,8 @@ def place(user: str) -> Iterator[Place]:
         home.mkdir()
         here = Place(root, user)
         here.own(home)
-        if user == "nobody":  # everything a child might import lazily, imported before it loses /root
-            from typer.testing import CliRunner
-
-            from mlpath.cli import app
-
-            os.environ["MLPATH_DB"] = str(root / "warm.db")
-            runner = CliRunner()
-            for args in (["next"], ["export", "--format", "svg"], ["export", "-o", str(root / "w.md")],
-                         ["import", str(root / "w.md")], ["--roadmap", str(SMALL), "roadmap", "diff"]):
-                render.terminal.cache_clear()
-                runner.invoke(app, args)
-            render.terminal.cache_clear()
-        seeded = here.run("done", "linear-algebra", "--note", "kept")
-        assert seeded.returncode == 0, seeded.stderr
-        for leftover in home.iterdir():
-            here.own(leftover)
+        here.db.write_bytes(seed)
+        here.own(here.db)
         yield here
     finally:
         shutil.rmtree(root, ignore_errors=True)
