@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import stat
+from contextlib import suppress
 from pathlib import Path
 
 from mlpath.errors import MlpathError, UnsafePath
@@ -180,7 +181,8 @@ def write_text(path: Path, text: str, what: str, protected: Path) -> None:
     except OSError as exc:
         raise UnsafePath(f"cannot write {what} {path}: {exc.strerror}") from None
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        with suppress(OSError):
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _refuse_database(final: Path, protected: Path, given: Path, what: str) -> None:
@@ -190,13 +192,9 @@ def _refuse_database(final: Path, protected: Path, given: Path, what: str) -> No
     if final.parent == db.parent and (final.name in companions or final.name.startswith(f"{db.name}.bak-v")):
         raise UnsafePath(f"{given} is the database in use (or one of its files); refusing to write {what} over it",
                          hint=hint)
-    try:
-        with open(final, "rb", buffering=0) as fh:  # a regular file: checked by target()
-            head = fh.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
+    if not os.path.exists(final):
         return
-    except OSError as exc:
-        raise UnsafePath(f"cannot write {what} {given}: {exc.strerror}") from None
+    head = read_head(final, what, len(SQLITE_HEADER))  # non-blocking, should it have become a FIFO
     if head == SQLITE_HEADER or head[:4] in WAL_MAGIC or any(_same_file(final, db.with_name(name))
                                                             for name in companions):
         raise UnsafePath(f"{given} is an SQLite database (or its journal); refusing to write {what} over it",
