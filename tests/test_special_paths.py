@@ -180,11 +180,11 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 @pytest.fixture(scope="module")
 def warmed(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Everything a `nobody` child might import lazily, imported once before any child loses /root."""
+    import zoneinfo
+
     from typer.testing import CliRunner
 
     from mlpath.cli import app
-
-    import zoneinfo
 
     zoneinfo.ZoneInfo("UTC")
     root = tmp_path_factory.mktemp("warm")
