@@ -8,7 +8,7 @@ import pytest
 
 from mlpath import backup
 from mlpath.errors import ImportInvalid
-from mlpath.habits import Note, Session
+from mlpath.habits import Goal, Mark, Note, Session
 from mlpath.progress import Event, Status
 from mlpath.spaced import Answer
 
@@ -21,6 +21,8 @@ DUMP = backup.Dump(
     sessions=(Session("a", "2026-11-01", 1.5, "2026-11-01T11:00:00Z", "ch 1"),),
     notes=(Note("a", "2026-11-01T12:00:00Z", "ünïcode ✓"),),
     reviews=(Answer("a", "2026-11-03T10:00:00Z", 3),),
+    progress=(Mark("a", "2026-11-01T12:30:00Z", 5 / 12, "5/12"),),
+    goals=(Goal("2026-11-01T09:00:00Z", 8.0), Goal("2026-11-05T09:00:00Z", None)),
 )
 
 
@@ -30,7 +32,7 @@ def test_round_trip_is_lossless():
     doc = json.loads(text)
     assert (doc["format"], doc["version"]) == ("mlpath-progress", backup.VERSION)
     assert list(doc) == ["format", "version", "generated_at", "roadmap", "resources", "events", "sessions", "notes",
-                         "reviews"]
+                         "reviews", "progress", "goals"]
 
 
 def broken(mutate) -> str:
@@ -45,7 +47,10 @@ def broken(mutate) -> str:
         ("not json at all", "is not valid JSON (line 1, column 1"),
         ("[1, 2]", "is not an mlpath progress export"),
         ('{"format": "other"}', "is not an mlpath progress export"),
-        (broken(lambda d: d.update(version=4)), "progress format version 4; this mlpath reads versions 1-3"),
+        (broken(lambda d: d.update(version=5)), "progress format version 5; this mlpath reads versions 1-4"),
+        (broken(lambda d: d["progress"][0].update(fraction=1.5)), "fraction must be 0-1"),
+        (broken(lambda d: d["progress"][0].pop("label")), "progress[0]: missing field 'label'"),
+        (broken(lambda d: d["goals"][0].update(hours_per_week=-1)), "hours_per_week must be more than 0"),
         (broken(lambda d: d.update(version=True)), "progress format version True"),
         (broken(lambda d: d["events"][0].pop("at")), "events[0]: missing field 'at'"),
         (broken(lambda d: d["events"][1].update(status="finished")), "events[1]: unknown status 'finished'"),
@@ -137,3 +142,15 @@ def test_merge_plan_adds_only_new_records_and_placeholders_for_unknown_ids():
 def test_merge_plan_refuses_a_day_over_its_hours_with_what_is_already_logged():
     with pytest.raises(ImportInvalid, match=r"24\.5 h logged on 2026-11-01"):
         backup.merge_plan(DUMP, backup.Dump(), known={"a"}, day_hours={"2026-11-01": 23.0})
+
+
+def test_version_3_imports_without_progress_or_goals():
+    doc = json.loads(backup.to_json(DUMP, "2026-11-24T00:00:00Z"))
+    doc["version"] = 3
+    del doc["progress"], doc["goals"]
+    assert backup.parse(json.dumps(doc), "v3.json") == DUMP._replace(progress=(), goals=())
+
+
+def test_merge_plan_adds_progress_shares_and_goals_once():
+    plan = backup.merge_plan(DUMP, backup.Dump(progress=DUMP.progress), known={"a"}, day_hours={})
+    assert plan.progress == () and plan.goals == DUMP.goals

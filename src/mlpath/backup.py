@@ -1,18 +1,23 @@
 """The versioned JSON progress format: the complete record of a learner's progress (pure).
 
-Document (format version 3):
+Document (format version 4):
 
     {
       "format": "mlpath-progress",
-      "version": 3,
+      "version": 4,
       "generated_at": "2026-11-24T12:00:00Z",
       "roadmap": {"title": "...", "version": 1},
       "resources": [{"id", "title", "kind", "stage", "hours"}],   # every resource with records
       "events":   [{"resource", "status", "at", "note", "rating"}],
       "sessions": [{"resource", "day", "hours", "at", "note"}],
       "notes":    [{"resource", "at", "text"}],
-      "reviews":  [{"resource", "at", "grade"}]                  # grade 1 again .. 4 easy
+      "reviews":  [{"resource", "at", "grade"}],                 # grade 1 again .. 4 easy
+      "progress": [{"resource", "at", "fraction", "label"}],     # `mlpath progress`, fraction 0-1
+      "goals":    [{"at", "hours_per_week"}]                     # `mlpath goal`; null is `goal off`
     }
+
+Version 3 (until progress shares and weekly goals travelled too) had no "progress" and no
+"goals"; importing it leaves those as they are.
 
 Since version 3 every record also has "undone": null, or when `mlpath undo` reverted it, the
 time it did (UTC). Undone records are kept, so an import makes them undone here too and a
@@ -35,15 +40,16 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from mlpath import clock, schema
+from mlpath.entry import HOURS_PER_WEEK
 from mlpath.errors import SURROGATE, ImportInvalid
-from mlpath.habits import MAX_HOURS_PER_DAY, Note, Session
+from mlpath.habits import MAX_HOURS_PER_DAY, Goal, Mark, Note, Session
 from mlpath.progress import Event
 from mlpath.spaced import Answer
 from mlpath.vocab import ID_PATTERN, Kind, Status
 
 FORMAT = "mlpath-progress"
-VERSION = 3
-READS = (1, 2, 3)  # every version this mlpath imports
+VERSION = 4
+READS = (1, 2, 3, 4)  # every version this mlpath imports
 INT_LIMIT = 2**63  # SQLite's INTEGER
 
 
@@ -72,9 +78,12 @@ class Dump(NamedTuple):
     # Records that `mlpath undo` reverted: (section, record, when it was undone). The record is in
     # its section too; an undone record is kept (history is never lost), just left out of reads.
     undone: tuple[tuple[str, Any, str], ...] = ()
+    progress: tuple[Mark, ...] = ()  # shares set with `mlpath progress`
+    goals: tuple[Goal, ...] = ()
 
     def record_count(self) -> int:
-        return len(self.events) + len(self.sessions) + len(self.notes) + len(self.reviews)
+        return (len(self.events) + len(self.sessions) + len(self.notes) + len(self.reviews) + len(self.progress)
+                + len(self.goals))
 
 
 class MergeReport(NamedTuple):
@@ -86,6 +95,8 @@ class MergeReport(NamedTuple):
     reviews: int = 0
     retired_created: tuple[str, ...] = ()
     undone: int = 0  # records the backup says were undone, undone here too
+    progress: int = 0
+    goals: int = 0
 
 
 def _int(text: str) -> int:
@@ -120,7 +131,7 @@ def load_json(text: str, name: str) -> Any:
 # The document's record lists: the table each one comes from, and the record type it holds.
 SECTIONS: tuple[tuple[str, schema.Table, type], ...] = (
     ("events", schema.EVENT, Event), ("sessions", schema.STUDY_SESSION, Session), ("notes", schema.NOTE, Note),
-    ("reviews", schema.REVIEW, Answer))
+    ("reviews", schema.REVIEW, Answer), ("progress", schema.PROGRESS_MARK, Mark), ("goals", schema.GOAL, Goal))
 
 
 def section_keys(table: schema.Table, record_type: type) -> list[str]:
@@ -313,6 +324,24 @@ def parse(text: str, name: str) -> Dump:
             r.fail(where, f"{grade_key} must be 1-4, got {grade}")
         elif rid is not None and at is not None and grade is not None:
             reviews.append(r.kept(obj, where, "reviews", Answer(rid, at, grade)))
+    marks = []
+    for where, obj in r.records(doc, "progress"):
+        rid = r.resource(obj, where)
+        at = r.stamp(obj, "at", where)
+        fraction = r.get(obj, "fraction", where, (int, float))
+        label = r.get(obj, "label", where, (str,))
+        if fraction is not None and not 0 <= fraction <= 1:
+            r.fail(where, f"fraction must be 0-1, got {fraction!r}")
+        elif rid is not None and at is not None and fraction is not None and label is not None:
+            marks.append(r.kept(obj, where, "progress", Mark(rid, at, float(fraction), label)))
+    goals = []
+    for where, obj in r.records(doc, "goals"):
+        at = r.stamp(obj, "at", where)
+        hours = r.get(obj, "hours_per_week", where, (int, float), optional=True)
+        if hours is not None and not 0 < hours <= HOURS_PER_WEEK:
+            r.fail(where, f"hours_per_week must be more than 0 and at most {HOURS_PER_WEEK}, or null, got {hours!r}")
+        elif at is not None:
+            goals.append(r.kept(obj, where, "goals", Goal(at, None if hours is None else float(hours))))
     roadmap: dict[str, Any] = doc["roadmap"] if isinstance(doc.get("roadmap"), dict) else {}
     if r.problems:
         more = f" (and {len(r.problems) - 1} more problems)" if len(r.problems) > 1 else ""
@@ -326,6 +355,8 @@ def parse(text: str, name: str) -> Dump:
         notes=tuple(notes),
         reviews=tuple(reviews),
         undone=tuple(r.undone),
+        progress=tuple(marks),
+        goals=tuple(goals),
     )
 
 
@@ -384,7 +415,9 @@ def merge_plan(dump: Dump, have: Dump, known: set[str], day_hours: dict[str, flo
         if total > MAX_HOURS_PER_DAY + 1e-9:
             raise ImportInvalid(f"importing would make {total:g} h logged on {day}, more than a day has; "
                                 "nothing was imported", hint="remove or shorten sessions of that day in the file")
+    marks, goals = _new(dump.progress, have.progress), _new(dump.goals, have.goals)
     info = {r.id: r for r in dump.resources}
-    used = {r.resource_id for group in (events, sessions, notes, reviews) for r in group}
+    used = {r.resource_id for group in (events, sessions, notes, reviews, marks) for r in group}
     missing = tuple(info.get(rid) or placeholder(rid) for rid in sorted(used - known))
-    return Dump(dump.roadmap_title, dump.roadmap_version, missing, events, sessions, notes, reviews, undone)
+    return Dump(dump.roadmap_title, dump.roadmap_version, missing, events, sessions, notes, reviews, undone,
+                progress=marks, goals=goals)

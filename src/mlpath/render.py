@@ -506,6 +506,8 @@ def reviewed(done: Answered) -> None:
 def merged(path: Path, report: MergeReport) -> None:
     counts = [_keep(plural(n, noun)) for n, noun in ((report.events, "event"), (report.sessions, "study session"),
                                                     (report.notes, "note"), (report.reviews, "review"))]
+    extra = ((report.progress, "progress setting"), (report.goals, "goal"))
+    counts += [_keep(plural(n, noun)) for n, noun in extra if n]
     _say(f"{', '.join(counts)} (records already here were skipped)", f"imported {path}: ")
     if report.undone:
         _say(f"{plural(report.undone, 'record')} the backup says were undone", "undone here too: ")

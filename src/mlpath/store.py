@@ -254,13 +254,14 @@ class Store:
         """Everything the learner recorded, for the JSON export: undone records too, marked so."""
         meta = self.meta()
         records, undone = self._everything(self.db.snapshot())
-        used = {r.resource_id for group in records.values() for r in group}
+        used = {r.resource_id for key, group in records.items() if key != "goals" for r in group}
         resources = tuple(
             BackupResource(*r) for r in self._read("SELECT id, title, kind, stage_id, hours FROM resource ORDER BY id")
             if r[0] in used
         )
         return Dump(meta.get("roadmap_title", ""), int(meta.get("roadmap_version", "0")), resources,
-                    records["events"], records["sessions"], records["notes"], records["reviews"], undone)
+                    records["events"], records["sessions"], records["notes"], records["reviews"], undone,
+                    progress=records["progress"], goals=records["goals"])
 
     # ---------------------------------------------------------------- writes
     # Every write that changes progress is one action: its rows carry the action's id, so that
@@ -382,13 +383,13 @@ class Store:
             conn = action.conn
             records, undone = self._everything(conn)
             have = Dump(events=records["events"], sessions=records["sessions"], notes=records["notes"],
-                        reviews=records["reviews"], undone=undone)
+                        reviews=records["reviews"], undone=undone, progress=records["progress"], goals=records["goals"])
             known = {r[0] for r in conn.execute("SELECT id FROM resource")}
             day_hours = dict(conn.execute("SELECT day, SUM(hours) FROM live_study_session GROUP BY day").fetchall())
             plan = backup.merge_plan(dump, have, known, day_hours)
             action.summary = f"import of a backup ({plan.record_count()} records)"
             _add_placeholders(conn, plan.resources)
-            for group in (plan.events, plan.sessions, plan.notes):
+            for group in (plan.events, plan.sessions, plan.notes, plan.progress, plan.goals):
                 action.insert(group)
             # an answer's schedule is replayed below, from every answer and finish of its resource
             action.insert([Review(*answer, 0.0, 0.0, answer.at) for answer in plan.reviews])
@@ -399,7 +400,7 @@ class Store:
             if rescheduled:
                 migrations.replay_reviews(conn, "review", sorted(rescheduled))
         return MergeReport(len(plan.events), len(plan.sessions), len(plan.notes), len(plan.reviews),
-                           tuple(r.id for r in plan.resources), len(plan.undone))
+                           tuple(r.id for r in plan.resources), len(plan.undone), len(plan.progress), len(plan.goals))
 
 
 def _check_day(conn: sqlite3.Connection, session: Session) -> float:
@@ -442,7 +443,7 @@ class _Action:
 COMMANDS = {Status.done: "done", Status.doing: "start", Status.skipped: "skip", Status.todo: "reset"}
 # The backup's sections of records, by name.
 SECTION_TABLES = {"events": schema.EVENT, "sessions": schema.STUDY_SESSION, "notes": schema.NOTE,
-                  "reviews": schema.REVIEW}
+                  "reviews": schema.REVIEW, "progress": schema.PROGRESS_MARK, "goals": schema.GOAL}
 
 
 def _everything(conn: sqlite3.Connection) -> tuple[dict[str, tuple[Any, ...]], tuple[tuple[str, Any, str], ...]]:

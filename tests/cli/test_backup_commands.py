@@ -235,7 +235,32 @@ def test_a_version_1_backup_imports_every_review_rescheduled_by_fsrs(run, tmp_pa
     ng = json.loads(ok(run("show", "ng-ml-coursera", "--json")).stdout)
     assert ng["reviews"] == [{"at": "2026-10-21T20:00:00Z", "grade": "easy"}]
     doc = json.loads(ok(run("export", "--format", "json")).stdout)
-    assert doc["version"] == 3
+    assert doc["version"] == 4
     assert [r["grade"] for r in doc["reviews"]] == [3, 2, 4]
     again = ok(run("import", str(Path(__file__).parents[1] / "data" / "backup-v1.json")))
     assert "0 events, 0 study sessions, 0 notes, 0 reviews" in " ".join(again.stdout.split())
+
+
+def test_a_version_3_backup_imports_and_progress_and_goals_travel_in_version_4(run, tmp_path, clock, monkeypatch):
+    """backup-v3.json (before progress shares and goals) still imports; a new export carries both."""
+    v3 = Path(__file__).parents[1] / "data" / "backup-v3.json"
+    result = ok(run("import", str(v3)))
+    assert "3 events, 1 study session, 1 note, 1 review" in " ".join(result.stdout.split())
+    ok(run("progress", "imperial-math-for-ml-coursera", "3/12"))
+    ok(run("goal", "6"))
+    ok(run("goal", "off"))
+    target = tmp_path / "v4.json"
+    ok(run("export", "--format", "json", "-o", str(target)))
+    doc = json.loads(target.read_text())
+    assert doc["version"] == 4
+    assert doc["progress"] == [{"resource": "imperial-math-for-ml-coursera", "at": "2026-11-24T12:00:00Z",
+                                "fraction": 0.25, "label": "3/12", "undone": None}]
+    assert [g["hours_per_week"] for g in doc["goals"]] == [6.0, None]
+    # into a fresh database: the share and the goal history come back, and twice adds nothing
+    monkeypatch.setenv("MLPATH_DB", str(tmp_path / "fresh.db"))
+    result = ok(run("import", str(target)))
+    assert "1 progress setting, 2 goals" in " ".join(result.stdout.split())
+    assert json.loads(ok(run("show", "imperial-math-for-ml-coursera", "--json")).stdout)["progress"] == 0.25
+    assert ok(run("goal")).stdout.startswith("no weekly goal")
+    again = ok(run("import", str(target)))
+    assert "progress setting" not in again.stdout
