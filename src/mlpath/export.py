@@ -23,7 +23,7 @@ from mlpath.spaced import grade_name
 from mlpath.vocab import ID
 
 if TYPE_CHECKING:
-    from mlpath.report import Overview
+    from mlpath.report import Overview, Week
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
 
 # What GFM would read as markup inside a line of text that does not start the line (every escaped
@@ -262,6 +262,23 @@ def item_records(items: Sequence[Item]) -> list[dict[str, Any]]:
 def recommendation_records(recs: Sequence[Recommendation]) -> list[dict[str, Any]]:
     """`next --json`: each item's record and why it is recommended."""
     return [item_record(r.item) | {"reason": r.reason, "factors": list(r.factors)} for r in recs]
+
+
+def week_record(w: Week) -> dict[str, Any]:
+    """`week --json`."""
+    return {
+        "week_start": w.start.isoformat(),
+        "goal_hours": w.goal,
+        "logged_hours": w.logged,
+        "pace_hours_per_week": w.pace,
+        "streak": w.streak,
+        "reviews_due": w.reviews_due,
+        "in_progress": [{"id": i.id, "title": i.title, "logged_hours": i.logged_hours,
+                         "hours_left": round(effort(i).hours_left, 2),
+                         "last_note": {"at": n.at, "text": n.text} if n else None} for i, n in w.in_progress],
+        "plan_basis": w.basis or None,
+        "plan": [{"id": p.item.id, "title": p.item.title, "hours": p.hours} for p in w.plan],
+    }
 
 
 def stage_records(view: Overview) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from mlpath.convert import Report as ConversionReport
     from mlpath.habits import Mark, Note, Session, Streaks
     from mlpath.live import Stopped, Summary
-    from mlpath.report import History, Overview
+    from mlpath.report import History, Overview, Week
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
     from mlpath.timer import Timer, Totals
 
@@ -648,7 +648,7 @@ def dashboard(view: Overview, top: Recommendation | None) -> None:
     if top is None:
         terminal().emit(lines + say("Everything is done or skipped. Well done!", width=width))
         return
-    lines += [[("Next up:", "bold")], *_recommendation(top, None, width)]
+    lines += [[("Next up:", "bold")], *_recommendation(top, None, width, view.last_notes.get(top.item.id))]
     rid = top.item.id
     finish = _keep(f"finished: mlpath done {rid}")
     hint = f"When {finish}" if top.item.status is Status.doing else f"{_keep(f'Begin: mlpath start {rid}')}   {finish}"
@@ -680,11 +680,16 @@ def card_svg(view: Overview, streaks: Streaks) -> str:
 # ------------------------------------------------------------------ next
 
 
-def recommendations(recs: Sequence[Recommendation], empty: str, reviews_due: int = 0) -> None:
+def recommendations(recs: Sequence[Recommendation], empty: str, reviews_due: int = 0,
+                    last_notes: Mapping[str, Note] | None = None) -> None:
+    """One recommendation in full; several in a compact list, one line each."""
     width = terminal().width
+    notes = last_notes or {}
     lines = say(empty, width=width) if not recs else []
-    for n, rec in enumerate(recs, start=1):
-        lines += _recommendation(rec, n if len(recs) > 1 else None, width)
+    if len(recs) == 1:
+        lines += _recommendation(recs[0], None, width, notes.get(recs[0].item.id))
+    elif recs:
+        lines += _compact(recs, width, notes)
     if reviews_due:
         lines += say(_reviews_line(reviews_due), "bold", width=width)
     terminal().emit(lines)
@@ -695,7 +700,48 @@ def _reviews_line(count: int) -> str:
     return f"{count} finished {noun} due for review: mlpath review"
 
 
-def _recommendation(rec: Recommendation, n: int | None, width: int) -> list[Line]:
+def _why(rec: Recommendation) -> str:
+    """The rules behind a recommendation, shortest first: what a compact line has room for."""
+    i = rec.item
+    if i.status is Status.doing:
+        return f"in progress, {i.logged_hours:g} h logged" if i.logged_hours else "in progress"
+    shown = [f for f in rec.factors if f not in ("prerequisites met", "optional extra")]
+    if not i.core and not any(f.startswith("waits") for f in shown):
+        shown.insert(0, "optional")
+    shown = ["fits this week" if f == "fits this week's remaining hours" else f for f in shown]
+    shown = ["one of a choice" if f.startswith("one of a choice") else f for f in shown]
+    return ", ".join([*shown, f"stage {i.stage_number}"])
+
+
+def _compact(recs: Sequence[Recommendation], width: int, notes: Mapping[str, Note]) -> list[Line]:
+    """`next -n N`: one line per resource (number, id, hours left, why, then as much title as fits);
+    an item in progress adds its last note on the line below."""
+    rank_w = len(f"{len(recs)}.")
+    id_w = max(len(r.item.id) for r in recs)
+    left = [f"{effort(r.item).hours_left:.0f} h" for r in recs]
+    left_w = max(len(h) for h in left)
+    whys = [_why(r) for r in recs]
+    why_w = max(len(w) for w in whys)
+    fixed = rank_w + id_w + left_w + why_w + 4 * len(GAP)
+    title_w = max(0, width - fixed)
+    specs = [Column(rank_w, True), Column(id_w), Column(left_w, True), Column(why_w)]
+    hang = " " * (rank_w + len(GAP) + 1)
+    lines: list[Line] = []
+    for n, (rec, hours, why) in enumerate(zip(recs, left, whys, strict=True), start=1):
+        i = rec.item
+        row = columns(specs, [(f"{n}.", ""), (i.id, "bold" if i.core else ""), (hours, ""), (why, "italic")])
+        if title_w >= 12:
+            row += [(GAP, ""), (shorten(i.title, title_w), "dim")]
+        lines.append(row)
+        note = notes.get(i.id)
+        if i.status is Status.doing and note is not None:
+            lines += wrap([(f"last note {note.at[:10]}: {note.text}", "dim")], width, hang, hang)
+    lines += say("hours are what is left of each; `mlpath next` alone explains the first in full", "dim",
+                 width=width)
+    return lines
+
+
+def _recommendation(rec: Recommendation, n: int | None, width: int, note: Note | None = None) -> list[Line]:
     """Title and [id, number] on the first line(s), the details indented under it."""
     i = rec.item
     indent = "   "
@@ -705,9 +751,64 @@ def _recommendation(rec: Recommendation, n: int | None, width: int) -> list[Line
     details = f"{i.kind}, about {_hours(i.hours)} h" + (f", {i.url}" if i.url else "")
     lines += wrap([(details, "")], width, indent)
     lines += wrap([(f"why: {rec.reason}", "italic")], width, indent)
+    if i.status is Status.doing:
+        work = effort(i)
+        lines += wrap([(f"{i.logged_hours:g} h logged, about {work.hours_left:.1f} h left", "")], width, indent)
+        if note is not None:
+            lines += wrap([(f"your last note ({note.at[:10]}): {note.text}", "")], width, indent)
     if i.note:
         lines += wrap([(i.note, "")], width, indent)
     return lines
+
+
+# ------------------------------------------------------------------ week
+
+
+def week(w: Week) -> None:
+    """This week: hours against the goal as a bar, streak and reviews, what is under way, the plan."""
+    from datetime import timedelta
+
+    width = terminal().width
+    end = w.start + timedelta(days=6)
+    lines = say(f"This week, {w.start.isoformat()} to {end.isoformat()}", "bold", width=width)
+    target = w.target
+    if target:
+        share = min(100.0, 100.0 * w.logged / target)
+        bar = max(BAR_MIN, min(BAR_WIDTH * 2, width - 40))
+        what = "goal" if w.basis == "goal" else "pace (no goal set)"
+        lines.append([(f"  {w.logged:g} of {target:g} h  ", ""), *_bar(share, bar), (f"  {share:.0f}% of your {what}",
+                                                                                      "")])
+    else:
+        lines += say(f"  {w.logged:g} h logged; set a weekly goal to measure it against: mlpath goal 8", width=width)
+    streak = f"streak {plural(w.streak, 'day')}"
+    reviews = f"{plural(w.reviews_due, 'review')} due (mlpath review)" if w.reviews_due else "no reviews due"
+    lines += say(f"  {streak} · {reviews}", width=width)
+    if w.in_progress:
+        lines.append([("In progress", "bold")])
+        for item, note in w.in_progress:
+            work = effort(item)
+            lines += wrap([(item.id, "bold"), (f"  {item.logged_hours:g} h logged, about {work.hours_left:.1f} h left",
+                                               "")], width, "  ", "    ")
+            if note is not None:
+                lines += wrap([(f"last note {note.at[:10]}: {note.text}", "dim")], width, "    ", "    ")
+    if not w.basis:
+        lines += say("No plan yet: set a weekly goal (mlpath goal 8) or log some time (mlpath log ID 1h).",
+                     width=width)
+    elif not w.plan:
+        lines += say(f"Nothing left to plan: this week's {w.basis} is reached. Well done!", width=width)
+    else:
+        left = max(0.0, (target or 0) - w.logged)
+        lines.append([(f"Plan for the rest of the week: {left:g} h", "bold")])
+        hours_w = max(len(f"{p.hours:g} h") for p in w.plan)
+        id_w = max(len(p.item.id) for p in w.plan)
+        title_w = width - 2 - hours_w - id_w - 2 * len(GAP)
+        specs = [Column(hours_w, True), Column(id_w)]
+        for p in w.plan:
+            row = [("  ", ""), *columns(specs, [(f"{p.hours:g} h", ""), (p.item.id, "bold" if p.item.core else "")])]
+            if title_w >= 12:
+                row += [(GAP, ""), (shorten(p.item.title, title_w), "dim")]
+            lines.append(row)
+    terminal().emit(lines)
 
 
 # ------------------------------------------------------------------ list

@@ -26,10 +26,11 @@ class Overview(NamedTuple):
     etas: list[date | None]  # per stage, at the learner's pace
     total_eta: date | None
     reviews_due: int
-    goal: float | None = None  # hours a week
-    etas_goal: tuple[date | None, ...] = ()  # per stage, at the goal
-    finish: Finish = Finish(None, None, None, None)
-    week_logged: float = 0.0  # hours logged since Monday
+    goal: float | None  # hours a week
+    etas_goal: tuple[date | None, ...]  # per stage, at the goal
+    finish: Finish
+    week_logged: float  # hours logged since Monday
+    last_notes: dict[str, Note]  # each resource's latest note
 
     @property
     def week_hours_left(self) -> float | None:
@@ -66,6 +67,50 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
         etas_goal=tuple(habits.stage_etas(per_stage, goal, today)),
         finish=habits.finish(total.core_hours_left, total.hours_left, pace.hours_per_week, goal, today),
         week_logged=habits.hours_between(sessions, habits.week_start(today), today),
+        last_notes=store.last_notes(),
+    )
+
+
+class Week(NamedTuple):
+    """This week at a glance: hours against the goal, streak, reviews, what is under way, a plan."""
+
+    start: date  # Monday
+    today: date
+    goal: float | None
+    logged: float
+    pace: float
+    streak: int
+    reviews_due: int
+    in_progress: list[tuple[Item, Note | None]]
+    plan: list[habits.Planned]
+    basis: str  # what the plan fills: "goal", "pace", or "" (no plan)
+
+    @property
+    def target(self) -> float | None:
+        """The hours this week is measured against: the goal, else the pace."""
+        return self.goal if self.basis == "goal" else self.pace if self.basis == "pace" else None
+
+
+def week(store: Store, today: date, tz: tzinfo) -> Week:
+    """This week's hours, and a plan for the rest of it: resources in recommendation order whose
+    remaining hours fill what is left of the goal (of the pace, without a goal)."""
+    view = overview(store, today, tz)
+    basis = "goal" if view.goal else "pace" if view.pace.hours_per_week > 0 else ""
+    target = view.goal or view.pace.hours_per_week
+    left = max(0.0, target - view.week_logged) if basis else 0.0
+    recs = view.recommend(n=len(view.items))
+    doing = [r.item for r in recs if r.item.status.value == "doing"]
+    return Week(
+        start=habits.week_start(today),
+        today=today,
+        goal=view.goal,
+        logged=view.week_logged,
+        pace=view.pace.hours_per_week,
+        streak=streaks(store, today, tz).current,
+        reviews_due=view.reviews_due,
+        in_progress=[(i, view.last_notes.get(i.id)) for i in doing],
+        plan=habits.plan([r.item for r in recs], left),
+        basis=basis,
     )
 
 
@@ -81,13 +126,15 @@ class Suggestions(NamedTuple):
     recommendations: list[Recommendation]
     stage: StageInfo | None  # the stage they were limited to
     reviews_due: int
+    last_notes: dict[str, Note]  # each resource's latest note (shown for work under way)
 
 
 def suggestions(store: Store, today: date, tz: tzinfo, count: int = 1, stage: str | None = None) -> Suggestions:
     """`next`: what to study next and why, from one stage (number or id) or all."""
     view = overview(store, today, tz)
     chosen = progress.resolve_stage(stage, view.stages) if stage is not None else None
-    return Suggestions(view.recommend(n=count, stage_id=chosen.id if chosen else None), chosen, view.reviews_due)
+    return Suggestions(view.recommend(n=count, stage_id=chosen.id if chosen else None), chosen, view.reviews_due,
+                       view.last_notes)
 
 
 class ResourceDetail(NamedTuple):

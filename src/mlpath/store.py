@@ -222,6 +222,13 @@ class Store:
         """Progress shares set with `mlpath progress`, in the order they were set (the last counts)."""
         return self._records(schema.PROGRESS_MARK, [("resource_id = ?", resource_id)], "id")
 
+    def last_notes(self) -> dict[str, Note]:
+        """Each resource's latest note: a dated note or the note of a logged session, whichever is newer."""
+        rows = self._read("SELECT resource_id, at, text FROM (SELECT resource_id, at, text, id, 1 AS kind FROM note "
+                          "UNION ALL SELECT resource_id, at, note, id, 0 FROM study_session WHERE note IS NOT NULL) "
+                          "ORDER BY at, kind, id")
+        return {n.resource_id: n for n in self._convert(rows, lambda r: Note(*r))}
+
     def goals(self) -> list[Goal]:
         """Weekly goals in the order they were set; the last one is in force."""
         return self._records(schema.GOAL, [], "id")

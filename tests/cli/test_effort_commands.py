@@ -146,3 +146,54 @@ def test_bundled_roadmap_runs_projects_alongside_the_intro_courses(run, clock):
     ok(run("reset", "ng-ml-coursera"))
     recs = json.loads(ok(run("next", "-n", "5", "--json")).stdout)
     assert "projects" not in [r["stage"] for r in recs]
+
+
+WEEK_KEYS = ["week_start", "goal_hours", "logged_hours", "pace_hours_per_week", "streak", "reviews_due",
+             "in_progress", "plan_basis", "plan"]
+
+
+def test_week_measures_hours_against_the_goal_and_plans_the_rest(run, small_roadmap, clock):
+    clock.set("2026-11-25T18:00:00Z")  # a Wednesday
+    ok(run("log", "linear-algebra", "2h", "--date", "monday", "--note", "ch 1"))
+    ok(run("log", "linear-algebra", "1h", "--date", "yesterday"))
+    ok(run("note", "linear-algebra", "ch 2: bases"))
+    ok(run("log", "calculus-videos", "30m", "--date", "2026-11-20"))  # last week: not this week's hours
+    ok(run("goal", "8"))
+    data = json.loads(ok(run("week", "--json")).stdout)
+    assert list(data) == WEEK_KEYS
+    assert (data["week_start"], data["goal_hours"], data["logged_hours"], data["streak"]) == ("2026-11-23", 8, 3, 3)
+    assert data["in_progress"][0] == {"id": "linear-algebra", "title": "Linear Algebra Done Right",
+                                      "logged_hours": 3.0, "hours_left": 37.0,
+                                      "last_note": {"at": "2026-11-25T18:00:00Z", "text": "ch 2: bases"}}
+    # 5 h left of the goal, filled in recommendation order (the item in progress first), each up to its hours left
+    assert data["plan"] == [{"id": "linear-algebra", "title": "Linear Algebra Done Right", "hours": 5.0}]
+    assert sum(p["hours"] for p in data["plan"]) == data["goal_hours"] - data["logged_hours"]
+    out = ok(run("week")).stdout
+    assert "3 of 8 h" in out and "38% of your goal" in out and "streak 3 days" in out
+    assert "last note 2026-11-25: ch 2: bases" in out and "Plan for the rest of the week: 5 h" in out
+    assert "This week: 3 of 8 h" in ok(run()).stdout  # the short form on the dashboard
+
+
+def test_week_without_goal_plans_at_the_pace_or_says_how_to_get_a_plan(run, small_roadmap, clock):
+    data = json.loads(ok(run("week", "--json")).stdout)
+    assert (data["goal_hours"], data["plan_basis"], data["plan"]) == (None, None, [])
+    assert "No plan yet: set a weekly goal (mlpath goal 8)" in ok(run("week")).stdout
+    ok(run("log", "colab", "1h", "--date", "-8d"))
+    ok(run("log", "colab", "1h"))
+    data = json.loads(ok(run("week", "--json")).stdout)
+    assert data["plan_basis"] == "pace" and data["pace_hours_per_week"] == pytest.approx(2 / (9 / 7), abs=0.01)
+    ok(run("goal", "1"))
+    assert "this week's goal is reached" in ok(run("week")).stdout
+
+
+def test_next_lists_several_compactly_and_shows_the_last_note_of_work_under_way(run, small_roadmap, clock,
+                                                                                monkeypatch):
+    ok(run("log", "stats-course", "3h", "--note", "lecture 4 on priors"))
+    monkeypatch.setenv("COLUMNS", "120")
+    out = ok(run("next", "-n", "3")).stdout.splitlines()
+    assert out[0].split()[:3] == ["1.", "stats-course", "27"]
+    assert "in progress, 3 h logged" in out[0] and "Statistics 101" in out[0]
+    assert out[1].strip() == "last note 2026-11-24: lecture 4 on priors"
+    assert out[2].split()[:2] == ["2.", "linear-algebra"] and "core path" in out[2]
+    one = ok(run("next")).stdout
+    assert "3 h logged, about 27.0 h left" in one and "your last note (2026-11-24): lecture 4 on priors" in one

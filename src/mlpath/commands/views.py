@@ -106,7 +106,24 @@ def next_command(
         empty = "Everything on the roadmap is done or skipped. Well done!"
         if found.stage is not None:
             empty = f"Nothing left to study in stage {stage}: it is done or skipped. Try `mlpath next`."
-        render.recommendations(found.recommendations, empty, found.reviews_due)
+        render.recommendations(found.recommendations, empty, found.reviews_due, found.last_notes)
+
+
+@app.command("week")
+def week_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """This week: hours against your goal, streak, reviews due, what is under way and a plan for the rest of it.
+
+    Example: mlpath week"""
+    from mlpath import clock, render, report
+
+    tz = clock.zone()
+    w = report.week(state(ctx).store(), clock.today(tz), tz)
+    if as_json:
+        from mlpath import export
+
+        render.json_out(export.week_record(w))
+    else:
+        render.week(w)
 
 
 @app.command("history")
