@@ -710,29 +710,33 @@ def _why(rec: Recommendation) -> str:
         shown.insert(0, "optional")
     shown = ["fits this week" if f == "fits this week's remaining hours" else f for f in shown]
     shown = ["one of a choice" if f.startswith("one of a choice") else f for f in shown]
-    return ", ".join([*shown, f"stage {i.stage_number}"])
+    return ", ".join([*shown, f"stage{NBSP}{i.stage_number}"])
 
 
 def _compact(recs: Sequence[Recommendation], width: int, notes: Mapping[str, Note]) -> list[Line]:
     """`next -n N`: one line per resource (number, id, hours left, why, then as much title as fits);
-    an item in progress adds its last note on the line below."""
+    an item in progress adds its last note on the line below. When even the why does not fit
+    beside the ids (a narrow terminal, long ids), it goes under its id."""
     rank_w = len(f"{len(recs)}.")
     id_w = max(len(r.item.id) for r in recs)
     left = [f"{effort(r.item).hours_left:.0f} h" for r in recs]
     left_w = max(len(h) for h in left)
     whys = [_why(r) for r in recs]
     why_w = max(len(w) for w in whys)
-    fixed = rank_w + id_w + left_w + why_w + 4 * len(GAP)
-    title_w = max(0, width - fixed)
-    specs = [Column(rank_w, True), Column(id_w), Column(left_w, True), Column(why_w)]
-    hang = " " * (rank_w + len(GAP) + 1)
+    hang = " " * (rank_w + len(GAP))
+    narrow = rank_w + id_w + left_w + why_w + 3 * len(GAP) > width
+    specs = [Column(rank_w, True), Column(id_w), Column(left_w, True)] + ([] if narrow else [Column(why_w)])
+    title_w = width - sum(c.width for c in specs) - len(specs) * len(GAP)
     lines: list[Line] = []
     for n, (rec, hours, why) in enumerate(zip(recs, left, whys, strict=True), start=1):
         i = rec.item
-        row = columns(specs, [(f"{n}.", ""), (i.id, "bold" if i.core else ""), (hours, ""), (why, "italic")])
+        cells_ = [(f"{n}.", ""), (i.id, "bold" if i.core else ""), (hours, "")]
+        row = columns(specs, cells_ if narrow else [*cells_, (why, "italic")])
         if title_w >= 12:
             row += [(GAP, ""), (shorten(i.title, title_w), "dim")]
         lines.append(row)
+        if narrow:
+            lines += wrap([(why, "italic")], width, hang, hang)
         note = notes.get(i.id)
         if i.status is Status.doing and note is not None:
             lines += wrap([(f"last note {note.at[:10]}: {note.text}", "dim")], width, hang, hang)
