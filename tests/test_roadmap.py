@@ -149,6 +149,26 @@ BROKEN = [
     ("core not bool", "      - {id: a, title: A, kind: book, hours: 1, core: maybe}\n", "core of resource a", 7),
     ("authors not list", "      - {id: a, title: A, kind: book, hours: 1, authors: Bob}\n", "list of names", 7),
     ("empty stage", "      []\n", "stage s is empty", 7),
+    ("after unknown id", "      - {id: a, title: A, kind: book, hours: 1, after: [nothing-here]}\n",
+     "after of resource a: no resource or stage 'nothing-here'", 7),
+    ("after not a list", "      - {id: a, title: A, kind: book, hours: 1, after: b}\n",
+     "after of resource a must be a list of resource or stage ids", 7),
+    ("after itself", "      - {id: a, title: A, kind: book, hours: 1, after: [a]}\n",
+     "after makes a cycle, nothing in it could start: a -> a", 7),
+    (
+        "after cycle",
+        "      - {id: a, title: A, kind: book, hours: 1, after: [b]}\n"
+        "      - {id: b, title: B, kind: book, hours: 1, after: [a]}\n",
+        "after makes a cycle, nothing in it could start: a -> b -> a",
+        7,
+    ),
+    (
+        "stage after cycle",
+        "      - {id: a, title: A, kind: book, hours: 1, core: true, after: [t]}\n"
+        "  - id: t\n    title: T\n    resources:\n      - {id: b, title: B, kind: book, hours: 1}\n",
+        "after makes a cycle",  # t waits for stage s (the previous one), whose core waits for t
+        7,
+    ),
     (
         "duplicate stage",
         "      - {id: a, title: A, kind: book, hours: 1}\n  - id: s\n    title: S2\n    resources:\n"
@@ -263,3 +283,23 @@ def test_diff_says_what_a_roadmap_change_adds_changes_and_retires():
         "fresh": {"id": "fresh", "title": "F", "position": 7, "retired": 0},
     }
     assert roadmap.diff(new, stored) == (("fresh",), ("edited", "back"), ("gone",))
+
+
+def test_after_on_a_stage_applies_to_its_resources_unless_they_say_otherwise(tmp_path):
+    path = tmp_path / "after.yaml"
+    path.write_text(GOOD_STAGE + "      - {id: a, title: A, kind: book, hours: 1, core: true}\n"
+                    "      - {id: b, title: B, kind: book, hours: 1}\n"
+                    "  - id: t\n    title: T\n    after: [a]\n    resources:\n"
+                    "      - {id: c, title: C, kind: book, hours: 1}\n"
+                    "      - {id: d, title: D, kind: book, hours: 1, after: [s, b]}\n"
+                    "  - id: u\n    title: U\n    resources:\n      - {id: e, title: E, kind: book, hours: 1}\n")
+    after = {r.id: r.after for r in roadmap.load(path).resources}
+    assert after == {"a": None, "b": None, "c": ("a",), "d": ("s", "b"), "e": None}
+    graph = roadmap.prerequisite_graph(roadmap.load(path).stages)
+    assert graph == {"a": [], "b": [], "c": ["a"], "d": ["a", "b"], "e": ["c", "d"]}
+
+
+def test_bundled_after_lists_let_projects_start_with_the_first_course(bundled):
+    projects = next(s for s in bundled.stages if s.id == "projects")
+    assert projects.after == ("math", "ng-ml-coursera")
+    assert not roadmap.find_cycle(roadmap.prerequisite_graph(bundled.stages))
