@@ -602,8 +602,9 @@ def _pace_lines(view: Overview) -> list[str]:
                 "or set a weekly goal with `mlpath goal 8`."]
     lines = []
     if pace.hours_per_week > 0:
-        lines.append(f"Pace {pace.hours_per_week:g} h/week ({pace.basis}): core path ({core:.0f} h left) by "
-                     f"{_date(f.core_at_pace, core)}, everything ({every:.0f} h) by {_date(f.all_at_pace, every)}.")
+        lines.append(f"Pace {_keep(f'{pace.hours_per_week:g} h/week')} ({pace.basis}): core path "
+                     f"({_keep(f'{core:.0f} h left')}) by {_date(f.core_at_pace, core)}, everything "
+                     f"({_keep(f'{every:.0f} h')}) by {_date(f.all_at_pace, every)}.")
     else:
         lines.append(f"No pace yet ({pace.basis}): the eta column is at your goal; log time with "
                      "`mlpath log ID 1h30m`.")
@@ -926,7 +927,7 @@ def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence
 
 def _progress_text(item: Item, work: Effort, mark: Mark | None) -> str:
     share = f"{100 * work.progress:.0f}%"
-    left = f"about {work.hours_left:.1f} h left"
+    left = _keep(f"about {work.hours_left:.1f} h left")
     if work.source == "done":
         return "100% (done)"
     if work.source == "set" and mark is not None:
