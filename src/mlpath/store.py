@@ -224,9 +224,9 @@ class Store:
 
     def last_notes(self) -> dict[str, Note]:
         """Each resource's latest note: a dated note or the note of a logged session, whichever is newer."""
-        rows = self._read("SELECT resource_id, at, text FROM (SELECT resource_id, at, text, id, 1 AS kind FROM note "
-                          "UNION ALL SELECT resource_id, at, note, id, 0 FROM study_session WHERE note IS NOT NULL) "
-                          "ORDER BY at, kind, id")
+        rows = self._read(f"SELECT resource_id, at, text FROM (SELECT resource_id, at, text, id, 1 AS kind "
+                          f"FROM {schema.NOTE.live} UNION ALL SELECT resource_id, at, note, id, 0 "
+                          f"FROM {schema.STUDY_SESSION.live} WHERE note IS NOT NULL) ORDER BY at, kind, id")
         return {n.resource_id: n for n in self._convert(rows, lambda r: Note(*r))}
 
     def goals(self) -> list[Goal]:
