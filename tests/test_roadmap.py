@@ -296,7 +296,9 @@ def test_after_on_a_stage_applies_to_its_resources_unless_they_say_otherwise(tmp
     after = {r.id: r.after for r in roadmap.load(path).resources}
     assert after == {"a": None, "b": None, "c": ("a",), "d": ("s", "b"), "e": None}
     graph = roadmap.prerequisite_graph(roadmap.load(path).stages)
-    assert graph == {"a": [], "b": [], "c": ["a"], "d": ["a", "b"], "e": ["c", "d"]}
+    # a stage stands for its core path through one node (all its resources when none is core)
+    assert graph == {"stage s": ["a"], "stage t": ["c", "d"], "stage u": ["e"], "a": [], "b": [], "c": ["a"],
+                     "d": ["stage s", "b"], "e": ["stage t"]}
 
 
 def test_bundled_after_lists_let_projects_start_with_the_first_course(bundled):
