@@ -1,23 +1,27 @@
-"""What the recording commands do, in the learner's terms: one function per command.
+"""What the commands that change something do, in the learner's terms: one function per command.
 
 Each takes the open store and the parsed arguments, finds the resources meant, applies the
 domain's rules (habits, progress), writes once through the store and returns what happened for
 `render` or `--json`. No printing and no SQL here; report.py is the read-only counterpart, and
-reviewing.py does the same for `review`.
+reviewing.py and live.py do the same for `review` and `study`. (`roadmap import` reads its files
+here too; convert.py itself stays free of I/O.)
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mlpath.backup import MergeReport
-from mlpath.errors import ReopenNeeded, UsageProblem
+from mlpath.errors import ConvertFailed, ReopenNeeded, UsageProblem
 from mlpath.habits import Goal, Mark, Note, Session
 from mlpath.progress import Change, Checklist, Item, Undone
 from mlpath.store import Store
 from mlpath.vocab import Status
+
+if TYPE_CHECKING:
+    from mlpath.convert import Conversion
 
 
 class Logged(NamedTuple):
@@ -109,3 +113,12 @@ def import_file(store: Store, path: Path, at: str, force: bool = False) -> Merge
     if backup.looks_like_json(text):
         return store.merge(backup.parse(text, str(path)), at)
     return importer.apply_checklist(store, text, str(path), at, force)
+
+
+def convert_roadmap(source: Path, output: Path | None, stage_level: int | None) -> Conversion:
+    """`roadmap import`: read the source, and the roadmap it will replace (so ids are kept), then convert."""
+    from mlpath import convert, importer
+
+    text = importer.read_text(source, "source", "a markdown or roadmap.sh JSON file", ConvertFailed)
+    previous = importer.read_previous(output, "the roadmap") if output else None
+    return convert.convert(text, source.name, stage_level, previous, str(output))

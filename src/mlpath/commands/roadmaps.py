@@ -44,12 +44,9 @@ def roadmap_import_command(
     """Convert a markdown outline or a roadmap.sh roadmap into a roadmap file you can edit and track.
 
     Example: mlpath roadmap import awesome-ml.md -o awesome-ml.yaml"""
-    from mlpath import convert, files, importer, paths, render
-    from mlpath.errors import ConvertFailed
+    from mlpath import actions, files, paths, render
 
-    text = importer.read_text(file, "source", "a markdown or roadmap.sh JSON file", ConvertFailed)
-    previous = importer.read_previous(output, "the roadmap") if output else None
-    result = convert.convert(text, file.name, stage_level, previous, str(output))
+    result = actions.convert_roadmap(file, output, stage_level)
     if output is None:
         typer.echo(result.text, nl=False)
     else:
