@@ -182,6 +182,7 @@ def tamper(db: Path, sql: str) -> None:
 DAMAGE = {
     "schema_version tampered": "UPDATE meta SET value = 'x9' WHERE key = 'schema_version'",
     "schema_version missing": "DELETE FROM meta WHERE key = 'schema_version'",
+    "schema_version lowered": "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
     "invalid UTF-8 in a note": "UPDATE note SET text = CAST(X'41FF42' AS TEXT)",
     "invalid UTF-8 in a title": "UPDATE resource SET title = CAST(X'C3' AS TEXT) WHERE id = 'mml-book'",
     "broken JSON in authors": "UPDATE resource SET authors = '[\"a\" \"b\"]' WHERE id = 'mml-book'",
