@@ -166,3 +166,24 @@ def test_the_study_screen_fills_the_terminal_exactly(monkeypatch, width, minutes
     assert ("h goal" in body) is bool(goal)
     if goal:
         assert f"this week  {3.5 + 25 / 60:.1f} h of your 6 h goal" in body
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_a_review_card_keeps_each_key_beside_its_word(monkeypatch, capsys, width):
+    from mlpath import render
+    from mlpath.progress import Item, Status
+    from mlpath.reviewing import DueReview
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    render.terminal.cache_clear()
+    item = Item(id="imperial-math-for-ml-coursera", stage_id="s", stage_number=1, position=2,
+                title="Mathematics for Machine Learning Specialization (Imperial College London, Coursera)",
+                kind="course", core=True, hours=60, status=Status.done, done_at="2026-11-10T18:00:00Z")
+    render.review_card(DueReview(item, date(2026, 11, 15), 5, 10, []), 1, 2)
+    out = capsys.readouterr().out
+    render.terminal.cache_clear()
+    assert all(render.cells(line) <= width for line in out.splitlines() if "imperial-math" not in line)
+    keys = " ".join(out.split())
+    for key in ("space: your notes", "1 again", "2 hard", "3 good", "4 easy", "s skip", "q stop"):
+        assert key in keys
+    assert not any(line.rstrip().endswith((" s", " q", " 1", " 2", " 3", " 4", "space:")) for line in out.splitlines())

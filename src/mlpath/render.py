@@ -1119,7 +1119,7 @@ def timer_left_running(running: Timer, now: datetime, tz: tzinfo) -> None:
 
 # ------------------------------------------------------------------ the review session
 
-GRADE_KEYS = "1 again · 2 hard · 3 good · 4 easy · s skip · q stop"
+GRADE_KEYS = ("space: your notes", "1 again", "2 hard", "3 good", "4 easy", "s skip", "q stop")
 
 
 def review_card(d: DueReview, n: int, total: int) -> None:
@@ -1133,7 +1133,7 @@ def review_card(d: DueReview, n: int, total: int) -> None:
     lines += wrap([(f"{d.item.id} · {d.item.kind} · finished {_keep(_ago(d.finished_days))} · "
                     f"{_keep(_overdue(d.overdue_days))}", "dim")], width, hang="  ")
     lines += say(RECALL_PROMPT, "bold", width=width)
-    lines += say(f"space: your notes · {GRADE_KEYS}", "dim", width=width)
+    lines += say(" · ".join(_keep(key) for key in GRADE_KEYS), "dim", width=width)  # a key and its word stay together
     terminal().emit(lines)
 
 
