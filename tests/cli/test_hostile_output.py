@@ -112,3 +112,15 @@ def test_the_roadmap_validator_refuses_urls_with_control_characters(run, tmp_pat
     result = run("--roadmap", str(path), "next")
     assert result.exit_code == 1 and "control characters" in result.stderr
     assert not RAW_CONTROL.search(result.stderr)
+
+
+def test_roadmap_import_leaves_out_urls_with_control_characters(run, tmp_path):
+    source = tmp_path / "list.md"
+    source.write_text("# List\n\n## Part \x1b[2J one\n\n"
+                      "- [Bad](https://example.org/a\x1b[2J) note\n- [Bell](https://example.org/c\x07d) x\n"
+                      "- [Good](https://example.org/b) fine\n- [Fine](https://example.org/e) y\n", encoding="utf-8")
+    result = run("roadmap", "import", str(source))
+    assert result.exit_code == 0, result.stderr
+    assert not RAW_CONTROL.search(result.stdout + result.stderr)
+    assert "https://example.org/b" in result.stdout and "example.org/a" not in result.stdout
+    assert "example.org/c" not in result.stdout
