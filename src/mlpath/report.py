@@ -130,11 +130,22 @@ class Suggestions(NamedTuple):
 
 
 def suggestions(store: Store, today: date, tz: tzinfo, count: int = 1, stage: str | None = None) -> Suggestions:
-    """`next`: what to study next and why, from one stage (number or id) or all."""
-    view = overview(store, today, tz)
-    chosen = progress.resolve_stage(stage, view.stages) if stage is not None else None
-    return Suggestions(view.recommend(n=count, stage_id=chosen.id if chosen else None), chosen, view.reviews_due,
-                       view.last_notes)
+    """`next`: what to study next and why, from one stage (number or id) or all.
+
+    Only what `next` prints is worked out: no stage totals, pace or finish dates, which at
+    100,000 resources cost more than the recommendation itself.
+    """
+    stages, items = store.stages(), store.items()
+    chosen = progress.resolve_stage(stage, stages) if stage is not None else None
+    goal = store.goal()
+    week_left = None
+    if goal is not None:
+        monday = habits.week_start(today)
+        week_left = max(0.0, goal - habits.hours_between(store.sessions(since_day=monday.isoformat()), monday, today))
+    recs = progress.recommend(stages, items, n=count, stage_id=chosen.id if chosen else None,
+                              week_hours_left=week_left)
+    return Suggestions(recs, chosen, len(spaced.due_reviews(items, store.latest_reviews(), today, tz)),
+                       store.last_notes())
 
 
 class ResourceDetail(NamedTuple):
