@@ -89,3 +89,14 @@ def test_imports_do_not_import_the_orm_either(seeded, tmp_path):
     backup = tmp_path / "b.json"
     backup.write_text('{"format": "mlpath-progress", "version": 1, "events": []}')
     assert not set(loaded_modules(["import", str(backup)], {}, seeded)) & set(HEAVY)
+
+
+def test_version_alone_is_answered_before_typer_is_imported(tmp_path):
+    probe = ("import runpy, sys; sys.argv = ['mlpath', '--version']; runpy.run_module('mlpath', run_name='__main__'); "
+             "print(sorted(m for m in ('typer', 'click', 'rich', 'mlpath.cli') if m in sys.modules), file=sys.stderr)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLPATH_")} | {"MLPATH_DB": str(tmp_path / "x.db")}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    from mlpath import __version__
+
+    assert done.stdout == f"mlpath {__version__}\n" and done.stderr.strip() == "[]", done.stderr
+    assert not (tmp_path / "x.db").exists()

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from mlpath import __version__, paths
+from mlpath import VERSION_OPTION, paths, version_line
 from mlpath.commands import reviews, roadmaps, study, tracking, transfer, views
 from mlpath.commands.common import AppState
 from mlpath.errors import MlpathError, database_problem, first_undecodable
@@ -125,7 +125,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"mlpath {__version__}")
+        typer.echo(version_line())
         raise typer.Exit()
 
 
@@ -143,7 +143,7 @@ def main_callback(
     ] = None,
     version: Annotated[
         bool,
-        typer.Option("--version", help="Print mlpath's version and exit, e.g. mlpath --version.", callback=_version,
+        typer.Option(VERSION_OPTION, help="Print mlpath's version and exit, e.g. mlpath --version.", callback=_version,
                      is_eager=True),
     ] = False,
 ) -> None:
@@ -170,5 +170,5 @@ app.add_typer(roadmaps.app)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Run the Typer app (the `mlpath` command, mlpath.__main__, calls it)."""
     app()
