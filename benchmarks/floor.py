@@ -57,6 +57,10 @@ def main() -> None:
                 width, indent, indent)
     why = f"in progress since {at[:10]}: finish what you started" if status == "doing" else "first core item"
     out += fill(f"why: {why}".split(), width, indent, indent)
+    if status == "doing":
+        logged = conn.execute("SELECT COALESCE(SUM(hours), 0) FROM study_session WHERE resource_id = ?",
+                              (rid,)).fetchone()[0]
+        out += fill(f"{logged:g} h logged, about {max(hours - logged, 0):.1f} h left".split(), width, indent, indent)
     if note:
         out += fill(note.split(), width, indent, indent)
     sys.stdout.write("\n".join(out) + "\n")
