@@ -449,8 +449,7 @@ class _Action:
 # Commands by the status they set (what `undo` says it reverts).
 COMMANDS = {Status.done: "done", Status.doing: "start", Status.skipped: "skip", Status.todo: "reset"}
 # The backup's sections of records, by name.
-SECTION_TABLES = {"events": schema.EVENT, "sessions": schema.STUDY_SESSION, "notes": schema.NOTE,
-                  "reviews": schema.REVIEW, "progress": schema.PROGRESS_MARK, "goals": schema.GOAL}
+SECTION_TABLES = {key: table for key, table, _ in backup.SECTIONS}
 
 
 def _everything(conn: sqlite3.Connection) -> tuple[dict[str, tuple[Any, ...]], tuple[tuple[str, Any, str], ...]]:
