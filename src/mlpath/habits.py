@@ -233,7 +233,7 @@ def plan(items: Iterable[Item], hours: float) -> list[Planned]:
         if left <= 0:
             continue
         take = min(left, remaining)
-        planned.append(Planned(item, round(take, 1)))
+        planned.append(Planned(item, round(take, 2)))
         remaining -= take
     return planned
 

@@ -705,13 +705,23 @@ def _why(rec: Recommendation) -> str:
     """The rules behind a recommendation, shortest first: what a compact line has room for."""
     i = rec.item
     if i.status is Status.doing:
-        return f"in progress, {i.logged_hours:g} h logged" if i.logged_hours else "in progress"
+        return ", ".join(["in progress", *_under_way(i)])
     shown = [f for f in rec.factors if f not in ("prerequisites met", "optional extra")]
     if not i.core and not any(f.startswith("waits") for f in shown):
         shown.insert(0, "optional")
     shown = ["fits this week" if f == "fits this week's remaining hours" else f for f in shown]
     shown = ["one of a choice" if f.startswith("one of a choice") else f for f in shown]
     return ", ".join([*shown, f"stage{NBSP}{i.stage_number}"])
+
+
+def _under_way(item: Item) -> list[str]:
+    """What is known of a resource in progress: the share set, the hours logged."""
+    shown = []
+    if item.fraction is not None:
+        shown.append(f"{100 * item.fraction:.0f}%{NBSP}done")
+    if item.logged_hours:
+        shown.append(f"{item.logged_hours:g}{NBSP}h logged")
+    return shown
 
 
 def _compact(recs: Sequence[Recommendation], width: int, notes: Mapping[str, Note]) -> list[Line]:
@@ -732,7 +742,7 @@ def _compact(recs: Sequence[Recommendation], width: int, notes: Mapping[str, Not
     for n, (rec, hours, why) in enumerate(zip(recs, left, whys, strict=True), start=1):
         i = rec.item
         cells_ = [(f"{n}.", ""), (i.id, "bold" if i.core else ""), (hours, "")]
-        row = columns(specs, cells_ if narrow else [*cells_, (why, "italic")])
+        row = columns(specs, cells_ if narrow else [*cells_, (why.replace(NBSP, " "), "italic")])
         if title_w >= 12:
             row += [(GAP, ""), (shorten(i.title, title_w), "dim")]
         lines.append(row)
@@ -792,8 +802,8 @@ def week(w: Week) -> None:
         lines.append([("In progress", "bold")])
         for item, note in w.in_progress:
             work = effort(item)
-            lines += wrap([(item.id, "bold"), (f"  {item.logged_hours:g} h logged, about {work.hours_left:.1f} h left",
-                                               "")], width, "  ", "    ")
+            known = ", ".join([*_under_way(item), _keep(f"about {work.hours_left:.1f} h left")])
+            lines += wrap([(item.id, "bold"), (f"  {known}", "")], width, "  ", "    ")
             if note is not None:
                 lines += wrap([(f"last note {note.at[:10]}: {note.text}", "dim")], width, "    ", "    ")
     if not w.basis:

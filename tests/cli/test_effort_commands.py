@@ -172,6 +172,9 @@ def test_week_measures_hours_against_the_goal_and_plans_the_rest(run, small_road
     assert "3 of 8 h" in out and "38% of your goal" in out and "streak 3 days" in out
     assert "last note 2026-11-25: ch 2: bases" in out and "Plan for the rest of the week: 5 h" in out
     assert "This week: 3 of 8 h" in ok(run()).stdout  # the short form on the dashboard
+    ok(run("progress", "stats-course", "1/4"))
+    assert "stats-course  25% done, about 22.5 h left" in ok(run("week")).stdout
+    assert "in progress, 25% done" in ok(run("next", "-n", "2")).stdout
 
 
 def test_week_without_goal_plans_at_the_pace_or_says_how_to_get_a_plan(run, small_roadmap, clock):
