@@ -632,7 +632,7 @@ def _week_line(view: Overview) -> str:
 
 def _title_line(view: Overview) -> str:
     total = view.total
-    return f"{view.title}: {total.percent:.0f}% done ({total.done} of {total.total})"
+    return f"{view.title}: {total.percent:.0f}% of the hours done ({total.done} of {total.total} resources)"
 
 
 def stages(view: Overview) -> None:
@@ -768,7 +768,8 @@ def _recommendation(rec: Recommendation, n: int | None, width: int, note: Note |
     lines += wrap([(f"why: {rec.reason}", "italic")], width, indent)
     if i.status is Status.doing:
         work = effort(i)
-        lines += wrap([(f"{i.logged_hours:g} h logged, about {work.hours_left:.1f} h left", "")], width, indent)
+        known = ", ".join([*_under_way(i), _keep(f"about {work.hours_left:.1f} h left")])
+        lines += wrap([(known, "")], width, indent)
         if note is not None:
             lines += wrap([(f"your last note ({note.at[:10]}): {note.text}", "")], width, indent)
     if i.note:

@@ -42,7 +42,7 @@ def test_version_and_path(run, db_path):
 
 def test_dashboard(run, small_roadmap):
     out = ok(run()).stdout
-    assert out.startswith("Test Roadmap: 0% done (0 of 5)")
+    assert out.startswith("Test Roadmap: 0% of the hours done (0 of 5 resources)")
     assert "Basics" in out and "Tools" in out and "All stages" in out
     assert "Next up:" in out and "Linear Algebra Done Right" in out
     assert "Begin: mlpath start linear-algebra   finished: mlpath done linear-algebra" in out
