@@ -20,7 +20,7 @@ from mlpath.progress import (
     stage_progress,
 )
 from mlpath.spaced import grade_name
-from mlpath.vocab import ID
+from mlpath.vocab import ID, plural
 
 if TYPE_CHECKING:
     from mlpath.report import Overview, Week
@@ -84,7 +84,7 @@ def markdown(
         f"# {escape_markdown(title)}: progress",
         "",
         f"Exported {generated} by mlpath. Overall: {total.percent:g}% "
-        f"({total.done} of {total.total} done, {total.hours_left:g} hours left).",
+        f"({total.done} of {total.total} done, {plural(total.hours_left, 'hour')} left).",
         "",
     ]
     by_stage: dict[str, list[Item]] = {}

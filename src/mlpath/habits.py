@@ -166,7 +166,7 @@ def pace(sessions: Iterable[Session], today: date, first: date | None = None) ->
     """
     days = pace_window(first, today)
     since = today - timedelta(days=days - 1)
-    span = f"the last {days // 7} weeks" if days % 7 == 0 else f"the last {days} days"
+    span = f"the last {plural(days // 7, 'week')}" if days % 7 == 0 else f"the last {plural(days, 'day')}"
     if first is not None and days < PACE_WEEKS * 7:
         span = "your first week" if days == MIN_PACE_DAYS else f"the {days} days since you began"
     logged = sum(s.hours for s in sessions if since <= date.fromisoformat(s.day) <= today)

@@ -134,6 +134,8 @@ def test_counts_have_the_right_plural(run, small_roadmap, clock):
     assert "1 resource, 0 of them core" in out and ", 5 hours" in out
     assert "1 resource," in run("list", "--search", "statistics").stdout
     assert "Activity in the last 1 day," in run("history", "--days", "1").stdout
+    assert "in the last 1 week)" in " ".join(run("stages").stdout.split())
+    assert "0 of 5 done, 177 hours left" in run("export").stdout
 
 
 def test_bars_leave_the_empty_part_in_the_terminals_default_colour(run, studied, monkeypatch):
