@@ -10,6 +10,7 @@ import pytest
 
 from mlpath.errors import HabitInvalid
 from mlpath.habits import (
+    Mark,
     Session,
     calendar,
     check_hours,
@@ -61,6 +62,8 @@ def test_study_days_count_logs_starts_dones_and_reviews_but_not_resets():
 def test_a_late_evening_session_counts_for_the_local_day():
     events = [Event("a", Status.done, "2026-11-24T23:30:00Z")]
     assert study_days(events, [], [], BERLIN) == days("2026-11-25")
+    marks = [Mark("a", "2026-11-27T10:00:00Z", 0.5, "1/2")]  # setting progress is studying too
+    assert study_days([], [], [], UTC, marks) == days("2026-11-27")
     assert study_days(events, [], [], NEW_YORK) == days("2026-11-24")
 
 

@@ -73,14 +73,16 @@ def test_completion_puts_open_items_first_for_done(seeded):
     assert offered[-1] == "mml-book"  # done already: offered last
 
 
-@pytest.mark.parametrize("args", [["next"], ["stages"], [], ["list", "--json"], ["show", "mml-book"]])
+@pytest.mark.parametrize("args", [["next"], ["stages"], [], ["list", "--json"], ["show", "mml-book"], ["week"],
+                                  ["next", "-n", "5"], ["goal"]])
 def test_daily_read_commands_never_import_the_orm_or_yaml(seeded, args):
     loaded = loaded_modules(args, {}, seeded)
     assert not set(loaded) & set(HEAVY), loaded
 
 
 @pytest.mark.parametrize("args", [["reset", "mml-book"], ["done", "1.2", "--rating", "4"], ["log", "1.3", "1"],
-                                  ["note", "1.3", "text"]])
+                                  ["note", "1.3", "text"], ["log", "1.3", "1h30m", "--date", "yesterday"],
+                                  ["progress", "1.3", "5/12"], ["goal", "8"]])
 def test_daily_write_commands_do_not_import_the_orm_either(seeded, args):
     assert not set(loaded_modules(args, {}, seeded)) & set(HEAVY)
 

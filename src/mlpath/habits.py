@@ -63,11 +63,12 @@ def local_day(stamp: str, tz: tzinfo) -> date:
 
 
 def study_days(events: Iterable[Event], sessions: Iterable[Session], reviews: Iterable[Review],
-               tz: tzinfo) -> set[date]:
-    """Days with any study: time logged, a resource started or done, or a review answered."""
+               tz: tzinfo, marks: Iterable[Mark] = ()) -> set[date]:
+    """Days with any study: time logged, a resource started or done, a review answered, or progress set."""
     days = {date.fromisoformat(s.day) for s in sessions}
     days |= {local_day(e.at, tz) for e in events if e.status in (Status.doing, Status.done)}
     days |= {local_day(r.at, tz) for r in reviews}
+    days |= {local_day(m.at, tz) for m in marks}
     return days
 
 

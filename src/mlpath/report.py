@@ -167,7 +167,7 @@ def resource_detail(store: Store, query: str, tz: tzinfo) -> ResourceDetail:
 
 
 def streaks(store: Store, today: date, tz: tzinfo) -> Streaks:
-    days = habits.study_days(store.events(), store.sessions(), store.reviews(), tz)
+    days = habits.study_days(store.events(), store.sessions(), store.reviews(), tz, store.marks())
     return habits.streaks(days, today)
 
 
@@ -200,7 +200,7 @@ def history(store: Store, days: int, today: date, tz: tzinfo) -> History:
     reviews = [r for r in store.reviews(since=since_stamp) if habits.local_day(r.at, tz) >= first]
     all_sessions = store.sessions()
     sessions = [s for s in all_sessions if s.day >= first.isoformat()]
-    studied = habits.study_days(store.events(), all_sessions, store.reviews(), tz)
+    studied = habits.study_days(store.events(), all_sessions, store.reviews(), tz, store.marks())
     hours: dict[date, float] = {}
     for s in all_sessions:
         day = date.fromisoformat(s.day)
