@@ -438,8 +438,11 @@ class _Action:
             _insert(self.conn, records, self.record())
 
     def bury(self, table: schema.Table, record: Any) -> None:
-        """A tombstone for the live row holding record, if there is one."""
-        where = " AND ".join(f"{n} IS ?" for n in table.names)
+        """A tombstone for the live row holding record, if there is one.
+
+        The row is matched on the record's own fields: a backup's review is its answer, while the
+        row also holds the schedule replayed from it."""
+        where = " AND ".join(f"{n} IS ?" for n in record._fields)
         row = self.conn.execute(f"SELECT id FROM {table.live} WHERE {where} ORDER BY id LIMIT 1",
                                 [_encode(v) for v in record]).fetchone()
         if row is not None:

@@ -118,6 +118,37 @@ def test_the_backup_carries_what_was_undone_into_another_database(run, small_roa
         k: v for k, v in doc.items() if k != "generated_at"}
 
 
+def test_a_backup_holding_every_kind_of_undone_record_restores_into_an_empty_database(run, small_roadmap, clock,
+                                                                                     tmp_path, monkeypatch):
+    """Undone reviews too: a review's row holds its schedule besides the answer the backup keeps."""
+    ok(run("done", "colab"))
+    clock.advance(minutes=1)
+    ok(run("review", "colab", "good"))
+    clock.advance(minutes=1)
+    ok(run("log", "linear-algebra", "2"))
+    clock.advance(minutes=1)
+    ok(run("note", "linear-algebra", "gone"))
+    clock.advance(minutes=1)
+    ok(run("progress", "linear-algebra", "50%"))
+    clock.advance(minutes=1)
+    ok(run("goal", "5"))
+    for _ in range(6):
+        clock.advance(minutes=1)
+        ok(run("undo"))
+    exported = ok(run("export", "--format", "json")).stdout
+    doc = json.loads(exported)
+    assert all(r["undone"] for key in ("events", "sessions", "notes", "reviews", "progress", "goals")
+               for r in doc[key]), doc
+    backup_file = tmp_path / "b.json"
+    backup_file.write_text(exported)
+    monkeypatch.setenv("MLPATH_DB", str(tmp_path / "other" / "mlpath.db"))
+    ok(run("import", str(backup_file)))
+    assert show(run, "colab")["status"] == "todo" and show(run, "colab")["reviews"] == []
+    again = json.loads(ok(run("export", "--format", "json")).stdout)
+    for key in ("events", "sessions", "notes", "reviews", "progress", "goals"):  # undone here by the import
+        assert [{**r, "undone": bool(r["undone"])} for r in again[key]] == [{**r, "undone": True} for r in doc[key]]
+
+
 def test_a_version_2_backup_still_imports(run, small_roadmap):
     result = ok(run("import", str(DATA / "backup-v2.json")))
     assert "7 events, 3 study sessions, 1 note, 3 reviews" in text(result)
