@@ -14,13 +14,26 @@ from datetime import UTC, date, datetime, tzinfo
 
 
 def now() -> datetime:
-    """The current time, timezone-aware, in UTC. Tests replace this function."""
+    """The current time, timezone-aware, in UTC. Tests replace this function.
+
+    A clock outside FIRST_YEAR-LAST_YEAR is refused here, before anything is stamped with it.
+    """
+    moment = _system_time()
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        from mlpath.errors import ClockWrong
+
+        raise ClockWrong(f"the system clock says {moment:%Y-%m-%d %H:%M} UTC, outside the years "
+                         f"{FIRST_YEAR}-{LAST_YEAR} that mlpath records")
+    return moment
+
+
+def _system_time() -> datetime:
     fake = os.environ.get("MLPATH_CLOCK_FILE")
     if fake:
         try:
             with open(fake, encoding="utf-8") as fh:
                 return datetime.fromisoformat(fh.read().strip().replace("Z", "+00:00")).astimezone(UTC)
-        except (OSError, ValueError):
+        except (OSError, ValueError, OverflowError):
             pass
     return datetime.now(UTC)
 

@@ -170,6 +170,12 @@ class ConvertFailed(MlpathError):
     hint = "give a markdown outline with links, or a roadmap.sh roadmap JSON"
 
 
+class ClockWrong(MlpathError):
+    """The system clock reads a time outside the years mlpath records (a dead clock battery, a typo)."""
+
+    hint = "set the computer's clock right, then run the command again"
+
+
 class InputInvalid(MlpathError):
     """A duration, day, fraction or goal typed in a form mlpath does not read."""
 
