@@ -60,7 +60,8 @@ def main() -> None:
     if status == "doing":
         logged = conn.execute("SELECT COALESCE(SUM(hours), 0) FROM study_session WHERE resource_id = ?",
                               (rid,)).fetchone()[0]
-        out += fill(f"{logged:g} h logged, about {max(hours - logged, 0):.1f} h left".split(), width, indent, indent)
+        known = [f"{logged:g} h logged"] if logged else []
+        out += fill(", ".join([*known, f"about {max(hours - logged, 0):.1f} h left"]).split(), width, indent, indent)
     if note:
         out += fill(note.split(), width, indent, indent)
     sys.stdout.write("\n".join(out) + "\n")

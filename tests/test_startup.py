@@ -102,3 +102,14 @@ def test_version_alone_is_answered_before_typer_is_imported(tmp_path):
 
     assert done.stdout == f"mlpath {__version__}\n" and done.stderr.strip() == "[]", done.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_the_benchmark_floor_prints_what_next_prints(run, db_path):
+    """benchmarks/floor.py stands for `mlpath next` in plain Python; its ratio means something only
+    while it prints the same text (in the benchmark's state: two done, one started)."""
+    for args in (["done", "mml-book", "edx-essential-math-python"], ["start", "imperial-math-for-ml-coursera"]):
+        assert run(*args).exit_code == 0
+    floor = Path(__file__).parents[1] / "benchmarks" / "floor.py"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLPATH_")} | {"MLPATH_DB": str(db_path)}
+    done = subprocess.run([sys.executable, str(floor)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout == run("next").stdout, done.stderr
