@@ -132,6 +132,12 @@ def test_schema_2_migrates_keeping_every_review_rescheduled_by_fsrs(tmp_path):
     assert store.running_timer() is None
 
 
+def migrated(table: str, rows: list[tuple]) -> list[tuple]:
+    """Rows as an upgrade keeps them: action_id NULL (written before undo existed) and each event
+    placed at its stamp (the fixtures' clocks only went forward; its column 3 is `at`)."""
+    return [(*r, None, r[3]) if table == "event" else (*r, None) for r in rows]
+
+
 def test_schema_1_migrates_through_every_step(tmp_path):
     db = tmp_path / "mlpath.db"
     shutil.copy(FIXTURE, db)
@@ -153,7 +159,7 @@ def test_schema_3_migrates_keeping_everything_and_gains_goals_marks_and_after(tm
     with sqlite3.connect(db) as conn:
         after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in before}
     conn.close()
-    assert after == {t: [(*r, None) for r in rows] for t, rows in before.items()}  # action_id NULL: from before undo
+    assert after == {t: migrated(t, rows) for t, rows in before.items()}
     fresh = tmp_path / "fresh.db"
     open_bundled(fresh)
     assert columns(db) == columns(fresh)
@@ -174,7 +180,7 @@ def test_schema_4_migrates_keeping_everything_and_every_record_stays_undoable(tm
     assert info.migrated == (4, migrations.LATEST)
     with closing(sqlite3.connect(db)) as conn:
         after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
-    assert after == {t: [(*r, None) for r in rows] for t, rows in before.items()}  # no action behind them
+    assert after == {t: migrated(t, rows) for t, rows in before.items()}
     assert store.goal() == 6 and [m.label for m in store.marks()] == ["40%"]
     assert {i.id: i.status.value for i in store.items()}["mml-book"] == "done"
     assert store.undo("2026-11-24T12:00:00Z") is None  # what came before undo existed is not undone
@@ -182,3 +188,32 @@ def test_schema_4_migrates_keeping_everything_and_every_record_stays_undoable(tm
     fresh = tmp_path / "fresh.db"
     open_bundled(fresh)[0].close()
     assert columns(db) == columns(fresh)
+
+
+def test_placing_events_changes_no_status_and_keeps_the_order_they_had(tmp_path):
+    """Before events had a place, the latest inserted one counted, even when the clock had gone back
+    or an import had added an older one: the upgrade keeps exactly that status and that order."""
+    db = tmp_path / "mlpath.db"
+    shutil.copy(Path(__file__).parent / "data" / "mlpath-schema4.db", db)
+    with closing(sqlite3.connect(db)) as conn:
+        conn.executemany("INSERT INTO event (resource_id, status, at) VALUES (?, ?, ?)", [
+            ("ng-ml-coursera", "done", "2026-11-20T09:00:00Z"),
+            ("ng-ml-coursera", "doing", "2026-11-10T09:00:00Z"),  # clock back, or an older import
+            ("ng-ml-coursera", "todo", "2026-11-15T09:00:00Z"),
+            ("ng-cs229-youtube", "doing", "2026-11-02T09:00:00Z")])
+        conn.commit()
+        latest = "SELECT resource_id, status FROM event e WHERE id = (SELECT MAX(id) FROM event WHERE resource_id = " \
+                 "e.resource_id) ORDER BY resource_id"
+        before = conn.execute(latest).fetchall()
+        order = conn.execute("SELECT id FROM event ORDER BY resource_id, id").fetchall()
+    assert ("ng-ml-coursera", "todo") in before
+    store, info = open_bundled(db)
+    assert info.migrated == (4, migrations.LATEST)
+    statuses = {i.id: i.status.value for i in store.items(include_retired=True)}
+    assert [(rid, statuses[rid]) for rid, _ in before] == before
+    assert [e.status.value for e in store.events("ng-ml-coursera")] == ["done", "doing", "todo"]
+    store.close()
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("SELECT id FROM event ORDER BY resource_id, place, id").fetchall() == order
+        assert conn.execute("SELECT place FROM event WHERE resource_id = 'ng-ml-coursera' ORDER BY id").fetchall() \
+            == [("2026-11-20T09:00:00Z",)] * 3

@@ -14,6 +14,7 @@ from mlpath.progress import (
     effort,
     overall,
     percent,
+    places,
     recommend,
     resolve,
     resolve_all,
@@ -229,3 +230,16 @@ def test_fits_this_weeks_hours_is_a_factor():
     recs = recommend(STAGES, items, n=2, week_hours_left=5)
     assert "fits this week's remaining hours" in recs[0].factors
     assert "fits this week's remaining hours" not in recs[1].factors
+
+
+def test_places_keep_the_order_given_and_a_batch_starts_from_what_it_is_told():
+    events = [("a", "2026-11-20T09:00:00Z"), ("a", "2026-11-10T09:00:00Z"), ("b", "2026-11-01T09:00:00Z"),
+              ("a", "2026-11-21T09:00:00Z")]
+    # alone (an import): each at its stamp unless an earlier one of its resource is later
+    assert places(events, {}) == ["2026-11-20T09:00:00Z", "2026-11-20T09:00:00Z", "2026-11-01T09:00:00Z",
+                                  "2026-11-21T09:00:00Z"]
+    # after stored work (a local change): never before the latest place stored
+    latest = {"b": "2026-12-01T00:00:00Z"}
+    assert places([("b", "2026-11-01T09:00:00Z"), ("c", "2026-11-02T09:00:00Z")], latest) == [
+        "2026-12-01T00:00:00Z", "2026-11-02T09:00:00Z"]
+    assert latest == {"b": "2026-12-01T00:00:00Z", "c": "2026-11-02T09:00:00Z"}

@@ -32,7 +32,9 @@ The record keys are the columns schema.py declares for each table (`resource_id`
 `resource`), limited to the fields the record type keeps. Timestamps are UTC
 `YYYY-MM-DDTHH:MM:SSZ`; days are local dates (YYYY-MM-DD), all within 1970-2100: an import
 normalises any other ISO 8601 form and refuses what is outside. Records are in the order they
-were recorded, so an export imported into an empty database exports identically.
+were recorded (events in the order they count, reviews by time), so an export imported into an
+empty database exports identically. An imported event is placed among its resource's events by
+its stamp, so one older than the work already stored never becomes the status.
 """
 
 import json

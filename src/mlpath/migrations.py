@@ -19,8 +19,9 @@ from mlpath.errors import SchemaTooNew
 from mlpath.roadmap import SyncReport
 
 VIEWS = {
-    # The current state of every resource, derived from its latest event by insertion order (id):
-    # never by comparing stamps, so a change recorded after the clock went back still counts.
+    # The current state of every resource, derived from its latest event by place, then id (see
+    # schema.EVENT): a change recorded after the clock went back still counts, and an imported
+    # event older than local work never becomes the status.
     # Every resource column is in it (r.*), so a new one needs no change here. Records are read
     # through the live_* views (see create_derived), so an undone change no longer counts.
     "item": """
@@ -31,7 +32,7 @@ VIEWS = {
            CASE WHEN last.status = 'done' THEN last.note END AS done_note,
            CASE WHEN last.status = 'done' THEN last.rating END AS rating,
            (SELECT e.at FROM live_event e WHERE e.resource_id = r.id AND e.status = 'doing'
-            ORDER BY e.id DESC LIMIT 1) AS started_at,
+            ORDER BY e.place DESC, e.id DESC LIMIT 1) AS started_at,
            (SELECT COALESCE(SUM(ss.hours), 0) FROM live_study_session ss WHERE ss.resource_id = r.id)
                AS logged_hours,
            (SELECT p.fraction FROM live_progress_mark p WHERE p.resource_id = r.id ORDER BY p.id DESC
@@ -39,12 +40,13 @@ VIEWS = {
     FROM resource r
     JOIN stage s ON s.id = r.stage_id
     LEFT JOIN event last ON last.id = (
-        SELECT MAX(e.id) FROM live_event e WHERE e.resource_id = r.id
+        SELECT e.id FROM live_event e WHERE e.resource_id = r.id ORDER BY e.place DESC, e.id DESC LIMIT 1
     )
     """,
 }
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_event_resource_at ON event (resource_id, at, id)",
+    "CREATE INDEX IF NOT EXISTS ix_event_resource_place ON event (resource_id, place, id)",
     "CREATE INDEX IF NOT EXISTS ix_review_resource_at ON review (resource_id, at, id)",
     "CREATE INDEX IF NOT EXISTS ix_progress_mark_resource_at ON progress_mark (resource_id, at, id)",
     "CREATE INDEX IF NOT EXISTS ix_tombstone_row ON tombstone (table_name, row_id)",
@@ -192,12 +194,21 @@ _V6_UNDO = (
       for table in ("event", "study_session", "note", "review", "progress_mark", "goal")),
 )
 
+# Every existing event is placed where insertion order put it (the latest stamp of its resource so
+# far), so no status changes on upgrade; from now on imported events are placed by their stamp.
+_V7_EVENT_PLACE = (
+    "ALTER TABLE event ADD COLUMN place VARCHAR",
+    "UPDATE event SET place = (SELECT MAX(e.at) FROM event e WHERE e.resource_id = event.resource_id "
+    "AND e.id <= event.id)",
+)
+
 REGISTER: tuple[Step, ...] = (
     Step(2, "study log, notes, reviews and ratings", _v2_study_habits),
     Step(3, "FSRS review schedule and the study timer", _v3_fsrs_and_timer),
     Step(4, "progress marks, weekly goals and prerequisites", _v4_effort),
     Step(5, "every stamp in UTC YYYY-MM-DDTHH:MM:SSZ and every day YYYY-MM-DD, in 1970-2100", _V5_TIME_ONE_WAY),
     Step(6, "undo: the action behind every record, tombstones for undone ones", _V6_UNDO),
+    Step(7, "events ordered by place, so a merged older event never becomes the status", _V7_EVENT_PLACE),
 )
 LATEST = REGISTER[-1].version  # the schema version a new database gets
 

@@ -62,6 +62,23 @@ class Event(NamedTuple):
     rating: int | None = None
 
 
+def places(events: Iterable[tuple[str, str]], latest: dict[str, str]) -> list[str]:
+    """Each (resource id, stamp) event's place among its resource's events (schema.EVENT): its stamp,
+    or the latest place before it when that is later (the clock went back), so the events keep the
+    order given.
+
+    `latest` holds each resource's latest place so far (and is updated): for a local change every
+    place already stored, so the change is the latest whatever the clock says; for an imported
+    batch only the batch's own, so an event older than the work stored here is placed before it.
+    """
+    out = []
+    for resource_id, at in events:
+        place = max(at, latest.get(resource_id, at))
+        latest[resource_id] = place
+        out.append(place)
+    return out
+
+
 class Undone(NamedTuple):
     """What `mlpath undo` reverted: one earlier command, and how many records it had written."""
 

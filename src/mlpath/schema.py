@@ -34,6 +34,9 @@ class Column(NamedTuple):
 
 # The column that makes a table's rows undoable: the action (one command) that wrote each row.
 UNDO_COLUMN = Column("action_id", "INTEGER", nullable=True, references="action.id")
+# The column that orders an ordered table's rows within their resource (see progress.places): a
+# stamp, the row's own or, when the clock went back, the latest place before it; ties by id.
+PLACE_COLUMN = Column("place", "VARCHAR", nullable=True)
 
 
 class Table(NamedTuple):
@@ -43,6 +46,14 @@ class Table(NamedTuple):
     # A record of progress that `mlpath undo` can revert: each row carries action_id (after the
     # data columns), and reads go through the view live_<name>, which leaves out undone rows.
     undoable: bool = False
+    # Its latest row per resource counts (an event is the status): rows carry `place` (last of all),
+    # and reads order by (place, id), so a merged older row never becomes the latest.
+    ordered: bool = False
+
+    @property
+    def stored(self) -> tuple[Column, ...]:
+        """Every column after the key: the data columns, then action_id and place when the table has them."""
+        return (*self.columns, *((UNDO_COLUMN,) if self.undoable else ()), *((PLACE_COLUMN,) if self.ordered else ()))
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -58,13 +69,13 @@ class Table(NamedTuple):
         return f"SELECT {', '.join(self.names)} FROM {self.name if everything else self.live}"
 
     def insert(self) -> str:
-        """INSERT of the data columns, and of action_id last for an undoable table."""
-        names = (*self.names, UNDO_COLUMN.name) if self.undoable else self.names
+        """INSERT of the data columns, then of action_id and place when the table has them."""
+        names = tuple(c.name for c in self.stored)
         return f"INSERT INTO {self.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
     def create(self) -> list[str]:
         """CREATE TABLE and CREATE INDEX statements for a new database."""
-        columns = (*self.columns, UNDO_COLUMN) if self.undoable else self.columns
+        columns = self.stored
         cols = ([f"{self.key} INTEGER NOT NULL"] if self.key else []) + [
             f"{c.name} {c.type}{'' if c.nullable else ' NOT NULL'}" for c in columns]
         primary = self.key or self.columns[0].name
@@ -104,15 +115,17 @@ RESOURCE = Table("resource", (
     Column("retired", "BOOLEAN"),
     Column("after", "VARCHAR", nullable=True),  # a JSON list of resource or stage ids; NULL: the previous stage first
 ), key=None)
-# One status change; history is appended to, never rewritten. A resource's status is its
-# latest event by insertion order (id), so a clock that goes back never hides a change.
+# One status change; history is appended to, never rewritten. A resource's status is its latest
+# event by place (then id): a local change is placed last whatever the clock says, so a clock that
+# goes back never hides a change; an imported one is placed by its stamp, so merging a backup from
+# another machine never sets a status back to an older state.
 EVENT = Table("event", (
     _resource_ref(),
     Column("status", "VARCHAR"),  # todo, doing, done or skipped
     Column("at", "VARCHAR", time="stamp"),
     Column("note", "VARCHAR", nullable=True),
     Column("rating", "INTEGER", nullable=True),  # with `done --rating`: 1-5
-), undoable=True)
+), undoable=True, ordered=True)
 STUDY_SESSION = Table("study_session", (
     _resource_ref(),
     Column("day", "VARCHAR", indexed=True, time="day"),  # the learner's local date
@@ -196,7 +209,7 @@ def orm_models() -> dict[str, Any]:
         if table.key:
             annotations[table.key] = int | None
             namespace[table.key] = Field(default=None, primary_key=True)
-        for n, c in enumerate((*table.columns, UNDO_COLUMN) if table.undoable else table.columns):
+        for n, c in enumerate(table.stored):
             kind: Any = _PYTHON[c.type]
             annotations[c.name] = kind | None if c.nullable else kind
             namespace[c.name] = Field(default=None if c.nullable else ..., primary_key=not table.key and n == 0,

@@ -27,7 +27,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from mlpath import backup, clock, db, habits, migrations, roadmap, schema
+from mlpath import backup, clock, db, habits, migrations, progress, roadmap, schema
 from mlpath.backup import BackupResource, Dump, MergeReport
 from mlpath.errors import (
     DatabaseDamaged,
@@ -204,8 +204,9 @@ class Store:
         return self._convert(rows, lambda r: _record(table, r))
 
     def events(self, resource_id: str | None = None, since: str | None = None) -> list[Event]:
-        """Status events in the order they were recorded: of one resource, or of all since a UTC stamp."""
-        return self._records(schema.EVENT, [("resource_id = ?", resource_id), ("at >= ?", since)], "id")
+        """Status events in the order they count (by place, see schema.EVENT): of one resource, or of all
+        since a UTC stamp."""
+        return self._records(schema.EVENT, [("resource_id = ?", resource_id), ("at >= ?", since)], "place, id")
 
     def sessions(self, resource_id: str | None = None, since_day: str | None = None) -> list[Session]:
         return self._records(schema.STUDY_SESSION, [("resource_id = ?", resource_id), ("day >= ?", since_day)],
@@ -397,7 +398,7 @@ class Store:
             action.summary = f"import of a backup ({plan.record_count()} records)"
             _add_placeholders(conn, plan.resources)
             for group in (plan.events, plan.sessions, plan.notes, plan.progress, plan.goals):
-                action.insert(group)
+                action.insert(group, imported=True)
             # an answer's schedule is replayed below, from every answer and finish of its resource
             action.insert([Review(*answer, 0.0, 0.0, answer.at) for answer in plan.reviews])
             for section, record, _ in plan.undone:  # undone where the backup was made: undone here too
@@ -433,9 +434,9 @@ class _Action:
         assert self.id is not None
         return self.id
 
-    def insert(self, records: Sequence[Any]) -> None:
+    def insert(self, records: Sequence[Any], imported: bool = False) -> None:
         if records:
-            _insert(self.conn, records, self.record())
+            _insert(self.conn, records, self.record(), imported)
 
     def bury(self, table: schema.Table, record: Any) -> None:
         """A tombstone for the live row holding record, if there is one.
@@ -463,7 +464,7 @@ def _everything(conn: sqlite3.Connection) -> tuple[dict[str, tuple[Any, ...]], t
         rows = conn.execute(
             f"SELECT {', '.join('t.' + n for n in table.names)}, (SELECT a.at FROM tombstone x JOIN action a "
             f"ON a.id = x.by_action WHERE x.table_name = '{table.name}' AND x.row_id = t.id ORDER BY x.id LIMIT 1) "
-            f"FROM {table.name} t ORDER BY {'t.at, t.id' if table is schema.REVIEW else 't.id'}").fetchall()
+            f"FROM {table.name} t ORDER BY {_ORDER.get(table.name, 't.id')}").fetchall()
         made = [_record(table, r[:-1]) for r in rows]
         if table is schema.REVIEW:
             made = [r.answer for r in made]
@@ -472,6 +473,9 @@ def _everything(conn: sqlite3.Connection) -> tuple[dict[str, tuple[Any, ...]], t
     return records, tuple(undone)
 
 
+# A backup lists reviews in time order (they are replayed so), events in the order they count,
+# so that importing it into an empty database places them the same (progress.places).
+_ORDER = {schema.REVIEW.name: "t.at, t.id", schema.EVENT.name: "t.place, t.id"}
 _TYPES = {record_type: table for table, record_type in RECORDS}
 
 
@@ -486,9 +490,11 @@ def _encode(value: Any) -> Any:
 _NORMALISE = {"stamp": "normal_stamp", "day": "normal_day"}
 
 
-def _insert(conn: sqlite3.Connection, records: Sequence[Any], action_id: int | None = None) -> None:
+def _insert(conn: sqlite3.Connection, records: Sequence[Any], action_id: int | None = None,
+            imported: bool = False) -> None:
     """INSERT records of one value type into its table, stamps and days in their one stored form;
-    an undoable table's rows carry the action that wrote them."""
+    an undoable table's rows carry the action that wrote them, an ordered table's their place:
+    after every stored row of their resource, or for imported ones by their stamp (progress.places)."""
     if not records:
         return
     table = _TYPES[type(records[0])]
@@ -499,6 +505,15 @@ def _insert(conn: sqlite3.Connection, records: Sequence[Any], action_id: int | N
         for n, normal in timed:
             row[n] = normal(row[n])
         rows.append([*row, action_id] if table.undoable else row)
+    if table.ordered:
+        resource, at = table.names.index("resource_id"), table.names.index("at")
+        latest: dict[str, str] = {}
+        if not imported:
+            ids = sorted({row[resource] for row in rows})
+            latest = dict(conn.execute(f"SELECT resource_id, MAX(place) FROM {table.name} WHERE resource_id IN "
+                                       f"({','.join('?' * len(ids))}) GROUP BY resource_id", ids).fetchall())
+        for row, place in zip(rows, progress.places([(row[resource], row[at]) for row in rows], latest), strict=True):
+            row.append(place)
     conn.executemany(table.insert(), rows)
 
 

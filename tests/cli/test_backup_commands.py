@@ -264,3 +264,44 @@ def test_a_version_3_backup_imports_and_progress_and_goals_travel_in_version_4(r
     assert ok(run("goal")).stdout.startswith("no weekly goal")
     again = ok(run("import", str(target)))
     assert "progress setting" not in again.stdout
+
+
+def test_a_backup_from_another_machine_never_sets_a_status_back(run, small_roadmap, tmp_path, monkeypatch, clock):
+    """Laptop: started on Nov 10. Desktop: done on Nov 20. Merging either way keeps the newer state."""
+    laptop, desktop = tmp_path / "laptop" / "mlpath.db", tmp_path / "desktop" / "mlpath.db"
+
+    def on(path: Path, *args: str):
+        monkeypatch.setenv("MLPATH_DB", str(path))
+        return ok(run(*args))
+
+    def state(path: Path) -> tuple[str, list[str]]:
+        shown = json.loads(on(path, "show", "1.1", "--json").stdout)
+        return shown["status"], [(e["status"], e["at"][:10]) for e in shown["history"]]
+
+    clock.set("2026-11-10T09:00:00Z")
+    on(laptop, "start", "1.1")
+    on(laptop, "start", "1.2")
+    clock.set("2026-11-20T09:00:00Z")
+    on(desktop, "done", "1.1")
+    clock.set("2026-11-21T09:00:00Z")
+    on(laptop, "done", "1.2")  # newer on the laptop: this one wins on the desktop
+    laptop_backup, desktop_backup = tmp_path / "laptop.json", tmp_path / "desktop.json"
+    on(laptop, "export", "--format", "json", "-o", str(laptop_backup))
+    on(desktop, "export", "--format", "json", "-o", str(desktop_backup))
+    clock.set("2026-11-22T09:00:00Z")
+    on(desktop, "import", str(laptop_backup))
+    on(laptop, "import", str(desktop_backup))
+    history = [("doing", "2026-11-10"), ("done", "2026-11-20")]
+    assert state(desktop) == ("done", history)
+    assert state(laptop) == ("done", history)
+    for path in (desktop, laptop):
+        assert json.loads(on(path, "show", "1.2", "--json").stdout)["status"] == "done"
+    # the merged database still round-trips through a backup into an empty one
+    merged = tmp_path / "merged.json"
+    on(desktop, "export", "--format", "json", "-o", str(merged))
+    on(tmp_path / "empty" / "mlpath.db", "import", str(merged))
+    assert state(tmp_path / "empty" / "mlpath.db") == ("done", history)
+    # and a local change after the merge still counts, even with the clock set back
+    clock.set("2026-11-01T09:00:00Z")
+    on(desktop, "reset", "1.1")
+    assert state(desktop)[0] == "todo"
