@@ -133,9 +133,10 @@ def test_schema_2_migrates_keeping_every_review_rescheduled_by_fsrs(tmp_path):
 
 
 def migrated(table: str, rows: list[tuple]) -> list[tuple]:
-    """Rows as an upgrade keeps them: action_id NULL (written before undo existed) and each event
-    placed at its stamp (the fixtures' clocks only went forward; its column 3 is `at`)."""
-    return [(*r, None, r[3]) if table == "event" else (*r, None) for r in rows]
+    """Rows as an upgrade keeps them: action_id NULL (written before undo existed), and each event
+    and progress share placed at its stamp (the fixtures' clocks only went forward)."""
+    at = {"event": 3, "progress_mark": 2}.get(table)  # the column of `at`
+    return [(*r, None) if at is None else (*r, None, r[at]) for r in rows]
 
 
 def test_schema_1_migrates_through_every_step(tmp_path):
@@ -191,8 +192,9 @@ def test_schema_4_migrates_keeping_everything_and_every_record_stays_undoable(tm
 
 
 def test_placing_events_changes_no_status_and_keeps_the_order_they_had(tmp_path):
-    """Before events had a place, the latest inserted one counted, even when the clock had gone back
-    or an import had added an older one: the upgrade keeps exactly that status and that order."""
+    """Before events (and progress shares) had a place, the latest inserted one counted, even when the
+    clock had gone back or an import had added an older one: the upgrade keeps exactly that status
+    (and share) and that order."""
     db = tmp_path / "mlpath.db"
     shutil.copy(Path(__file__).parent / "data" / "mlpath-schema4.db", db)
     with closing(sqlite3.connect(db)) as conn:
@@ -201,6 +203,9 @@ def test_placing_events_changes_no_status_and_keeps_the_order_they_had(tmp_path)
             ("ng-ml-coursera", "doing", "2026-11-10T09:00:00Z"),  # clock back, or an older import
             ("ng-ml-coursera", "todo", "2026-11-15T09:00:00Z"),
             ("ng-cs229-youtube", "doing", "2026-11-02T09:00:00Z")])
+        conn.executemany("INSERT INTO progress_mark (resource_id, at, fraction, label) VALUES (?, ?, ?, ?)", [
+            ("ng-ml-coursera", "2026-11-20T09:00:00Z", 0.8, "80%"),
+            ("ng-ml-coursera", "2026-11-10T09:00:00Z", 0.3, "30%")])
         conn.commit()
         latest = "SELECT resource_id, status FROM event e WHERE id = (SELECT MAX(id) FROM event WHERE resource_id = " \
                  "e.resource_id) ORDER BY resource_id"
@@ -212,6 +217,8 @@ def test_placing_events_changes_no_status_and_keeps_the_order_they_had(tmp_path)
     statuses = {i.id: i.status.value for i in store.items(include_retired=True)}
     assert [(rid, statuses[rid]) for rid, _ in before] == before
     assert [e.status.value for e in store.events("ng-ml-coursera")] == ["done", "doing", "todo"]
+    assert [m.label for m in store.marks("ng-ml-coursera")] == ["80%", "30%"]
+    assert {i.id: i.fraction for i in store.items()}["ng-ml-coursera"] == 0.3
     store.close()
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("SELECT id FROM event ORDER BY resource_id, place, id").fetchall() == order

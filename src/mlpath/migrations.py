@@ -35,8 +35,8 @@ VIEWS = {
             ORDER BY e.place DESC, e.id DESC LIMIT 1) AS started_at,
            (SELECT COALESCE(SUM(ss.hours), 0) FROM live_study_session ss WHERE ss.resource_id = r.id)
                AS logged_hours,
-           (SELECT p.fraction FROM live_progress_mark p WHERE p.resource_id = r.id ORDER BY p.id DESC
-            LIMIT 1) AS fraction
+           (SELECT p.fraction FROM live_progress_mark p WHERE p.resource_id = r.id
+            ORDER BY p.place DESC, p.id DESC LIMIT 1) AS fraction
     FROM resource r
     JOIN stage s ON s.id = r.stage_id
     LEFT JOIN event last ON last.id = (
@@ -49,6 +49,7 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_event_resource_place ON event (resource_id, place, id)",
     "CREATE INDEX IF NOT EXISTS ix_review_resource_at ON review (resource_id, at, id)",
     "CREATE INDEX IF NOT EXISTS ix_progress_mark_resource_at ON progress_mark (resource_id, at, id)",
+    "CREATE INDEX IF NOT EXISTS ix_progress_mark_resource_place ON progress_mark (resource_id, place, id)",
     "CREATE INDEX IF NOT EXISTS ix_tombstone_row ON tombstone (table_name, row_id)",
     "CREATE INDEX IF NOT EXISTS ix_action_undoes ON action (undoes)",
 )
@@ -194,13 +195,14 @@ _V6_UNDO = (
       for table in ("event", "study_session", "note", "review", "progress_mark", "goal")),
 )
 
-# Every existing event is placed where insertion order put it (the latest stamp of its resource so
-# far), so no status changes on upgrade; from now on imported events are placed by their stamp.
-_V7_EVENT_PLACE = (
-    "ALTER TABLE event ADD COLUMN place VARCHAR",
-    "UPDATE event SET place = (SELECT MAX(e.at) FROM event e WHERE e.resource_id = event.resource_id "
-    "AND e.id <= event.id)",
-)
+# Every existing event and progress share is placed where insertion order put it (the latest stamp
+# of its resource so far), so nothing changes on upgrade; from now on imported ones are placed by
+# their stamp.
+_V7_PLACE = tuple(sql for table in ("event", "progress_mark") for sql in (
+    f"ALTER TABLE {table} ADD COLUMN place VARCHAR",
+    f"UPDATE {table} SET place = (SELECT MAX(t.at) FROM {table} t WHERE t.resource_id = {table}.resource_id "
+    f"AND t.id <= {table}.id)",
+))
 
 REGISTER: tuple[Step, ...] = (
     Step(2, "study log, notes, reviews and ratings", _v2_study_habits),
@@ -208,7 +210,8 @@ REGISTER: tuple[Step, ...] = (
     Step(4, "progress marks, weekly goals and prerequisites", _v4_effort),
     Step(5, "every stamp in UTC YYYY-MM-DDTHH:MM:SSZ and every day YYYY-MM-DD, in 1970-2100", _V5_TIME_ONE_WAY),
     Step(6, "undo: the action behind every record, tombstones for undone ones", _V6_UNDO),
-    Step(7, "events ordered by place, so a merged older event never becomes the status", _V7_EVENT_PLACE),
+    Step(7, "events and progress shares ordered by place, so a merged older one never becomes the latest",
+         _V7_PLACE),
 )
 LATEST = REGISTER[-1].version  # the schema version a new database gets
 

@@ -152,13 +152,14 @@ TIMER = Table("timer", (
     Column("pid", "INTEGER"),  # the process showing it, to tell a running timer from an abandoned one
     Column("host", "VARCHAR"),
 ))
-# A share of a resource the learner says is done (`mlpath progress ID 5/12`); the latest counts.
+# A share of a resource the learner says is done (`mlpath progress ID 5/12`); the latest by place
+# counts (placed like events, so a merged older share never replaces a newer one).
 PROGRESS_MARK = Table("progress_mark", (
     _resource_ref(),
     Column("at", "VARCHAR", time="stamp"),
     Column("fraction", "FLOAT"),  # 0-1
     Column("label", "VARCHAR"),  # as typed, normalised: "5/12" or "40%"
-), undoable=True)
+), undoable=True, ordered=True)
 # A weekly study goal set with `mlpath goal`; the latest counts, NULL hours is `goal off`.
 GOAL = Table("goal", (Column("at", "VARCHAR", time="stamp"), Column("hours_per_week", "FLOAT", nullable=True)),
              undoable=True)

@@ -220,8 +220,8 @@ class Store:
         return self._records(schema.REVIEW, [("resource_id = ?", resource_id), ("at >= ?", since)], "at, id")
 
     def marks(self, resource_id: str | None = None) -> list[Mark]:
-        """Progress shares set with `mlpath progress`, in the order they were set (the last counts)."""
-        return self._records(schema.PROGRESS_MARK, [("resource_id = ?", resource_id)], "id")
+        """Progress shares set with `mlpath progress`, in the order they count (by place; the last counts)."""
+        return self._records(schema.PROGRESS_MARK, [("resource_id = ?", resource_id)], "place, id")
 
     def last_notes(self) -> dict[str, Note]:
         """Each resource's latest note: a dated note or the note of a logged session, whichever is newer."""
@@ -473,9 +473,9 @@ def _everything(conn: sqlite3.Connection) -> tuple[dict[str, tuple[Any, ...]], t
     return records, tuple(undone)
 
 
-# A backup lists reviews in time order (they are replayed so), events in the order they count,
-# so that importing it into an empty database places them the same (progress.places).
-_ORDER = {schema.REVIEW.name: "t.at, t.id", schema.EVENT.name: "t.place, t.id"}
+# A backup lists reviews in time order (they are replayed so), events and progress shares in the
+# order they count, so that importing it into an empty database places them the same (progress.places).
+_ORDER = {schema.REVIEW.name: "t.at, t.id"} | {t.name: "t.place, t.id" for t in schema.TABLES if t.ordered}
 _TYPES = {record_type: table for table, record_type in RECORDS}
 
 

@@ -281,8 +281,10 @@ def test_a_backup_from_another_machine_never_sets_a_status_back(run, small_roadm
     clock.set("2026-11-10T09:00:00Z")
     on(laptop, "start", "1.1")
     on(laptop, "start", "1.2")
+    on(laptop, "progress", "1.3", "20%")
     clock.set("2026-11-20T09:00:00Z")
     on(desktop, "done", "1.1")
+    on(desktop, "progress", "1.3", "60%")
     clock.set("2026-11-21T09:00:00Z")
     on(laptop, "done", "1.2")  # newer on the laptop: this one wins on the desktop
     laptop_backup, desktop_backup = tmp_path / "laptop.json", tmp_path / "desktop.json"
@@ -296,6 +298,7 @@ def test_a_backup_from_another_machine_never_sets_a_status_back(run, small_roadm
     assert state(laptop) == ("done", history)
     for path in (desktop, laptop):
         assert json.loads(on(path, "show", "1.2", "--json").stdout)["status"] == "done"
+        assert json.loads(on(path, "show", "1.3", "--json").stdout)["progress"] == 0.6  # the newer share
     # the merged database still round-trips through a backup into an empty one
     merged = tmp_path / "merged.json"
     on(desktop, "export", "--format", "json", "-o", str(merged))
