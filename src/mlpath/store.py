@@ -509,9 +509,9 @@ def _insert(conn: sqlite3.Connection, records: Sequence[Any], action_id: int | N
         resource, at = table.names.index("resource_id"), table.names.index("at")
         latest: dict[str, str] = {}
         if not imported:
-            ids = sorted({row[resource] for row in rows})
+            ids = json.dumps(sorted({row[resource] for row in rows}))  # one parameter however many
             latest = dict(conn.execute(f"SELECT resource_id, MAX(place) FROM {table.name} WHERE resource_id IN "
-                                       f"({','.join('?' * len(ids))}) GROUP BY resource_id", ids).fetchall())
+                                       "(SELECT value FROM json_each(?)) GROUP BY resource_id", (ids,)).fetchall())
         for row, place in zip(rows, progress.places([(row[resource], row[at]) for row in rows], latest), strict=True):
             row.append(place)
     conn.executemany(table.insert(), rows)
