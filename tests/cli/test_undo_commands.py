@@ -229,3 +229,20 @@ def test_every_undoable_table_has_its_live_view_and_an_action_column(db_path, ru
         assert migrations.undoable_tables(conn) == sorted(t.name for t in schema.UNDOABLE)
         views = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
     assert {f"live_{t.name}" for t in schema.UNDOABLE} <= views
+
+
+def test_an_undone_review_travels_in_the_backup_into_another_database(run, small_roadmap, clock, tmp_path,
+                                                                     monkeypatch):
+    ok(run("done", "linear-algebra"))
+    clock.advance(days=10)
+    before = show(run, "linear-algebra")["next_review"]
+    ok(run("review", "linear-algebra", "good"))
+    clock.advance(seconds=1)
+    ok(run("undo"))
+    backup_file = tmp_path / "b.json"
+    backup_file.write_text(ok(run("export", "--format", "json")).stdout)
+    monkeypatch.setenv("MLPATH_DB", str(tmp_path / "other" / "mlpath.db"))
+    result = ok(run("import", str(backup_file)))
+    assert "undone here too: 1 record" in text(result)
+    moved = show(run, "linear-algebra")
+    assert moved["reviews"] == [] and moved["next_review"] == before
