@@ -20,7 +20,7 @@ from mlpath.progress import (
     stage_progress,
 )
 from mlpath.spaced import grade_name
-from mlpath.vocab import ID, plural
+from mlpath.vocab import ID, amount, plural
 
 if TYPE_CHECKING:
     from mlpath.report import Overview, Week
@@ -140,7 +140,7 @@ def task_line(item: Item) -> str:
     elif item.status is Status.doing:
         parts.append(item.status.value)
     if item.logged_hours:
-        parts.append(f"{item.logged_hours:g} h spent")
+        parts.append(f"{amount(item.logged_hours)} h spent")
     if item.rating:
         parts.append(f"rated {item.rating}/5")
     if item.done_note:

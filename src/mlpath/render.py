@@ -37,7 +37,7 @@ from mlpath.migrations import Opened
 from mlpath.progress import Change, Checklist, Effort, Event, Item, Recommendation, Status, Undone, effort
 from mlpath.roadmap import SyncReport
 from mlpath.spaced import grade_name
-from mlpath.vocab import plural
+from mlpath.vocab import amount, plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -396,7 +396,7 @@ def _keep(text: str) -> str:
 
 
 def _hours(h: float) -> str:
-    return f"{h:g}"
+    return amount(h)
 
 
 # ------------------------------------------------------------------ messages (plain, no Rich)
@@ -474,8 +474,8 @@ def changes(done: Sequence[Change]) -> None:
 
 
 def logged(item: Item, session: Session, day_total: float, started: bool) -> None:
-    _say(f"logged {session.hours:g} h on {session.day}: {item.id} "
-         f"({item.logged_hours + session.hours:g} h on it in all; {day_total:g} h studied that day)")
+    _say(f"logged {_hours(session.hours)} h on {session.day}: {item.id} "
+         f"({_hours(item.logged_hours + session.hours)} h on it in all; {_hours(day_total)} h studied that day)")
     if started:
         _say(f"started: {item.id} (it was todo)")
 
@@ -495,7 +495,8 @@ def goal(hours: float | None, set_now: bool) -> None:
     if hours is None:
         _say("weekly goal cleared" if set_now else "no weekly goal; set one with: mlpath goal 8")
     else:
-        _say(f"{'weekly goal set: ' if set_now else 'weekly goal: '}{hours:g} h a week (mlpath week shows the plan)")
+        said = "weekly goal set: " if set_now else "weekly goal: "
+        _say(f"{said}{_hours(hours)} h a week (mlpath week shows the plan)")
 
 
 def reviewed(done: Answered) -> None:
@@ -602,14 +603,14 @@ def _pace_lines(view: Overview) -> list[str]:
                 "or set a weekly goal with `mlpath goal 8`."]
     lines = []
     if pace.hours_per_week > 0:
-        lines.append(f"Pace {_keep(f'{pace.hours_per_week:g} h/week')} ({pace.basis}): core path "
+        lines.append(f"Pace {_keep(f'{_hours(pace.hours_per_week)} h/week')} ({pace.basis}): core path "
                      f"({_keep(f'{core:.0f} h left')}) by {_date(f.core_at_pace, core)}, everything "
                      f"({_keep(f'{every:.0f} h')}) by {_date(f.all_at_pace, every)}.")
     else:
         lines.append(f"No pace yet ({pace.basis}): the eta column is at your goal; log time with "
                      "`mlpath log ID 1h30m`.")
     if goal:
-        lines.append(f"At your goal of {goal:g} h/week: core path by {_date(f.core_at_goal, core)}, "
+        lines.append(f"At your goal of {_hours(goal)} h/week: core path by {_date(f.core_at_goal, core)}, "
                      f"everything by {_date(f.all_at_goal, every)}.")
     else:
         lines.append("Set a weekly goal for dates at it and a plan for the week: mlpath goal 8")
@@ -624,10 +625,10 @@ def _week_line(view: Overview) -> str:
     """This week in one line: hours against the goal, as a bar."""
     logged = view.week_logged
     if not view.goal:
-        return f"This week: {logged:g} h logged (no weekly goal: mlpath goal 8)"
+        return f"This week: {_hours(logged)} h logged (no weekly goal: mlpath goal 8)"
     share = min(100.0, 100.0 * logged / view.goal)
     filled = round(10 * share / 100)
-    return f"This week: {logged:g} of {view.goal:g} h  {'█' * filled}{'░' * (10 - filled)}  (mlpath week)"
+    return f"This week: {_hours(logged)} of {_hours(view.goal)} h  {'█' * filled}{'░' * (10 - filled)}  (mlpath week)"
 
 
 def _title_line(view: Overview) -> str:
@@ -720,7 +721,7 @@ def _under_way(item: Item) -> list[str]:
     if item.fraction is not None:
         shown.append(f"{100 * item.fraction:.0f}%{NBSP}done")
     if item.logged_hours:
-        shown.append(f"{item.logged_hours:g}{NBSP}h logged")
+        shown.append(f"{_hours(item.logged_hours)}{NBSP}h logged")
     return shown
 
 
@@ -792,10 +793,11 @@ def week(w: Week) -> None:
         share = min(100.0, 100.0 * w.logged / target)
         bar = max(BAR_MIN, min(BAR_WIDTH * 2, width - 40))
         what = "goal" if w.basis == "goal" else "pace (no goal set)"
-        lines.append([(f"  {w.logged:g} of {target:g} h  ", ""), *_bar(share, bar), (f"  {share:.0f}% of your {what}",
-                                                                                      "")])
+        lines.append([(f"  {_hours(w.logged)} of {_hours(target)} h  ", ""), *_bar(share, bar),
+                      (f"  {share:.0f}% of your {what}", "")])
     else:
-        lines += say(f"  {w.logged:g} h logged; set a weekly goal to measure it against: mlpath goal 8", width=width)
+        lines += say(f"  {_hours(w.logged)} h logged; set a weekly goal to measure it against: mlpath goal 8",
+                     width=width)
     streak = f"streak {plural(w.streak, 'day')}"
     reviews = f"{plural(w.reviews_due, 'review')} due (mlpath review)" if w.reviews_due else "no reviews due"
     lines += say(f"  {streak} · {reviews}", width=width)
@@ -814,13 +816,14 @@ def week(w: Week) -> None:
         lines += say(f"Nothing left to plan: this week's {w.basis} is reached. Well done!", width=width)
     else:
         left = max(0.0, (target or 0) - w.logged)
-        lines.append([(f"Plan for the rest of the week: {left:g} h", "bold")])
-        hours_w = max(len(f"{p.hours:g} h") for p in w.plan)
+        lines.append([(f"Plan for the rest of the week: {_hours(left)} h", "bold")])
+        hours_w = max(len(f"{_hours(p.hours)} h") for p in w.plan)
         id_w = max(len(p.item.id) for p in w.plan)
         title_w = width - 2 - hours_w - id_w - 2 * len(GAP)
         specs = [Column(hours_w, True), Column(id_w)]
         for p in w.plan:
-            row = [("  ", ""), *columns(specs, [(f"{p.hours:g} h", ""), (p.item.id, "bold" if p.item.core else "")])]
+            cells: list[Span] = [(f"{_hours(p.hours)} h", ""), (p.item.id, "bold" if p.item.core else "")]
+            row = [("  ", ""), *columns(specs, cells)]
             if title_w >= 12:
                 row += [(GAP, ""), (shorten(p.item.title, title_w), "dim")]
             lines.append(row)
@@ -905,13 +908,13 @@ def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence
     else:
         field("status", item.status.value, STATUS_STYLE[item.status])
     if item.logged_hours:
-        field("time spent", f"{item.logged_hours:g} h")
+        field("time spent", f"{_hours(item.logged_hours)} h")
     work = effort(item)
     if item.status is not Status.skipped:
         field("progress", _progress_text(item, work, marks[-1] if marks else None))
     if work.stretched:
         field("estimate", f"stretched from {_hours(work.planned)} h to {work.estimate:.0f} h: you have logged "
-              f"{item.logged_hours:g} h, more than the roadmap's estimate")
+              f"{_hours(item.logged_hours)} h, more than the roadmap's estimate")
     if item.rating:
         field("stars", f"{'★' * item.rating}{'☆' * (5 - item.rating)} ({item.rating}/5)")
     if reviews and (reviews.reviews or reviews.next_due):
@@ -959,13 +962,13 @@ def converted(report: ConversionReport, output: str | None) -> None:
              f"{plural(report.resources, 'resource')}.",
              "Guessed the kind from links and words: " + ", ".join(f"{n} {k}" for k, n in report.kinds.items()) + "."]
     if report.defaulted:
-        used = ", ".join(f"{kind} {hours:g} h" for kind, hours in report.default_hours.items())
+        used = ", ".join(f"{kind} {_hours(hours)} h" for kind, hours in report.default_hours.items())
         lines.append(f"Guessed hours for {report.defaulted} from a default per kind ({used}).")
     if report.hours_from_source:
         lines.append(f"Hours from the source's tables: {report.hours_from_source}.")
     if report.hours_from_weeks:
         lines.append(f"Guessed hours for {report.hours_from_weeks} from a duration with no effort given, "
-                     f"at {report.hours_per_week:g} h/week.")
+                     f"at {_hours(report.hours_per_week)} h/week.")
     if report.after_links:
         where = "written into the notes, as this mlpath's roadmaps have no after:" if report.after_in_notes \
             else "written as after:"
@@ -1081,7 +1084,7 @@ def study_screen(item: Item, running: Timer, now: datetime, before: Totals) -> l
     week = before.week + hours
     if before.goal:
         percent = min(100.0, 100 * week / before.goal)
-        goal: list[Span] = [(f"{week:.1f} h of your {before.goal:g} h goal{GAP}", ""),
+        goal: list[Span] = [(f"{week:.1f} h of your {_hours(before.goal)} h goal{GAP}", ""),
                             *_bar(percent, max(BAR_MIN, min(BAR_WIDTH, inner - label - 40))),
                             (f" {percent:.0f}%", "")]
     else:

@@ -13,6 +13,7 @@ from mlpath.habits import Finish, Mark, Note, Pace, Streaks
 from mlpath.progress import Event, Item, Recommendation, StageInfo, StageProgress, Status
 from mlpath.reviewing import ReviewRecord
 from mlpath.store import Store
+from mlpath.vocab import amount
 
 
 class Overview(NamedTuple):
@@ -207,7 +208,7 @@ def history(store: Store, days: int, today: date, tz: tzinfo) -> History:
         hours[day] = hours.get(day, 0.0) + s.hours
     entries = [Entry(habits.local_day(e.at, tz), e.at, e.status.value, e.resource_id, e.note or "") for e in events]
     entries += [Entry(date.fromisoformat(s.day), s.at, "logged", s.resource_id,
-                      f"{s.hours:g} h" + (f"  {s.note}" if s.note else "")) for s in sessions]
+                      f"{amount(s.hours)} h" + (f"  {s.note}" if s.note else "")) for s in sessions]
     entries += [Entry(habits.local_day(r.at, tz), r.at, "reviewed", r.resource_id,
                       f"{spaced.grade_name(r.grade)}, next on {spaced.local_date(r.due, tz)}") for r in reviews]
     # newest first; records made in the same second keep their recorded order, reversed

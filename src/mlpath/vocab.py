@@ -54,5 +54,9 @@ class Kind(str, Enum):
 
 def plural(count: float, noun: str, nouns: str | None = None) -> str:
     """'1 resource', '2 resources', '1.5 hours': the count and its noun, in the right number."""
-    shown = str(count) if isinstance(count, int) else f"{count:.2f}".rstrip("0").rstrip(".")
-    return f"{shown} {noun if count == 1 else nouns or noun + 's'}"
+    return f"{amount(count)} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def amount(value: float) -> str:
+    """A number as a learner reads it: '2', '1.5', '1.33' (hours stored as 1.3333 for 1h20m)."""
+    return str(value) if isinstance(value, int) else f"{value:.2f}".rstrip("0").rstrip(".")

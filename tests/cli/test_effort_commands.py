@@ -200,3 +200,14 @@ def test_next_lists_several_compactly_and_shows_the_last_note_of_work_under_way(
     assert out[2].split()[:2] == ["2.", "linear-algebra"] and "core path" in out[2]
     one = ok(run("next")).stdout
     assert "3 h logged, about 27.0 h left" in one and "your last note (2026-11-24): lecture 4 on priors" in one
+
+
+def test_hours_of_minutes_that_do_not_divide_an_hour_read_as_at_most_two_decimals(run, small_roadmap, clock):
+    for _ in range(3):
+        ok(run("log", "linear-algebra", "1h20m"))
+    logged = " ".join(ok(run("log", "linear-algebra", "20m")).stdout.split())
+    assert "(4.33 h on it in all; 4.33 h studied that day)" in logged
+    assert "time spent 4.33 h" in " ".join(ok(run("show", "linear-algebra")).stdout.split())
+    assert "linear-algebra 1.33 h" in " ".join(ok(run("history")).stdout.split())
+    assert "4.33 h spent" in ok(run("export", "--format", "markdown")).stdout
+    assert "1.3333" not in ok(run("week")).stdout + ok(run("stages")).stdout
