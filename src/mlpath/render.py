@@ -22,6 +22,7 @@ User text (titles, notes) is never parsed as markup.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import re
@@ -69,6 +70,7 @@ BAR_MIN = 8  # ... and the narrowest, before the stage titles give way
 GAP = "  "  # between columns
 NBSP = "\u00a0"  # joins words that must stay on one line (printed as a space)
 DEFAULT_PAGER = "less -R"
+STREAM_BATCH = 2000  # lines printed at a time (more than any screen is high)
 
 
 # ------------------------------------------------------------------ the output sanitiser
@@ -146,14 +148,24 @@ class Terminal:
 
     def emit(self, lines: Iterable[Line], page: bool = False) -> None:
         """Print lines; with page=True, through the pager when they are more than a screenful
-        and stdout is a terminal (never when piped)."""
-        lines = lines if isinstance(lines, list) else list(lines)
-        if page and len(lines) >= self.height and _isatty(sys.stdout) and _page(self._text(lines)):
-            return
-        if self.colour:
-            self.console().print(_rich_text(_clean_lines(lines)), end="")
-        else:
-            sys.stdout.write(self._text(lines))
+        and stdout is a terminal (never when piped).
+
+        Lines may come from a generator: they are printed in batches as they come (a list of
+        100,000 resources never sits in memory as lines), except on a terminal with page=True,
+        where all of them are gathered for the pager once they pass a screenful.
+        """
+        stream = iter(lines)
+        batch = list(itertools.islice(stream, STREAM_BATCH))
+        if page and len(batch) >= self.height and _isatty(sys.stdout):
+            batch.extend(stream)
+            if _page(self._text(batch)):
+                return
+        while batch:
+            if self.colour:
+                self.console().print(_rich_text(_clean_lines(batch)), end="")
+            else:
+                sys.stdout.write(self._text(batch))
+            batch = list(itertools.islice(stream, STREAM_BATCH))
 
     def _text(self, lines: Sequence[Line]) -> str:
         if not self.colour:
@@ -850,33 +862,38 @@ def items(rows: Sequence[Item], page: bool = True) -> None:
              Column(status_w)]
     title_indent = " " * (number_w + 1 + 2 * len(GAP))
     title_room = width - len(title_indent)
-    lines = [columns(specs, [("#", ""), ("", ""), ("id / title", ""), ("kind", ""), ("hours", ""),
-                             ("status", "")], "bold"),
-             _rule(fixed + id_w)]
-    core = 0
-    hours = 0.0
-    # Each row is built from a few padded strings rather than through columns() and wrap(): the
-    # same layout, at a small fraction of the cost per row.
-    for i in rows:
-        core += i.core
-        hours += i.hours
-        lead = f"{i.number:>{number_w}}{GAP}{CORE_MARK if i.core else ' '}{GAP}"
-        rest = f"{GAP}{i.kind:<{kind_w}}{GAP}{_hours(i.hours):>{hours_w}}{GAP}"
-        status = (i.status.value, STATUS_STYLE[i.status])
-        if len(i.id) > id_w:  # an id is never cut: alone on its line, the columns below it
-            lines.append([(lead, ""), (i.id, "bold" if i.core else "")])
-            lines.append([(" " * (len(lead) + id_w) + rest, ""), status])
-        else:
-            lines.append([(lead, ""), (i.id, "bold" if i.core else ""), (" " * (id_w - len(i.id)) + rest, ""), status])
-        title = i.title
-        if len(title) <= title_room and title.isascii() and "  " not in title and title.strip() == title:
-            lines.append([(title_indent + title, "dim")])
-        else:
-            lines += wrap([(title, "dim")], width, title_indent)
-    lines.append([])
-    lines += say(f"{_keep(plural(len(rows), 'resource'))}, {core} of them core ({CORE_LEGEND}), "
-                 f"{_keep(plural(hours, 'hour'))}", width=width)
-    term.emit(lines, page=page)
+
+    def lines() -> Iterator[Line]:
+        """The screen, line by line, so that it is printed as it is made."""
+        yield columns(specs, [("#", ""), ("", ""), ("id / title", ""), ("kind", ""), ("hours", ""), ("status", "")],
+                      "bold")
+        yield _rule(fixed + id_w)
+        core = 0
+        hours = 0.0
+        # Each row is built from a few padded strings rather than through columns() and wrap():
+        # the same layout, at a small fraction of the cost per row.
+        for i in rows:
+            core += i.core
+            hours += i.hours
+            lead = f"{i.number:>{number_w}}{GAP}{CORE_MARK if i.core else ' '}{GAP}"
+            rest = f"{GAP}{i.kind:<{kind_w}}{GAP}{_hours(i.hours):>{hours_w}}{GAP}"
+            status = (i.status.value, STATUS_STYLE[i.status])
+            rid = (i.id, "bold" if i.core else "")
+            if len(i.id) > id_w:  # an id is never cut: alone on its line, the columns below it
+                yield [(lead, ""), rid]
+                yield [(" " * (len(lead) + id_w) + rest, ""), status]
+            else:
+                yield [(lead, ""), rid, (" " * (id_w - len(i.id)) + rest, ""), status]
+            title = i.title
+            if len(title) <= title_room and title.isascii() and "  " not in title and title.strip() == title:
+                yield [(title_indent + title, "dim")]
+            else:
+                yield from wrap([(title, "dim")], width, title_indent)
+        yield []
+        yield from say(f"{_keep(plural(len(rows), 'resource'))}, {core} of them core ({CORE_LEGEND}), "
+                       f"{_keep(plural(hours, 'hour'))}", width=width)
+
+    term.emit(lines(), page=page)
 
 
 # ------------------------------------------------------------------ show
