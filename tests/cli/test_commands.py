@@ -190,7 +190,7 @@ def test_the_bundled_roadmaps_export_reads_back_in_a_gfm_parser(run, clock):
     assert "\\" not in text  # the bundled titles and notes hold nothing GFM would misread
 
 
-def test_export_markdown_to_stdout_and_file(run, small_roadmap, tmp_path):
+def test_export_markdown_to_stdout_and_file(run, small_roadmap, tmp_path, clock):
     ok(run("done", "linear-algebra"))
     text = ok(run("export")).stdout
     assert text.startswith("# Test Roadmap: progress\n")
