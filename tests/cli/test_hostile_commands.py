@@ -38,6 +38,9 @@ def leaf_commands() -> dict[str, Any]:
 
 
 COMMANDS = leaf_commands()
+# Typer's own shell-completion installers: what they print depends on the shell that started the test
+# run (an unsupported one is "Shell sh is not supported." on stdout, exit 1), and they write to HOME.
+TYPER_OWN = {"install_completion", "show_completion"}
 
 # Plausible values (so the run reaches past argument parsing) mixed with hostile ones.
 IDS = ["1.1", "2.1", "linear", "colab", "stats-course", "basics", "2"]
@@ -78,6 +81,8 @@ def argv(draw: st.DrawFn, name: str, places: list[str]) -> list[str]:
     args += [] if name == "(dashboard)" else name.split()
     positional: list[str] = []
     for param in command.params:
+        if param.name in TYPER_OWN:
+            continue
         is_path = getattr(param.type, "name", "") == "path"
         value = path_value if is_path else RESOURCE if param.name in ("resource", "ids") else VALUE
         if param.param_type_name == "argument":
