@@ -17,6 +17,7 @@ write transaction, so concurrent commands cannot together break them.
 """
 
 import json
+import math
 import os
 import re
 import sqlite3
@@ -228,7 +229,7 @@ class Store:
         rows = self._read(f"SELECT resource_id, at, text FROM (SELECT resource_id, at, text, id, 1 AS kind "
                           f"FROM {schema.NOTE.live} UNION ALL SELECT resource_id, at, note, id, 0 "
                           f"FROM {schema.STUDY_SESSION.live} WHERE note IS NOT NULL) ORDER BY at, kind, id")
-        return {n.resource_id: n for n in self._convert(rows, lambda r: Note(*r))}
+        return {n.resource_id: n for n in self._convert(rows, lambda r: Note(*_checked(schema.NOTE, r)))}
 
     def goals(self) -> list[Goal]:
         """Weekly goals in the order they were set; the last one is in force."""
@@ -237,14 +238,17 @@ class Store:
     def goal(self) -> float | None:
         """The weekly goal in force, in hours; None when none is set."""
         rows = self._read("SELECT hours_per_week FROM live_goal ORDER BY id DESC LIMIT 1")
-        return rows[0][0] if rows else None
+        hours = self._convert(rows, lambda r: _check("goal.hours_per_week", r[0], "FLOAT"))
+        return hours[0] if hours else None
 
     def first_activity(self) -> tuple[str | None, str | None]:
         """The first day time was logged, and the first time (UTC) anything was started, done or reviewed."""
-        row = self._read(
+        rows = self._read(
             "SELECT (SELECT MIN(day) FROM live_study_session), "
             "(SELECT MIN(at) FROM live_event WHERE status IN ('doing', 'done')), "
-            "(SELECT MIN(at) FROM live_review), (SELECT MIN(at) FROM live_progress_mark)")[0]
+            "(SELECT MIN(at) FROM live_review), (SELECT MIN(at) FROM live_progress_mark)")
+        row = self._convert(rows, lambda r: [_check("first day", r[0], "VARCHAR", time="day")]
+                            + [_check("first stamp", at, "VARCHAR", time="stamp") for at in r[1:]])[0]
         stamps = [at for at in row[1:] if at]
         return row[0], min(stamps) if stamps else None
 
@@ -517,7 +521,38 @@ def _insert(conn: sqlite3.Connection, records: Sequence[Any], action_id: int | N
     conn.executemany(table.insert(), rows)
 
 
+# What each SQL type must hold when read back (SQLite stores whatever it is given).
+_STORED_TYPES: dict[str, Any] = {"VARCHAR": (str,), "INTEGER": (int,), "FLOAT": (int, float), "BOOLEAN": (int,)}
+
+
+def _check(where: str, value: Any, kind: str, nullable: bool = True, time: str | None = None) -> Any:
+    """value as stored; ValueError for a stored value that is not what its column holds (bit flips, hand edits):
+    the wrong type, an empty required value, a number that is not finite, a stamp or day not in normal form."""
+    if value is None:
+        if not nullable:
+            raise ValueError(f"{where} is empty")
+        return value
+    if not isinstance(value, _STORED_TYPES[kind]) or (kind == "FLOAT" and not math.isfinite(value)):
+        raise ValueError(f"{where} holds {str(value)[:40]!r}, not a {kind.lower()}")
+    if time is not None and (clock.normal_stamp if time == "stamp" else clock.normal_day)(value) != value:
+        raise ValueError(f"{where} holds {value[:40]!r}, not a {time} in normal form")
+    return value
+
+
+def _checked(table: schema.Table, row: Sequence[Any]) -> Sequence[Any]:
+    for column, value in zip(table.columns, row, strict=True):
+        _check(f"{table.name}.{column.name}", value, column.type, column.nullable, column.time)
+    return row
+
+
+# The item view's columns that are not text, and those that hold a stamp (the others are the resource's).
+_ITEM_CHECKS = tuple((Item._fields.index(name), name, kind, time) for name, kind, time in (
+    ("hours", "FLOAT", None), ("logged_hours", "FLOAT", None), ("fraction", "FLOAT", None),
+    ("rating", "INTEGER", None), ("done_at", "VARCHAR", "stamp"), ("started_at", "VARCHAR", "stamp")))
+
+
 def _record(table: schema.Table, row: tuple[Any, ...]) -> Any:
+    _checked(table, row)
     if table is schema.EVENT:
         return Event(row[0], _STATUS[row[1]], *row[2:])
     return _RECORD_TYPES[table.name](*row)
@@ -586,6 +621,9 @@ _CONVERT = tuple((Item._fields.index(name), convert) for name, convert in (
 
 
 def _item(r: tuple[Any, ...]) -> Item:
+    for n, name, kind, time in _ITEM_CHECKS:
+        if r[n] is not None:
+            _check(f"resource {r[0]!r:.40}: {name}", r[n], kind, time=time)
     values = list(r)
     for n, convert in _CONVERT:
         values[n] = convert(values[n])

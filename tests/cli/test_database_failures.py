@@ -44,3 +44,43 @@ def test_a_stored_value_that_cannot_be_read_is_damage(run, small_roadmap, db_pat
         conn.commit()
     result = run("list")
     assert result.exit_code == 1 and "damaged" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+# Values a few flipped bits or a hand edit leave in a column: each read path must call it damage.
+DAMAGE = [
+    "UPDATE study_session SET day = '2026-11-81'",
+    "UPDATE study_session SET hours = 'abc'",
+    "UPDATE event SET at = '2026-13-01T00:00:00Z'",
+    "UPDATE event SET rating = 'x' WHERE rating IS NOT NULL",
+    "UPDATE note SET at = '2026-11-24X12:00:00Z'",
+    "UPDATE review SET at = '2026-02-30T00:00:00Z'",
+    "UPDATE review SET due = 'garbage'",
+    "UPDATE progress_mark SET at = 'x'",
+    "UPDATE goal SET hours_per_week = 'abc'",
+    "UPDATE resource SET hours = 'abc' WHERE id = 'colab'",
+    "UPDATE study_session SET day = '1900-01-01'",
+]
+READERS = [(), ("list",), ("show", "colab"), ("show", "colab", "--json"), ("next",), ("stages",), ("history",),
+           ("week",), ("goal",), ("review",), ("export", "--format", "json"), ("export", "--format", "svg")]
+WRITERS = [("log", "colab", "1"), ("undo",)]  # may succeed when they do not read the damaged value
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_stored_value_is_one_line_on_every_read_path(run, small_roadmap, clock, db_path, damage):
+    for args in [("done", "colab", "--rating", "4"), ("log", "colab", "2"), ("note", "colab", "n"),
+                 ("review", "colab", "good"), ("progress", "linear-algebra", "50%"), ("goal", "5")]:
+        clock.advance(minutes=1)
+        assert run(*args).exit_code == 0, args
+    with closing(sqlite3.connect(db_path)) as conn:
+        conn.execute(damage)
+        conn.commit()
+        before = list(conn.iterdump())
+    for args in READERS + WRITERS:
+        result = run(*args)
+        assert result.exit_code in (0, 1), (args, result.stderr)
+        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 1, (args, result.stderr)
+        if result.exit_code:
+            assert "damaged value" in result.stderr, (args, result.stderr)
+        if args == READERS[-1]:
+            with closing(sqlite3.connect(db_path)) as conn:
+                assert list(conn.iterdump()) == before
