@@ -23,7 +23,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -521,6 +521,9 @@ def _insert(conn: sqlite3.Connection, records: Sequence[Any], action_id: int | N
     conn.executemany(table.insert(), rows)
 
 
+# The one stored form of stamps and days (clock.normal_stamp, clock.normal_day), years 1970-2100.
+_NORMAL_FORM = {"stamp": re.compile(r"(19[7-9]\d|20\d\d|2100)-\d\d-\d\dT\d\d:\d\d:\d\dZ"),
+                "day": re.compile(r"(19[7-9]\d|20\d\d|2100)-\d\d-\d\d")}
 # What each SQL type must hold when read back (SQLite stores whatever it is given).
 _STORED_TYPES: dict[str, Any] = {"VARCHAR": (str,), "INTEGER": (int,), "FLOAT": (int, float), "BOOLEAN": (int,)}
 
@@ -534,9 +537,17 @@ def _check(where: str, value: Any, kind: str, nullable: bool = True, time: str |
         return value
     if not isinstance(value, _STORED_TYPES[kind]) or (kind == "FLOAT" and not math.isfinite(value)):
         raise ValueError(f"{where} holds {str(value)[:40]!r}, not a {kind.lower()}")
-    if time is not None and (clock.normal_stamp if time == "stamp" else clock.normal_day)(value) != value:
+    if time is not None and not (_NORMAL_FORM[time].fullmatch(value) and _valid_moment(value)):
         raise ValueError(f"{where} holds {value[:40]!r}, not a {time} in normal form")
     return value
+
+
+def _valid_moment(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)  # the regular expression let through 2026-02-30 and 25:00
+    except ValueError:
+        return False
+    return True
 
 
 def _checked(table: schema.Table, row: Sequence[Any]) -> Sequence[Any]:
@@ -545,6 +556,8 @@ def _checked(table: schema.Table, row: Sequence[Any]) -> Sequence[Any]:
     return row
 
 
+_PLAIN = {"FLOAT": {int, float}, "INTEGER": {int}}
+_INFINITE = (math.inf, -math.inf)
 # The item view's columns that are not text, and those that hold a stamp (the others are the resource's).
 _ITEM_CHECKS = tuple((Item._fields.index(name), name, kind, time) for name, kind, time in (
     ("hours", "FLOAT", None), ("logged_hours", "FLOAT", None), ("fraction", "FLOAT", None),
@@ -621,9 +634,10 @@ _CONVERT = tuple((Item._fields.index(name), convert) for name, convert in (
 
 
 def _item(r: tuple[Any, ...]) -> Item:
-    for n, name, kind, time in _ITEM_CHECKS:
-        if r[n] is not None:
-            _check(f"resource {r[0]!r:.40}: {name}", r[n], kind, time=time)
+    for n, name, kind, time in _ITEM_CHECKS:  # on the hot read: the full check only where it can fail
+        value = r[n]
+        if value is not None and (time or type(value) not in _PLAIN[kind] or value in _INFINITE):
+            _check(f"resource {r[0]!r:.40}: {name}", value, kind, time=time)
     values = list(r)
     for n, convert in _CONVERT:
         values[n] = convert(values[n])
