@@ -556,7 +556,7 @@ def _checked(table: schema.Table, row: Sequence[Any]) -> Sequence[Any]:
     return row
 
 
-_PLAIN = {"FLOAT": {int, float}, "INTEGER": {int}}
+_PLAIN: dict[str, set[type]] = {"FLOAT": {int, float}, "INTEGER": {int}}
 _INFINITE = (math.inf, -math.inf)
 # The item view's columns that are not text, and those that hold a stamp (the others are the resource's).
 _ITEM_CHECKS = tuple((Item._fields.index(name), name, kind, time) for name, kind, time in (
