@@ -164,7 +164,7 @@ def resource_detail(store: Store, query: str, tz: tzinfo) -> ResourceDetail:
     item = store.find([query], include_retired=True)[0]
     titles = {s.id: s.title for s in store.stages(include_retired=True)}
     return ResourceDetail(item, titles.get(item.stage_id, item.stage_id), store.events(item.id),
-                          store.notes(item.id), reviewing.record(store, item, tz), store.marks(item.id))
+                          store.notes(item.id), reviewing.resource_reviews(store, item, tz), store.marks(item.id))
 
 
 def streaks(store: Store, today: date, tz: tzinfo) -> Streaks:

@@ -63,7 +63,8 @@ def answer_query(store: Store, query: str, grade: int, at: str, tz: tzinfo) -> A
     return answer(store, store.find([query])[0], grade, at, tz)
 
 
-def record(store: Store, item: Item, tz: tzinfo) -> ReviewRecord:
+def resource_reviews(store: Store, item: Item, tz: tzinfo) -> ReviewRecord:
+    """A resource's reviews, oldest first, and when it is next due (for `show`)."""
     reviews = store.reviews(item.id)
     latest = {item.id: reviews[-1]} if reviews else {}
     return ReviewRecord(reviews, spaced.next_due([item], latest, tz))
