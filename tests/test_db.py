@@ -54,6 +54,8 @@ def test_twelve_processes_on_a_first_release_database_upgrade_it_once(tmp_path):
     assert [rc for rc, _, _ in results] == [0] * 12, [err for _, _, err in results]
     upgraded = [err for _, _, err in results if "Upgraded" in err]
     assert len(upgraded) == 1, [err for _, _, err in results]
+    synced = [err for _, _, err in results if "roadmap 1 -> " in err]  # step 4 asks for a sync: one does it
+    assert len(synced) == 1, synced
     backup = tmp_path / "mlpath.db.bak-v1"
     assert schema_of(backup) == 1 and len(query(backup, "SELECT id FROM event")) == before
     assert schema_of(path) == migrations.LATEST

@@ -195,3 +195,18 @@ def test_find_names_resources_like_resolve_reading_only_the_rows_named(db_path, 
     assert unknown.value.hint == "did you mean linear-algebra?"
     with pytest.raises(UnknownResource):
         store.find(["9.9"])
+
+
+def test_a_roadmap_synced_by_another_process_meanwhile_is_neither_reported_nor_written_again(db_path, tmp_path):
+    open_store(db_path)[0].close()
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(SMALL.read_text().replace("version: 1", "version: 2").replace("Statistics 101", "Statistics 102"))
+    road = roadmap.parse(roadmap.read_source(edited))
+    waiting = Store(db_path)
+    assert waiting.meta()["roadmap_digest"] != road.digest  # its read snapshot is from before the other sync
+    first = Store(db_path)
+    assert first.sync(road).changed == ("stats-course",)
+    first.close()
+    again = waiting.sync(road)
+    waiting.close()
+    assert not again.anything

@@ -136,8 +136,13 @@ class Store:
 
         Resources no longer in the roadmap are marked retired (hidden, history kept), never deleted.
         """
-        report = self.plan_sync(road)
         with self.db.transaction() as conn:
+            # Planned under the write lock, from the latest state: when another process synced this
+            # roadmap while this one waited, there is nothing left to report or write.
+            self._meta = None
+            report = self.plan_sync(road)
+            if self.meta().get("roadmap_digest") == road.digest:
+                return SyncReport(report.old_version, road.version)
             _write_roadmap(conn, road)
             conn.executemany("UPDATE resource SET retired = 1 WHERE id = ?", [(r,) for r in report.retired])
             keep = [s.id for s in road.stages]
