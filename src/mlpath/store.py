@@ -28,7 +28,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from mlpath import backup, clock, db, habits, migrations, progress, roadmap, schema
+from mlpath import backup, clock, db, habits, migrations, progress, roadmap, schema, spaced
 from mlpath.backup import BackupResource, Dump, MergeReport
 from mlpath.errors import (
     DatabaseDamaged,
@@ -335,7 +335,8 @@ class Store:
             action.insert([note])
 
     def add_review(self, review: Review) -> None:
-        with self._action("review", f"review of {review.resource_id} (grade {review.grade})", review.at) as action:
+        summary = f"review of {review.resource_id} ({spaced.grade_name(review.grade)})"
+        with self._action("review", summary, review.at) as action:
             action.insert([review])
 
     def undo(self, at: str) -> Undone | None:
