@@ -750,12 +750,12 @@ def _compact(recs: Sequence[Recommendation], width: int, notes: Mapping[str, Not
     hang = " " * (rank_w + len(GAP))
     narrow = rank_w + id_w + left_w + why_w + 3 * len(GAP) > width
     specs = [Column(rank_w, True), Column(id_w), Column(left_w, True)] + ([] if narrow else [Column(why_w)])
-    title_w = width - sum(c.width for c in specs) - len(specs) * len(GAP)
     lines: list[Line] = []
     for n, (rec, hours, why) in enumerate(zip(recs, left, whys, strict=True), start=1):
         i = rec.item
         cells_ = [(f"{n}.", ""), (i.id, "bold" if i.core else ""), (hours, "")]
         row = columns(specs, cells_ if narrow else [*cells_, (why.replace(NBSP, " "), "italic")])
+        title_w = width - sum(cells(text) for text, _ in row) - len(GAP)  # what this row leaves free
         if title_w >= 12:
             row += [(GAP, ""), (shorten(i.title, title_w), "dim")]
         lines.append(row)
