@@ -216,7 +216,7 @@ def show_record(item: Item, history: Sequence[Event], notes: Sequence[Note] = ()
         "note": item.note,
         "history": [{"status": e.status.value, "at": e.at, "note": e.note, "rating": e.rating} for e in history],
         "rating": item.rating,
-        "logged_hours": item.logged_hours,
+        "logged_hours": round(item.logged_hours, 4),  # a sum of sessions: no float noise
         "notes": [{"at": n.at, "text": n.text} for n in notes],
         "retired": item.retired,
         "reviews": [{"at": r.at, "grade": grade_name(r.grade)} for r in done],
@@ -269,11 +269,11 @@ def week_record(w: Week) -> dict[str, Any]:
     return {
         "week_start": w.start.isoformat(),
         "goal_hours": w.goal,
-        "logged_hours": w.logged,
+        "logged_hours": round(w.logged, 4),
         "pace_hours_per_week": w.pace,
         "streak": w.streak,
         "reviews_due": w.reviews_due,
-        "in_progress": [{"id": i.id, "title": i.title, "logged_hours": i.logged_hours,
+        "in_progress": [{"id": i.id, "title": i.title, "logged_hours": round(i.logged_hours, 4),
                          "hours_left": round(effort(i).hours_left, 2),
                          "last_note": {"at": n.at, "text": n.text} if n else None} for i, n in w.in_progress],
         "plan_basis": w.basis or None,

@@ -211,3 +211,11 @@ def test_hours_of_minutes_that_do_not_divide_an_hour_read_as_at_most_two_decimal
     assert "linear-algebra 1.33 h" in " ".join(ok(run("history")).stdout.split())
     assert "4.33 h spent" in ok(run("export", "--format", "markdown")).stdout
     assert "1.3333" not in ok(run("week")).stdout + ok(run("stages")).stdout
+
+
+def test_json_hours_carry_no_float_noise_from_summing_sessions(run, small_roadmap, clock):
+    for _ in range(3):
+        ok(run("log", "linear-algebra", "0.1"))  # 0.1 + 0.1 + 0.1 is 0.30000000000000004 in floats
+    assert json.loads(ok(run("show", "linear-algebra", "--json")).stdout)["logged_hours"] == 0.3
+    week = json.loads(ok(run("week", "--json")).stdout)
+    assert week["logged_hours"] == 0.3 and week["in_progress"][0]["logged_hours"] == 0.3
