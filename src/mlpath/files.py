@@ -63,7 +63,7 @@ def regular_or_missing(path: Path, what: str, error: type[MlpathError] = UnsafeP
 def read_bytes(path: Path, what: str, limit: int, error: type[MlpathError] = UnsafePath) -> bytes:
     """The bytes of a regular file, refusing anything else, and anything larger than limit bytes."""
     if regular_or_missing(path, what, error) is None:
-        raise error(f"{what} {path} does not exist")
+        raise error(f"{what} {path} does not exist", hint="check the file's name and folder")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError as exc:

@@ -308,3 +308,10 @@ def test_a_backup_from_another_machine_never_sets_a_status_back(run, small_roadm
     clock.set("2026-11-01T09:00:00Z")
     on(desktop, "reset", "1.1")
     assert state(desktop)[0] == "todo"
+
+
+def test_a_missing_import_file_is_one_line_about_its_path_not_its_format(run, small_roadmap, tmp_path):
+    result = run("import", str(tmp_path / "bakup.json"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == (  # after the line saying the database was created
+        f"error: import file {tmp_path / 'bakup.json'} does not exist (check the file's name and folder)")
