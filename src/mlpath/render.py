@@ -498,7 +498,8 @@ def noted(item: Item, note: Note) -> None:
 
 def progressed(item: Item, mark: Mark, started: bool) -> None:
     work = effort(item)
-    _say(f"progress {mark.label} ({100 * work.progress:.0f}%): {item.id}; about {work.hours_left:.1f} h left")
+    left = f"about {work.hours_left:.1f} h left" if work.hours_left > 0 else f"nothing left: mlpath done {item.id}"
+    _say(f"progress {mark.label} ({100 * work.progress:.0f}%): {item.id}; {left}")
     if started:
         _say(f"started: {item.id} (it was todo)")
 

@@ -219,3 +219,9 @@ def test_json_hours_carry_no_float_noise_from_summing_sessions(run, small_roadma
     assert json.loads(ok(run("show", "linear-algebra", "--json")).stdout)["logged_hours"] == 0.3
     week = json.loads(ok(run("week", "--json")).stdout)
     assert week["logged_hours"] == 0.3 and week["in_progress"][0]["logged_hours"] == 0.3
+
+
+def test_progress_at_all_of_it_says_how_to_finish_the_resource(run, small_roadmap, clock):
+    said = " ".join(ok(run("progress", "linear-algebra", "12/12")).stdout.split())
+    assert "progress 12/12 (100%): linear-algebra; nothing left: mlpath done linear-algebra" in said
+    assert json.loads(ok(run("show", "linear-algebra", "--json")).stdout)["status"] == "doing"  # not done by it
