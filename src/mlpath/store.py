@@ -411,8 +411,8 @@ class Store:
                 action.insert(group, imported=True)
             # an answer's schedule is replayed below, from every answer and finish of its resource
             action.insert([Review(*answer, 0.0, 0.0, answer.at) for answer in plan.reviews])
-            for section, record, _ in plan.undone:  # undone where the backup was made: undone here too
-                action.bury(SECTION_TABLES[section], record)
+            for section, record, undone_at in plan.undone:  # undone where the backup was made: here too
+                action.bury(SECTION_TABLES[section], record, undone_at)
             rescheduled = {r.resource_id for r in plan.reviews}
             rescheduled |= {e.resource_id for e in plan.events if e.status is Status.done}
             if rescheduled:
@@ -435,6 +435,7 @@ class _Action:
     def __init__(self, conn: sqlite3.Connection, command: str, summary: str, at: str) -> None:
         self.conn, self.command, self.summary, self.at = conn, command, summary, at
         self.id: int | None = None
+        self._undos: dict[str, int] = {}
 
     def record(self, summary: str | None = None, undoes: int | None = None) -> int:
         if self.id is None:
@@ -448,8 +449,9 @@ class _Action:
         if records:
             _insert(self.conn, records, self.record(), imported)
 
-    def bury(self, table: schema.Table, record: Any) -> None:
-        """A tombstone for the live row holding record, if there is one.
+    def bury(self, table: schema.Table, record: Any, undone_at: str) -> None:
+        """A tombstone for the live row holding record, if there is one, dated when the backup's
+        machine undid it (so a restored database exports the same undo times).
 
         The row is matched on the record's own fields: a backup's review is its answer, while the
         row also holds the schedule replayed from it."""
@@ -457,7 +459,19 @@ class _Action:
         row = self.conn.execute(f"SELECT id FROM {table.live} WHERE {where} ORDER BY id LIMIT 1",
                                 [_encode(v) for v in record]).fetchone()
         if row is not None:
-            self.conn.execute(schema.TOMBSTONE.insert(), (table.name, row[0], self.record()))
+            self.record()  # the import is still the command `undo` would revert
+            self.conn.execute(schema.TOMBSTONE.insert(), (table.name, row[0], self._undone_by(undone_at)))
+
+    def _undone_by(self, at: str) -> int:
+        """The action standing for an undo made on the backup's machine at that time: an `undo` that
+        reverts no action here, so `undo` never picks it and it carries the original time."""
+        found = self._undos.get(at)
+        if found is None:
+            found = self.conn.execute(schema.ACTION.insert(), ("undo", clock.normal_stamp(at),
+                                                               "undone where the backup was made", None)).lastrowid
+            assert found is not None
+            self._undos[at] = found
+        return found
 
 
 # Commands by the status they set (what `undo` says it reverts).
