@@ -187,3 +187,14 @@ def test_a_review_card_keeps_each_key_beside_its_word(monkeypatch, capsys, width
     for key in ("space: your notes", "1 again", "2 hard", "3 good", "4 easy", "s skip", "q stop"):
         assert key in keys
     assert not any(line.rstrip().endswith((" s", " q", " 1", " 2", " 3", " 4", "space:")) for line in out.splitlines())
+
+
+def test_a_one_minute_countdown_that_ran_out_says_1_minute(monkeypatch):
+    from mlpath import render
+    from mlpath.progress import Item, Status
+
+    monkeypatch.setenv("COLUMNS", "80")
+    item = Item(id="colab", stage_id="s", stage_number=1, position=1, title="Google Colab", kind="tool",
+                core=True, hours=2, status=Status.doing)
+    lines = render.study_screen(item, make(1), T0 + timedelta(minutes=5), timer.Totals(0.0, 0.0, None))
+    assert "1 minute: time is up" in "\n".join("".join(text for text, _ in line) for line in lines)

@@ -1095,7 +1095,7 @@ def study_screen(item: Item, running: Timer, now: datetime, before: Totals) -> l
     if left is None:
         face: list[Span] = [(timer.clock_face(spent), "bold"), ("  studied", "dim")]
     elif left == timer.ZERO:
-        face = [(f"{running.minutes} minutes: time is up", "bold")]
+        face = [(f"{plural(running.minutes or 0, 'minute')}: time is up", "bold")]
     else:
         face = [(timer.clock_face(left), "bold"), (f"  left of {running.minutes} min", "dim")]
     label = len("this week") + len(GAP)
@@ -1125,7 +1125,7 @@ def studied(result: Stopped) -> None:
         _say(f"the timer for {item.id} was stopped from another terminal (logged there)")
         return
     if result.how == "finished":
-        _say(f"time is up: {result.minutes} minutes on {item.id}")
+        _say(f"time is up: {plural(result.minutes, 'minute')} on {item.id}")
     if result.session is None:
         _say(f"under a minute on {item.id}: nothing logged")
         return
