@@ -44,6 +44,7 @@ from mlpath.progress import Change, Event, Item, StageInfo, Status, Undone, reso
 from mlpath.roadmap import Roadmap, RoadmapFile, SyncReport
 from mlpath.spaced import Review
 from mlpath.timer import Timer
+from mlpath.vocab import amount
 
 # Each record type and its table: the type's fields are the table's data columns, in order.
 RECORDS: tuple[tuple[schema.Table, type], ...] = (
@@ -313,7 +314,7 @@ class Store:
         The hours-per-day limit is checked inside that transaction, so concurrent `log`s cannot
         together exceed it.
         """
-        with self._action("log", f"log {session.hours:g} h on {item.id} for {session.day}", session.at) as action:
+        with self._action("log", f"log {amount(session.hours)} h on {item.id} for {session.day}", session.at) as action:
             total = _check_day(action.conn, session)
             action.insert([Event(item.id, Status.doing, session.at)] if start else [])
             action.insert([session])
@@ -326,7 +327,7 @@ class Store:
             action.insert([mark])
 
     def set_goal(self, goal: Goal) -> None:
-        what = "goal off" if goal.hours_per_week is None else f"goal {goal.hours_per_week:g} h a week"
+        what = "goal off" if goal.hours_per_week is None else f"goal {amount(goal.hours_per_week)} h a week"
         with self._action("goal", what, goal.at) as action:
             action.insert([goal])
 
@@ -386,7 +387,7 @@ class Store:
                 return None
             if session is None:
                 return 0.0
-            action = _Action(conn, "study", f"study {session.hours:g} h on {session.resource_id}", session.at)
+            action = _Action(conn, "study", f"study {amount(session.hours)} h on {session.resource_id}", session.at)
             total = _check_day(conn, session)
             action.insert([Event(session.resource_id, Status.doing, session.at)] if start else [])
             action.insert([session])

@@ -248,3 +248,8 @@ def test_an_undone_review_travels_in_the_backup_into_another_database(run, small
     assert "undone here too: 1 record" in text(result)
     moved = show(run, "linear-algebra")
     assert moved["reviews"] == [] and moved["next_review"] == before
+
+
+def test_undo_says_the_hours_it_undid_as_they_read_elsewhere(run, small_roadmap, clock):
+    ok(run("log", "linear-algebra", "1h20m"))
+    assert "undid: log 1.33 h on linear-algebra" in text(ok(run("undo")))
