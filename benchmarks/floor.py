@@ -61,7 +61,8 @@ def main() -> None:
         logged = conn.execute("SELECT COALESCE(SUM(hours), 0) FROM study_session WHERE resource_id = ?",
                               (rid,)).fetchone()[0]
         known = [f"{logged:g} h logged"] if logged else []
-        out += fill(", ".join([*known, f"about {max(hours - logged, 0):.1f} h left"]).split(), width, indent, indent)
+        left = f"{round(max(hours - logged, 0), 1):.2f}".rstrip("0").rstrip(".")  # as vocab.amount reads it
+        out += fill(", ".join([*known, f"about {left} h left"]).split(), width, indent, indent)
     if note:
         out += fill(note.split(), width, indent, indent)
     sys.stdout.write("\n".join(out) + "\n")

@@ -496,9 +496,14 @@ def noted(item: Item, note: Note) -> None:
     _say(f"{item.id}  {item.title}", f"noted on {note.at[:10]}: ")
 
 
+def _about_left(hours: float) -> str:
+    """'about 56.5 h left', 'about 40 h left': one decimal at most, read like every other amount."""
+    return f"about {amount(round(hours, 1))} h left"
+
+
 def progressed(item: Item, mark: Mark, started: bool) -> None:
     work = effort(item)
-    left = f"about {work.hours_left:.1f} h left" if work.hours_left > 0 else f"nothing left: mlpath done {item.id}"
+    left = _about_left(work.hours_left) if work.hours_left > 0 else f"nothing left: mlpath done {item.id}"
     _say(f"progress {mark.label} ({100 * work.progress:.0f}%): {item.id}; {left}")
     if started:
         _say(f"started: {item.id} (it was todo)")
@@ -782,7 +787,7 @@ def _recommendation(rec: Recommendation, n: int | None, width: int, note: Note |
     lines += wrap([(f"why: {rec.reason}", "italic")], width, indent)
     if i.status is Status.doing:
         work = effort(i)
-        known = ", ".join([*_under_way(i), _keep(f"about {work.hours_left:.1f} h left")])
+        known = ", ".join([*_under_way(i), _keep(_about_left(work.hours_left))])
         lines += wrap([(known, "")], width, indent)
         if note is not None:
             lines += wrap([(f"your last note ({note.at[:10]}): {note.text}", "")], width, indent)
@@ -818,7 +823,7 @@ def week(w: Week) -> None:
         lines.append([("In progress", "bold")])
         for item, note in w.in_progress:
             work = effort(item)
-            known = ", ".join([*_under_way(item), _keep(f"about {work.hours_left:.1f} h left")])
+            known = ", ".join([*_under_way(item), _keep(_about_left(work.hours_left))])
             lines += wrap([(item.id, "bold"), (f"  {known}", "")], width, "  ", "    ")
             if note is not None:
                 lines += wrap([(f"last note {note.at[:10]}: {note.text}", "dim")], width, "    ", "    ")
@@ -959,7 +964,7 @@ def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence
 
 def _progress_text(item: Item, work: Effort, mark: Mark | None) -> str:
     share = f"{100 * work.progress:.0f}%"
-    left = _keep(f"about {work.hours_left:.1f} h left")
+    left = _keep(_about_left(work.hours_left))
     if work.source == "done":
         return "100% (done)"
     if work.source == "set" and mark is not None:

@@ -39,7 +39,7 @@ def shown(run, rid: str) -> dict:
 
 def test_progress_sets_a_share_keeps_history_and_starts_the_resource(run, small_roadmap, clock, db_path):
     result = ok(run("progress", "linear", "5/20"))
-    assert result.stdout.splitlines() == ["progress 5/20 (25%): linear-algebra; about 30.0 h left",
+    assert result.stdout.splitlines() == ["progress 5/20 (25%): linear-algebra; about 30 h left",
                                           "started: linear-algebra (it was todo)"]
     data = shown(run, "linear-algebra")
     assert (data["status"], data["progress"], data["hours_left"]) == ("doing", 0.25, 30.0)
@@ -48,7 +48,7 @@ def test_progress_sets_a_share_keeps_history_and_starts_the_resource(run, small_
     data = shown(run, "linear-algebra")
     assert (data["progress"], data["hours_left"]) == (0.4, 24.0)
     assert table_counts(db_path)["progress_mark"] == 2  # both kept, dated
-    assert "40% (40%, set 2026-11-26); about 24.0 h left" in ok(run("show", "linear-algebra")).stdout
+    assert "40% (40%, set 2026-11-26); about 24 h left" in ok(run("show", "linear-algebra")).stdout
     stage = json.loads(ok(run("stages", "--json")).stdout)[0]
     assert stage["hours_done"] == 16 and stage["done"] == 0
 
@@ -199,7 +199,7 @@ def test_next_lists_several_compactly_and_shows_the_last_note_of_work_under_way(
     assert out[1].strip() == "last note 2026-11-24: lecture 4 on priors"
     assert out[2].split()[:2] == ["2.", "linear-algebra"] and "core path" in out[2]
     one = ok(run("next")).stdout
-    assert "3 h logged, about 27.0 h left" in one and "your last note (2026-11-24): lecture 4 on priors" in one
+    assert "3 h logged, about 27 h left" in one and "your last note (2026-11-24): lecture 4 on priors" in one
 
 
 def test_hours_of_minutes_that_do_not_divide_an_hour_read_as_at_most_two_decimals(run, small_roadmap, clock):
