@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from mlpath.clock import local_day
 from mlpath.errors import HabitInvalid
 from mlpath.habits import (
     Mark,
@@ -17,7 +18,6 @@ from mlpath.habits import (
     eta,
     finish,
     hours_per_week,
-    local_day,
     pace,
     pace_window,
     plan,

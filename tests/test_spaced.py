@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlpath import spaced
+from mlpath import clock, spaced
 from mlpath.errors import HabitInvalid
 from mlpath.progress import Item, Status
 from mlpath.spaced import Review
@@ -28,7 +28,7 @@ def stamp(moment: datetime) -> str:
 
 
 def days_between(at: str, due: str) -> int:
-    return (spaced.local_date(due, UTC) - spaced.local_date(at, UTC)).days
+    return (clock.local_day(due, UTC) - clock.local_day(at, UTC)).days
 
 
 def test_a_finished_resource_is_first_due_days_later_never_the_next_day():
@@ -45,7 +45,7 @@ def test_good_answers_grow_the_interval_and_again_shrinks_it():
     intervals = []
     for _ in range(5):
         intervals.append(days_between(review.at, review.due))
-        at = spaced._utc(review.due)
+        at = clock.parse_stamp(review.due)
         review = spaced.answer(review, DONE, 3, stamp(at), "a")
     assert intervals[0] >= spaced.FIRST_REVIEW_DAYS  # recalled after 5 days: longer than that
     assert all(later > earlier for earlier, later in pairwise(intervals))
@@ -60,7 +60,7 @@ histories = st.lists(st.tuples(st.integers(0, 400), st.integers(1, 4)), max_size
 @given(history=histories, gap=st.integers(0, 400))
 def test_a_lower_grade_never_gives_a_longer_interval(history, gap):
     """Whatever came before, answering lower never schedules the next review later."""
-    at = spaced._utc(DONE)
+    at = clock.parse_stamp(DONE)
     review = None
     for wait, grade in history:
         at += timedelta(days=wait, hours=1)

@@ -56,6 +56,16 @@ def zone() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
 
+def parse_stamp(text: str) -> datetime:
+    """A stored stamp as a timezone-aware UTC time: the inverse of `stamp`."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def local_day(text: str, tz: tzinfo) -> date:
+    """The learner's calendar date of a stored UTC stamp."""
+    return parse_stamp(text).astimezone(tz).date()
+
+
 def today(tz: tzinfo | None = None) -> date:
     """The learner's calendar date now."""
     return now().astimezone(tz or zone()).date()

@@ -1,14 +1,15 @@
 """Pure study-habit logic: study days and streaks, the calendar, pace and ETA (spaced review: spaced.py).
 
 Dates here are the learner's local calendar dates; callers convert UTC timestamps with
-`local_day`, passing the time zone in, so nothing here reads the clock or the environment.
+`clock.local_day`, passing the time zone in, so nothing here reads the clock or the environment.
 """
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import NamedTuple
 
+from mlpath.clock import local_day
 from mlpath.errors import HabitInvalid
 from mlpath.progress import Event, Item, StageProgress, Status, effort
 from mlpath.spaced import Review
@@ -51,15 +52,6 @@ class Goal(NamedTuple):
 
 
 # ------------------------------------------------------------------ days
-
-
-def parse_utc(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-
-
-def local_day(stamp: str, tz: tzinfo) -> date:
-    """The learner's calendar date of a UTC timestamp."""
-    return parse_utc(stamp).astimezone(tz).date()
 
 
 def study_days(events: Iterable[Event], sessions: Iterable[Session], reviews: Iterable[Review],

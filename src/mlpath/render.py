@@ -1045,9 +1045,9 @@ NOTE_PROMPT = "Note for this session (Enter for none): "
 
 def local_time(stamp: str, tz: tzinfo) -> str:
     """A UTC timestamp as the learner's local date and time, to the minute."""
-    from mlpath.habits import parse_utc
+    from mlpath.clock import parse_stamp
 
-    return parse_utc(stamp).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return parse_stamp(stamp).astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 @contextmanager

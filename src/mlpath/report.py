@@ -8,7 +8,7 @@ command stays a few lines long. No printing here, and no SQL.
 from datetime import date, timedelta, tzinfo
 from typing import NamedTuple
 
-from mlpath import habits, progress, reviewing, spaced
+from mlpath import clock, habits, progress, reviewing, spaced
 from mlpath.habits import Finish, Mark, Note, Pace, Streaks
 from mlpath.progress import Event, Item, Recommendation, StageInfo, StageProgress, Status
 from mlpath.reviewing import ReviewRecord
@@ -197,8 +197,8 @@ def history(store: Store, days: int, today: date, tz: tzinfo) -> History:
     weeks = max(1, (days + 6) // 7)
     # a day earlier in UTC covers every time zone's start of `first`
     since_stamp = (first - timedelta(days=1)).isoformat() + "T00:00:00Z"
-    events = [e for e in store.events(since=since_stamp) if habits.local_day(e.at, tz) >= first]
-    reviews = [r for r in store.reviews(since=since_stamp) if habits.local_day(r.at, tz) >= first]
+    events = [e for e in store.events(since=since_stamp) if clock.local_day(e.at, tz) >= first]
+    reviews = [r for r in store.reviews(since=since_stamp) if clock.local_day(r.at, tz) >= first]
     all_sessions = store.sessions()
     sessions = [s for s in all_sessions if s.day >= first.isoformat()]
     studied = habits.study_days(store.events(), all_sessions, store.reviews(), tz, store.marks())
@@ -206,11 +206,11 @@ def history(store: Store, days: int, today: date, tz: tzinfo) -> History:
     for s in all_sessions:
         day = date.fromisoformat(s.day)
         hours[day] = hours.get(day, 0.0) + s.hours
-    entries = [Entry(habits.local_day(e.at, tz), e.at, e.status.value, e.resource_id, e.note or "") for e in events]
+    entries = [Entry(clock.local_day(e.at, tz), e.at, e.status.value, e.resource_id, e.note or "") for e in events]
     entries += [Entry(date.fromisoformat(s.day), s.at, "logged", s.resource_id,
                       f"{amount(s.hours)} h" + (f"  {s.note}" if s.note else "")) for s in sessions]
-    entries += [Entry(habits.local_day(r.at, tz), r.at, "reviewed", r.resource_id,
-                      f"{spaced.grade_name(r.grade)}, next on {spaced.local_date(r.due, tz)}") for r in reviews]
+    entries += [Entry(clock.local_day(r.at, tz), r.at, "reviewed", r.resource_id,
+                      f"{spaced.grade_name(r.grade)}, next on {clock.local_day(r.due, tz)}") for r in reviews]
     # newest first; records made in the same second keep their recorded order, reversed
     entries = [e for _, e in sorted(enumerate(entries), key=lambda p: (p[1].day, p[1].at, p[0]), reverse=True)]
     return History(

@@ -5,7 +5,7 @@ answer recorded, and a resource's review record for `show`. No printing; FSRS li
 from datetime import date, tzinfo
 from typing import NamedTuple
 
-from mlpath import spaced
+from mlpath import clock, spaced
 from mlpath.habits import Note
 from mlpath.progress import Item
 from mlpath.spaced import Review
@@ -47,7 +47,7 @@ def due(store: Store, today: date, tz: tzinfo) -> list[DueReview]:
     if found:
         for n in store.notes():
             notes.setdefault(n.resource_id, []).append(n)
-    return [DueReview(d.item, d.due, d.overdue_days, (today - spaced.local_date(d.item.done_at or "", tz)).days,
+    return [DueReview(d.item, d.due, d.overdue_days, (today - clock.local_day(d.item.done_at or "", tz)).days,
                       _notes(d.item, notes.get(d.item.id, []))) for d in found]
 
 
@@ -55,7 +55,7 @@ def answer(store: Store, item: Item, grade: int, at: str, tz: tzinfo) -> Answere
     """Record one answer and reschedule the resource."""
     review = spaced.review(item, store.latest_reviews().get(item.id), grade, at)
     store.add_review(review)
-    return Answered(item, review, spaced.local_date(review.due, tz))
+    return Answered(item, review, clock.local_day(review.due, tz))
 
 
 def answer_query(store: Store, query: str, grade: int, at: str, tz: tzinfo) -> Answered:

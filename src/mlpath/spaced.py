@@ -16,9 +16,10 @@ merely count what is due never load it.
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from mlpath.clock import local_day, parse_stamp, stamp
 from mlpath.errors import HabitInvalid
 from mlpath.progress import Item, Status
 
@@ -75,21 +76,9 @@ def grade_name(grade: int) -> str:
     return GRADES[grade - 1]
 
 
-def _utc(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def local_date(stamp: str, tz: tzinfo) -> date:
-    return _utc(stamp).astimezone(tz).date()
-
-
 def first_due(done_at: str) -> str:
     """When a resource finished at done_at and never reviewed is first due."""
-    return _stamp(_utc(done_at) + timedelta(days=FIRST_REVIEW_DAYS))
+    return stamp(parse_stamp(done_at) + timedelta(days=FIRST_REVIEW_DAYS))
 
 
 def _scheduler() -> "Scheduler":
@@ -103,9 +92,9 @@ def _finished_card(scheduler: "Scheduler", done_at: str) -> "Card":
     """The card of a resource just finished: one pass graded good, due FIRST_REVIEW_DAYS later."""
     from fsrs import Card, Rating
 
-    when = _utc(done_at)
+    when = parse_stamp(done_at)
     card, _ = scheduler.review_card(Card(card_id=0, due=when), Rating(GOOD), when)
-    card.due = _utc(first_due(done_at))
+    card.due = parse_stamp(first_due(done_at))
     return card
 
 
@@ -113,16 +102,16 @@ def _card(previous: Review) -> "Card":
     from fsrs import Card, State
 
     return Card(card_id=0, state=State.Review, step=None, stability=previous.stability,
-                difficulty=previous.difficulty, due=_utc(previous.due), last_review=_utc(previous.at))
+                difficulty=previous.difficulty, due=parse_stamp(previous.due), last_review=parse_stamp(previous.at))
 
 
 def _answer(scheduler: "Scheduler", card: "Card", resource_id: str, grade: int, at: str) -> Review:
     from fsrs import Rating
 
-    when = max(_utc(at), card.last_review or _utc(at))  # never review before the last review
+    when = max(parse_stamp(at), card.last_review or parse_stamp(at))  # never review before the last review
     new, _ = scheduler.review_card(card, Rating(grade), when)
     assert new.stability is not None and new.difficulty is not None
-    return Review(resource_id, at, grade, round(new.stability, 4), round(new.difficulty, 4), _stamp(new.due))
+    return Review(resource_id, at, grade, round(new.stability, 4), round(new.difficulty, 4), stamp(new.due))
 
 
 def answer(previous: Review | None, done_at: str, grade: int, at: str, resource_id: str) -> Review:
@@ -169,7 +158,7 @@ def due_reviews(items: Iterable[Item], latest: dict[str, Review], today: date, t
         if item.status is not Status.done or not item.done_at:
             continue
         review = latest.get(item.id)
-        when = local_date(review.due if review else first_due(item.done_at), tz)
+        when = local_day(review.due if review else first_due(item.done_at), tz)
         if when <= today:
             due.append(Due(item, when, (today - when).days))
     due.sort(key=lambda d: (d.due, d.item.stage_number, d.item.position))
@@ -178,6 +167,6 @@ def due_reviews(items: Iterable[Item], latest: dict[str, Review], today: date, t
 
 def next_due(items: Iterable[Item], latest: dict[str, Review], tz: tzinfo, after: date | None = None) -> date | None:
     """The earliest due date of any finished resource (only those after `after`, if given), or None."""
-    dates = [local_date(latest[i.id].due if i.id in latest else first_due(i.done_at), tz)
+    dates = [local_day(latest[i.id].due if i.id in latest else first_due(i.done_at), tz)
              for i in items if i.status is Status.done and i.done_at]
     return min((d for d in dates if after is None or d > after), default=None)

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
-from mlpath.habits import MAX_HOURS_PER_DAY, Session, local_day, parse_utc, week_start
+from mlpath.clock import local_day, parse_stamp
+from mlpath.habits import MAX_HOURS_PER_DAY, Session, week_start
 
 TRIM_AFTER_HOURS = 4  # a timer running longer was probably forgotten: offer to log less
 ZERO = timedelta(0)
@@ -53,7 +54,7 @@ def alive(timer: Timer) -> bool:
 
 
 def elapsed(timer: Timer, now: datetime) -> timedelta:
-    return max(ZERO, now - parse_utc(timer.started_at))
+    return max(ZERO, now - parse_stamp(timer.started_at))
 
 
 def remaining(timer: Timer, now: datetime) -> timedelta | None:
