@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mlpath import clock, roadmap, timer
+from mlpath import clock, render, roadmap, timer
 from mlpath.habits import Session
 from mlpath.store import Store
 from mlpath.timer import Timer
@@ -56,8 +56,8 @@ def test_trim_answers(answer, minutes):
 
 
 def test_faces_and_durations():
-    assert timer.clock_face(timedelta(minutes=25, seconds=3)) == "25:03"
-    assert timer.clock_face(timedelta(hours=1, minutes=2, seconds=3)) == "1:02:03"
+    assert render.clock_face(timedelta(minutes=25, seconds=3)) == "25:03"
+    assert render.clock_face(timedelta(hours=1, minutes=2, seconds=3)) == "1:02:03"
     assert (timer.duration(45), timer.duration(65)) == ("45 min", "1 h 05 min")
 
 

@@ -42,7 +42,7 @@ from mlpath.vocab import amount, plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from datetime import date, datetime, tzinfo
+    from datetime import date, datetime, timedelta, tzinfo
     from pathlib import Path
 
     from rich.console import Console
@@ -1088,6 +1088,13 @@ def _centred(spans: Sequence[Span], width: int) -> Line:
     return [(" " * max((width - used) // 2, 0), ""), *spans]
 
 
+def clock_face(span: timedelta) -> str:
+    """H:MM:SS, or MM:SS under an hour."""
+    seconds = int(span.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
 def study_screen(item: Item, running: Timer, now: datetime, before: Totals) -> list[Line]:
     """The timer across the terminal: the resource, the clock, today's and this week's hours."""
     from mlpath import timer
@@ -1098,11 +1105,11 @@ def study_screen(item: Item, running: Timer, now: datetime, before: Totals) -> l
     left = timer.remaining(running, now)
     hours = timer.minutes_to_log(running, now) / 60 if left == timer.ZERO else spent.total_seconds() / 3600
     if left is None:
-        face: list[Span] = [(timer.clock_face(spent), "bold"), ("  studied", "dim")]
+        face: list[Span] = [(clock_face(spent), "bold"), ("  studied", "dim")]
     elif left == timer.ZERO:
         face = [(f"{plural(running.minutes or 0, 'minute')}: time is up", "bold")]
     else:
-        face = [(timer.clock_face(left), "bold"), (f"  left of {running.minutes} min", "dim")]
+        face = [(clock_face(left), "bold"), (f"  left of {running.minutes} min", "dim")]
     label = len("this week") + len(GAP)
     week = before.week + hours
     if before.goal:

@@ -98,13 +98,6 @@ def totals(sessions: Iterable[Session], today: date, goal: float | None = None) 
                   round(sum(s.hours for s in logged), 4), goal)
 
 
-def clock_face(span: timedelta) -> str:
-    """H:MM:SS, or MM:SS under an hour."""
-    seconds = int(span.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
-
-
 def duration(minutes: int) -> str:
     """45 min, 1 h 05 min."""
     hours, rest = divmod(minutes, 60)
