@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from mlpath.convert import Report as ConversionReport
     from mlpath.habits import Mark, Note, Session, Streaks
     from mlpath.live import Stopped, Summary
-    from mlpath.report import History, Overview, Week
+    from mlpath.report import History, Overview, Suggestions, Week
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
     from mlpath.timer import Timer, Totals
 
@@ -700,12 +700,16 @@ def card_svg(view: Overview, streaks: Streaks) -> str:
 # ------------------------------------------------------------------ next
 
 
-def recommendations(recs: Sequence[Recommendation], empty: str, reviews_due: int = 0,
-                    last_notes: Mapping[str, Note] | None = None) -> None:
-    """One recommendation in full; several in a compact list, one line each."""
+def recommendations(found: Suggestions) -> None:
+    """`next`: one recommendation in full; several in a compact list, one line each; or why there is none."""
     width = terminal().width
-    notes = last_notes or {}
-    lines = say(empty, width=width) if not recs else []
+    recs, notes, reviews_due = found.recommendations, found.last_notes, found.reviews_due
+    lines: list[Line] = []
+    if not recs:
+        s = found.stage
+        empty = ("Everything on the roadmap is done or skipped. Well done!" if s is None else
+                 f"Nothing left to study in stage {s.number} ({s.title}): it is done or skipped. Try `mlpath next`.")
+        lines = say(empty, width=width)
     if len(recs) == 1:
         lines += _recommendation(recs[0], None, width, notes.get(recs[0].item.id))
     elif recs:

@@ -142,6 +142,9 @@ def test_next_ranking_json_and_all_done(run, small_roadmap):
     result = ok(run("next"))
     assert "Everything on the roadmap is done or skipped" in result.stdout
     assert json.loads(ok(run("next", "--json")).stdout) == []
+    for named in ("1", "basics"):  # by number or by id, the stage is said the same way
+        said = " ".join(ok(run("next", "--stage", named)).stdout.split())
+        assert said == "Nothing left to study in stage 1 (Basics): it is done or skipped. Try `mlpath next`."
 
 
 def test_start_done_skip_reset(run, small_roadmap):

@@ -103,10 +103,7 @@ def next_command(
 
         render.json_out(export.recommendation_records(found.recommendations))
     else:
-        empty = "Everything on the roadmap is done or skipped. Well done!"
-        if found.stage is not None:
-            empty = f"Nothing left to study in stage {stage}: it is done or skipped. Try `mlpath next`."
-        render.recommendations(found.recommendations, empty, found.reviews_due, found.last_notes)
+        render.recommendations(found)
 
 
 @app.command("week")
