@@ -747,6 +747,11 @@ def _under_way(item: Item) -> list[str]:
     return shown
 
 
+def _where_it_stands(item: Item) -> str:
+    """A resource in progress in one phrase: the share set, the hours logged, about how many are left."""
+    return ", ".join([*_under_way(item), _keep(_about_left(effort(item).hours_left))])
+
+
 def _compact(recs: Sequence[Recommendation], width: int, notes: Mapping[str, Note]) -> list[Line]:
     """`next -n N`: one line per resource (number, id, hours left, why, then as much title as fits);
     an item in progress adds its last note on the line below. When even the why does not fit
@@ -790,9 +795,7 @@ def _recommendation(rec: Recommendation, n: int | None, width: int, note: Note |
     lines += wrap([(details, "")], width, indent)
     lines += wrap([(f"why: {rec.reason}", "italic")], width, indent)
     if i.status is Status.doing:
-        work = effort(i)
-        known = ", ".join([*_under_way(i), _keep(_about_left(work.hours_left))])
-        lines += wrap([(known, "")], width, indent)
+        lines += wrap([(_where_it_stands(i), "")], width, indent)
         if note is not None:
             lines += wrap([(f"your last note ({note.at[:10]}): {note.text}", "")], width, indent)
     if i.note:
@@ -826,9 +829,7 @@ def week(w: Week) -> None:
     if w.in_progress:
         lines.append([("In progress", "bold")])
         for item, note in w.in_progress:
-            work = effort(item)
-            known = ", ".join([*_under_way(item), _keep(_about_left(work.hours_left))])
-            lines += wrap([(item.id, "bold"), (f"  {known}", "")], width, "  ", "    ")
+            lines += wrap([(item.id, "bold"), (f"  {_where_it_stands(item)}", "")], width, "  ", "    ")
             if note is not None:
                 lines += wrap([(f"last note {note.at[:10]}: {note.text}", "dim")], width, "    ", "    ")
     if not w.basis:
