@@ -109,10 +109,6 @@ class DatabaseDamaged(MlpathError):
     hint = "restore a copy of it (or a .bak-v* file beside it), or move it away and `mlpath import` your last backup"
 
 
-class ArgumentNotText(MlpathError):
-    hint = "type the argument again; only UTF-8 text is accepted"
-
-
 # SQLite's messages (also inside SQLAlchemy's wrappers) and errno values, to what a learner can do.
 _DATABASE_PROBLEMS = (
     (("disk is full", "database or disk is full"), DatabaseFailed, "the disk holding {path} is full",
