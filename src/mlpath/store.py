@@ -617,13 +617,12 @@ RETIRED_STAGE_BASE = 1000  # numbers for stages that exist only because imported
 def completion_candidates(path: Path, prefix: str, first: Sequence[str] = ()) -> list[tuple[str, str]]:
     """(id, title) pairs starting with prefix, statuses in `first` ahead; [] without a database.
 
-    Shell completion runs this on every Tab press: plain sqlite3, read-only, never creating or
-    seeding a database.
+    Shell completion runs this on every Tab press: a read-only connection, never creating,
+    upgrading or seeding a database.
     """
     if not path.is_file():
         return []
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True, timeout=1)) as conn:
+    with closing(db.connect_read_only(path)) as conn:
         marks = ",".join("?" * len(first)) or "''"
         rows = conn.execute(
             f"SELECT id, title, status IN ({marks}) AS preferred FROM item "
