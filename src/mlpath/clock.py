@@ -101,28 +101,34 @@ def normal_day(text: str) -> str:
     return day.isoformat()
 
 
+# What an upgrade stores for a stamp or day it cannot normalise: the end of the range nearer to it.
+_MIDDLE_YEAR = (FIRST_YEAR + LAST_YEAR) // 2
+
+
 def repaired_stamp(text: object) -> str:
-    """normal_stamp, or for text beyond repair the nearest stamp in range (for upgrades)."""
-    try:
-        return normal_stamp(str(text))
-    except (ValueError, OverflowError):
-        pass
+    """normal_stamp, or for text beyond repair the nearest stamp in range (for upgrades).
+
+    A stamp without a zone was meant as UTC; text that is no stamp at all becomes the first one.
+    """
     try:
         moment = datetime.fromisoformat(str(text).strip())
-        if moment.tzinfo is None:
-            return normal_stamp(str(text).strip() + "+00:00")  # a stamp without zone was meant as UTC
-        return f"{LAST_YEAR}-12-31T23:59:59Z" if moment.year > 2000 else f"{FIRST_YEAR}-01-01T00:00:00Z"
-    except (ValueError, OverflowError):
+    except ValueError:
         return f"{FIRST_YEAR}-01-01T00:00:00Z"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return normal_stamp(moment.isoformat())
+    except (ValueError, OverflowError):  # outside the years, or at their edge once in UTC
+        return f"{LAST_YEAR}-12-31T23:59:59Z" if moment.year > _MIDDLE_YEAR else f"{FIRST_YEAR}-01-01T00:00:00Z"
 
 
 def repaired_day(text: object) -> str:
-    try:
-        return normal_day(str(text))
-    except (ValueError, OverflowError):
-        pass
+    """normal_day, or for text beyond repair the nearest day in range (for upgrades)."""
     try:
         day = date.fromisoformat(str(text).strip())
     except ValueError:
         return f"{FIRST_YEAR}-01-01"
-    return f"{LAST_YEAR}-12-31" if day.year > LAST_YEAR else f"{FIRST_YEAR}-01-01"
+    try:
+        return normal_day(day.isoformat())
+    except ValueError:
+        return f"{LAST_YEAR}-12-31" if day.year > _MIDDLE_YEAR else f"{FIRST_YEAR}-01-01"
