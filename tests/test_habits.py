@@ -126,7 +126,7 @@ def test_pace_from_logs_in_the_last_eight_weeks_only():
     outside = (today - timedelta(days=56)).isoformat()
     sessions = [Session("a", inside, 4.0, "x"), Session("a", today.isoformat(), 12.0, "x"),
                 Session("a", outside, 100.0, "x")]
-    p = pace(sessions, today, first=D("2025-01-01"))
+    p = pace(sessions, today, first=today - timedelta(weeks=20, days=-1))  # the 20th whole week ends today
     assert p.hours_per_week == 2.0
     assert "16 hours logged in the last 8 weeks" in p.basis
 
@@ -136,10 +136,22 @@ def test_pace_counts_from_the_first_activity_at_least_a_week():
     # a window of one day: the first activity was today, so the pace is over a week, not a day
     one_day = pace([Session("a", today.isoformat(), 2.5, "x")], today, first=today)
     assert one_day.hours_per_week == 2.5 and "your first week" in one_day.basis
-    # ten days in: ten days' hours over ten days
+    # ten days in: the first whole week counts; the second joins when it is complete
     first = today - timedelta(days=9)
-    ten = pace([Session("a", first.isoformat(), 5.0, "x"), Session("a", today.isoformat(), 5.0, "x")], today, first)
-    assert ten.hours_per_week == pytest.approx(7.0) and "10 days since you began" in ten.basis
+    logs = [Session("a", first.isoformat(), 5.0, "x"), Session("a", today.isoformat(), 5.0, "x")]
+    ten = pace(logs, today, first)
+    assert ten.hours_per_week == pytest.approx(5.0) and "5 hours logged in your first week" in ten.basis
+    two = pace(logs, first + timedelta(days=13), first)
+    assert two.hours_per_week == pytest.approx(5.0) and "10 hours logged in the 2 weeks since you began" in two.basis
+
+
+def test_a_steady_rhythm_gives_the_same_pace_whichever_day_you_look():
+    """Mon, Wed and Fri every week: looked at on any day after the first week, the pace is the same."""
+    start = D("2026-11-02")  # a Monday
+    sessions = [Session("a", (start + timedelta(weeks=w, days=d)).isoformat(), h, "x")
+                for w in range(8) for d, h in ((0, 1.5), (2, 2.0), (4, 0.75))]
+    paces = {pace(sessions, start + timedelta(days=n), first=start).hours_per_week for n in range(6, 56)}
+    assert paces == {4.25}
 
 
 def test_a_steady_learner_has_a_steady_pace_from_the_first_week():
@@ -156,7 +168,8 @@ def test_a_steady_learner_has_a_steady_pace_from_the_first_week():
 def test_no_logs_no_pace_however_much_is_done():
     p = pace([], D("2026-11-24"), first=D("2026-01-01"))
     assert p.hours_per_week == 0 and "no time logged" in p.basis
-    assert pace_window(None, D("2026-11-24")) == 7
+    since, until, weeks = pace_window(None, D("2026-11-24"))
+    assert ((until - since).days + 1, weeks) == (7, 1)
 
 
 def test_a_goal_of_zero_or_none_gives_no_date():

@@ -16,7 +16,6 @@ from mlpath.spaced import Review
 from mlpath.vocab import plural
 
 PACE_WEEKS = 8
-MIN_PACE_DAYS = 7
 MAX_HOURS_PER_DAY = 24.0
 MIN_HOURS = 1 / 60  # one minute: anything less is a typo (5e-324 h was accepted once)
 
@@ -144,27 +143,38 @@ class Pace(NamedTuple):
     basis: str  # said beside the dates so the learner knows what they rest on
 
 
-def pace_window(first: date | None, today: date) -> int:
-    """Days the pace is measured over: since the first activity, at least a week, at most 8 weeks."""
-    if first is None:
-        return MIN_PACE_DAYS
-    return min(PACE_WEEKS * 7, max(MIN_PACE_DAYS, (today - first).days + 1))
+def pace_window(first: date | None, today: date) -> tuple[date, date, int]:
+    """The days the pace is measured over, and how many weeks they count as.
+
+    Whole weeks counted from the first activity (at most the last PACE_WEEKS of them), so that a
+    steady weekly rhythm gives the same pace whichever day of the week you look; while the first
+    week is under way, its days so far count as one week. With no activity, the last 7 days.
+    """
+    if first is None or first > today:
+        return today - timedelta(days=6), today, 1
+    whole = ((today - first).days + 1) // 7
+    if whole == 0:
+        return first, today, 1
+    weeks = min(whole, PACE_WEEKS)
+    until = first + timedelta(days=7 * whole - 1)
+    return until - timedelta(days=7 * weeks - 1), until, weeks
 
 
 def pace(sessions: Iterable[Session], today: date, first: date | None = None) -> Pace:
-    """Hours logged a week since the first activity (at least one week, at most the last 8 weeks).
+    """Hours logged a week over the whole weeks since the first activity (at most the last 8).
 
     Measuring from the first activity keeps a steady learner's pace steady from the first week;
-    marking things done does not make a pace (they may have been studied before), logging does.
+    the week under way joins when it is complete. Marking things done does not make a pace (they
+    may have been studied before), logging does.
     """
-    days = pace_window(first, today)
-    since = today - timedelta(days=days - 1)
-    span = f"the last {plural(days // 7, 'week')}" if days % 7 == 0 else f"the last {plural(days, 'day')}"
-    if first is not None and days < PACE_WEEKS * 7:
-        span = "your first week" if days == MIN_PACE_DAYS else f"the {days} days since you began"
-    logged = sum(s.hours for s in sessions if since <= date.fromisoformat(s.day) <= today)
+    since, until, weeks = pace_window(first, today)
+    if since == first:
+        span = "your first week" if weeks == 1 else f"the {weeks} weeks since you began"
+    else:
+        span = f"the last {plural(weeks, 'week')}"
+    logged = sum(s.hours for s in sessions if since <= date.fromisoformat(s.day) <= until)
     if logged > 0:
-        return Pace(round(logged / (days / 7), 2), f"{plural(logged, 'hour')} logged in {span}")
+        return Pace(round(logged / weeks, 2), f"{plural(logged, 'hour')} logged in {span}")
     return Pace(0.0, f"no time logged in {span}")
 
 

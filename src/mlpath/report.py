@@ -47,7 +47,7 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
     stages, items = store.stages(), store.items()
     per_stage = progress.stage_progress(stages, items)
     total = progress.overall(per_stage)
-    since = min(today - timedelta(weeks=habits.PACE_WEEKS), habits.week_start(today))
+    since = min(today - timedelta(weeks=habits.PACE_WEEKS, days=6), habits.week_start(today))  # pace_window's reach
     sessions = store.sessions(since_day=since.isoformat())
     first = habits.first_day(*store.first_activity(), tz)
     pace = habits.pace(sessions, today, first)
