@@ -604,7 +604,7 @@ def _add_placeholders(conn: sqlite3.Connection, resources: Sequence[BackupResour
     base = max(RETIRED_STAGE_BASE, top + 1)
     for n, res in enumerate(resources, start=1):
         if res.stage not in stages:
-            conn.execute(schema.STAGE.insert(), (res.stage, base + len(stages), res.stage, None, 1))
+            conn.execute(schema.STAGE.insert(), _stage_row(res.stage, base + len(stages), res.stage, None, retired=1))
             stages.add(res.stage)
         row = {"id": res.id, "stage_id": res.stage, "position": n, "title": res.title, "kind": res.kind, "core": 0,
                "hours": res.hours, "authors": "[]", "retired": 1}
@@ -670,13 +670,19 @@ def _resource_rows(road: Roadmap) -> list[dict[str, Any]]:
     return [{n: _encode(getattr(r, n)) for n in names} | {"core": int(r.core), "retired": 0} for r in road.resources]
 
 
+def _stage_row(stage_id: str, number: int, title: str, summary: str | None, retired: int) -> list[Any]:
+    """A stage table row in its declared column order (a column added to schema.STAGE fails here, loudly)."""
+    row = {"id": stage_id, "number": number, "title": title, "summary": summary, "retired": retired}
+    return [row[name] for name in schema.STAGE.names]
+
+
 def _write_roadmap(conn: sqlite3.Connection, road: Roadmap) -> None:
     """Upsert stages, resources and the roadmap's facts in meta with set-based statements."""
     stage_cols = schema.STAGE.names
     conn.executemany(
         f"{schema.STAGE.insert()} ON CONFLICT(id) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in stage_cols[1:]),
-        [(s.id, s.number, s.title, s.summary, 0) for s in road.stages],
+        [_stage_row(s.id, s.number, s.title, s.summary, retired=0) for s in road.stages],
     )
     names = schema.RESOURCE.names
     conn.executemany(
