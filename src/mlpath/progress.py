@@ -127,9 +127,7 @@ class StageProgress(NamedTuple):
     @property
     def percent(self) -> float:
         """Share of the estimated hours done, 0-100, one decimal; an empty stage counts as complete."""
-        if self.hours_total <= 0:
-            return 100.0
-        return round(100.0 * self.hours_done / self.hours_total, 1)
+        return percent(self.hours_done, self.hours_total)
 
 
 class Effort(NamedTuple):
@@ -179,7 +177,7 @@ def effort(item: Item) -> Effort:
     return Effort(0.0, estimate, planned, "none")
 
 
-def percent(done: int, total: int) -> float:
+def percent(done: float, total: float) -> float:
     """Share done, 0-100, one decimal; an empty total counts as complete."""
     if total <= 0:
         return 100.0
