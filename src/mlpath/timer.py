@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
 from mlpath.clock import local_day, parse_stamp
-from mlpath.habits import MAX_HOURS_PER_DAY, Session, week_start
+from mlpath.habits import MAX_HOURS_PER_DAY, Session, hours_between, week_start
 
 TRIM_AFTER_HOURS = 4  # a timer running longer was probably forgotten: offer to log less
 ZERO = timedelta(0)
@@ -92,10 +92,8 @@ def session(timer: Timer, minutes: int, at: str, tz: tzinfo, note: str | None) -
 
 
 def totals(sessions: Iterable[Session], today: date, goal: float | None = None) -> Totals:
-    monday = week_start(today).isoformat()
-    logged = [s for s in sessions if s.day >= monday]
-    return Totals(round(sum(s.hours for s in logged if s.day == today.isoformat()), 4),
-                  round(sum(s.hours for s in logged), 4), goal)
+    logged = list(sessions)
+    return Totals(hours_between(logged, today, today), hours_between(logged, week_start(today), today), goal)
 
 
 def duration(minutes: int) -> str:
