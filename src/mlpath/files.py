@@ -22,6 +22,7 @@ from pathlib import Path
 from mlpath.errors import MlpathError, UnsafePath
 
 MIB = 1024 * 1024
+MAX_READ_BYTES = 64 * MIB  # the most mlpath reads of a roadmap or import file (the README says 64 MiB)
 SQLITE_HEADER = b"SQLite format 3\x00"
 WAL_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
 _KINDS = (

@@ -9,13 +9,11 @@ from mlpath.errors import ImportInvalid, MlpathError
 from mlpath.progress import Checklist, Status
 from mlpath.store import Store
 
-MAX_BYTES = 64 * 1024 * 1024
-
 
 def read_text(path: Path, what: str = "import file", expected: str = "an mlpath export",
               error: type[MlpathError] = ImportInvalid) -> str:
     """The file's text, or one clear error for a missing, unreadable, huge or binary file."""
-    data = files.read_bytes(path, what, MAX_BYTES, error)
+    data = files.read_bytes(path, what, files.MAX_READ_BYTES, error)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

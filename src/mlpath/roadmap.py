@@ -35,7 +35,6 @@ RESOURCE_KEYS = {
 }
 
 BUNDLED_NAME = "bundled roadmap"
-MAX_BYTES = 64 * 1024 * 1024
 # YAML aliases repeat a node without repeating its text: a small file could expand to gigabytes.
 EXPANSION_FACTOR = 4
 EXPANSION_FLOOR = 1024 * 1024
@@ -146,7 +145,7 @@ def read_source(path: Path | None) -> RoadmapFile:
 
     if path is None:
         return RoadmapFile(BUNDLED_NAME, _bundled_bytes())
-    return RoadmapFile(str(path), files.read_bytes(path, "roadmap file", MAX_BYTES, RoadmapNotFound))
+    return RoadmapFile(str(path), files.read_bytes(path, "roadmap file", files.MAX_READ_BYTES, RoadmapNotFound))
 
 
 def load(path: Path | None = None) -> Roadmap:
