@@ -816,10 +816,14 @@ def week(w: Week) -> None:
     target = w.target
     if target:
         share = min(100.0, 100.0 * w.logged / target)
-        bar = max(BAR_MIN, min(BAR_WIDTH * 2, width - 40))
         what = "goal" if w.basis == "goal" else "pace (no goal set)"
-        lines.append([(f"  {_hours(w.logged)} of {_hours(target)} h  ", ""), *_bar(share, bar),
-                      (f"  {share:.0f}% of your {what}", "")])
+        head, tail = f"  {_hours(w.logged)} of {_hours(target)} h  ", f"  {share:.0f}% of your {what}"
+        bar = max(BAR_MIN, min(BAR_WIDTH * 2, width - len(head) - len(tail)))  # the line fits the width
+        if len(head) + bar + len(tail) <= width:
+            lines.append([(head, ""), *_bar(share, bar), (tail, "")])
+        else:  # too narrow for all three: the words go under the bar
+            lines.append([(head, ""), *_bar(share, bar)])
+            lines += say(f"  {tail.strip()}", width=width)
     else:
         lines += say(f"  {_hours(w.logged)} h logged; set a weekly goal to measure it against: mlpath goal 8",
                      width=width)

@@ -69,6 +69,12 @@ def test_review_screens(screen, studied):
     screen("review", "review")
 
 
+def test_week_screens(screen, studied, run):
+    screen("week", "week")  # against the pace: the longest label beside the bar
+    assert run("goal", "8").exit_code == 0
+    screen("week-goal", "week")
+
+
 def test_message_screens(screen, studied):
     screen("done", "done", "imperial", "stats")
 
