@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from mlpath.convert import Report as ConversionReport
     from mlpath.habits import Mark, Note, Session, Streaks
     from mlpath.live import Stopped, Summary
-    from mlpath.report import History, Overview, Suggestions, Week
+    from mlpath.report import Entry, History, Overview, Suggestions, Week
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
     from mlpath.timer import Timer, Totals
 
@@ -1246,6 +1246,15 @@ def _heat(cell: float | None) -> tuple[str, str]:
     return HEAT[4]
 
 
+def _entry_detail(e: Entry) -> str:
+    """What follows the resource id on a line of `history`: a review's grade, a session's hours, a note."""
+    if e.grade is not None:
+        return f"{grade_name(e.grade)}, next on {e.next_due}"
+    if e.hours is not None:
+        return f"{amount(e.hours)} h" + (f"  {e.note}" if e.note else "")
+    return e.note
+
+
 def history(h: History, page: bool = True) -> None:
     width = terminal().width
     lines = say(f"Activity in the last {plural(h.days, 'day')}, newest first", "bold", width=width)
@@ -1253,7 +1262,7 @@ def history(h: History, page: bool = True) -> None:
         lines.append([("  nothing recorded yet", "")])
     hang = " " * (2 + len("2026-01-01") + len(GAP) + 9)
     for e in h.entries:
-        detail = f"{GAP}{e.detail}" if e.detail else ""
+        detail = f"{GAP}{text}" if (text := _entry_detail(e)) else ""
         lines += wrap([(f"{e.resource_id}{detail}", "")], width, (f"  {e.day.isoformat()}{GAP}{e.what:8} ", ""), hang)
     lines.append([])
     weeks = len(h.grid[0])

@@ -13,7 +13,6 @@ from mlpath.habits import Finish, Mark, Note, Pace, Streaks
 from mlpath.progress import Event, Item, Recommendation, StageInfo, StageProgress, Status
 from mlpath.reviewing import ReviewRecord
 from mlpath.store import Store
-from mlpath.vocab import amount
 
 
 class Overview(NamedTuple):
@@ -179,7 +178,10 @@ class Entry(NamedTuple):
     at: str
     what: str
     resource_id: str
-    detail: str = ""
+    note: str = ""
+    hours: float | None = None  # of a logged session
+    grade: int | None = None  # of a review answered
+    next_due: date | None = None  # after that review
 
 
 class History(NamedTuple):
@@ -207,10 +209,10 @@ def history(store: Store, days: int, today: date, tz: tzinfo) -> History:
         day = date.fromisoformat(s.day)
         hours[day] = hours.get(day, 0.0) + s.hours
     entries = [Entry(clock.local_day(e.at, tz), e.at, e.status.value, e.resource_id, e.note or "") for e in events]
-    entries += [Entry(date.fromisoformat(s.day), s.at, "logged", s.resource_id,
-                      f"{amount(s.hours)} h" + (f"  {s.note}" if s.note else "")) for s in sessions]
-    entries += [Entry(clock.local_day(r.at, tz), r.at, "reviewed", r.resource_id,
-                      f"{spaced.grade_name(r.grade)}, next on {clock.local_day(r.due, tz)}") for r in reviews]
+    entries += [Entry(date.fromisoformat(s.day), s.at, "logged", s.resource_id, s.note or "", hours=s.hours)
+                for s in sessions]
+    entries += [Entry(clock.local_day(r.at, tz), r.at, "reviewed", r.resource_id, grade=r.grade,
+                      next_due=clock.local_day(r.due, tz)) for r in reviews]
     # newest first; records made in the same second keep their recorded order, reversed
     entries = [e for _, e in sorted(enumerate(entries), key=lambda p: (p[1].day, p[1].at, p[0]), reverse=True)]
     return History(

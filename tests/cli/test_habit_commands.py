@@ -97,6 +97,18 @@ def test_history_calendar_streaks_and_weekly_hours(run, small_roadmap, clock):
     assert "week of 2026-11-16     3.0 h" in out and "week of 2026-11-23     1.5 h" in out
 
 
+def test_history_lines_say_the_note_the_hours_and_the_review(run, small_roadmap, clock):
+    clock.set("2026-11-20T10:00:00Z")
+    ok(run("done", "colab", "--note", "all cells ran"))
+    ok(run("log", "linear-algebra", "1h30m", "--note", "chapter 1"))
+    clock.set("2026-11-27T10:00:00Z")
+    next_on = json.loads(ok(run("review", "colab", "good", "--json")).stdout)["due"]
+    out = ok(run("history", "--days", "14")).stdout
+    assert f"2026-11-27  reviewed colab  good, next on {next_on}" in out
+    assert "2026-11-20  logged   linear-algebra  1.5 h  chapter 1" in out
+    assert "2026-11-20  done     colab  all cells ran" in out
+
+
 def test_review_cycle(run, small_roadmap, clock):
     ok(run("done", "colab", "linear-algebra"))
     ok(run("note", "colab", "notebooks run on GPUs"))
