@@ -24,7 +24,6 @@ class Overview(NamedTuple):
     total: StageProgress
     pace: Pace
     etas: list[date | None]  # per stage, at the learner's pace
-    total_eta: date | None
     reviews_due: int
     goal: float | None  # hours a week
     etas_goal: tuple[date | None, ...]  # per stage, at the goal
@@ -61,7 +60,6 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
         total=total,
         pace=pace,
         etas=habits.stage_etas(per_stage, pace.hours_per_week, today),
-        total_eta=habits.eta(total.hours_left, pace.hours_per_week, today),
         reviews_due=len(due),
         goal=goal,
         etas_goal=tuple(habits.stage_etas(per_stage, goal, today)),
