@@ -18,15 +18,13 @@ from mlpath import clock
 from mlpath.errors import SchemaTooNew
 from mlpath.roadmap import SyncReport
 
-VIEWS = {
-    # The current state of every resource, derived from its latest event by place, then id (see
-    # schema.EVENT): a change recorded after the clock went back still counts, and an imported
-    # event older than local work never becomes the status.
-    # Every resource column is in it (r.*), so a new one needs no change here. Records are read
-    # through the live_* views (see create_derived), so an undone change no longer counts.
-    "item": """
-    CREATE VIEW item AS
-    SELECT r.*, s.number AS stage_number,
+# What each resource's records add up to: its status (latest event by place, then id; see
+# schema.EVENT), when it was finished and started, the hours logged, the share last set and when
+# its next review is due. Read through the live_* views, so an undone record no longer counts.
+# One resource's row, worked out from its records with index lookups (what the triggers below
+# store after every write that can change it).
+STATE_OF = """
+    SELECT r.id AS resource_id,
            COALESCE(last.status, 'todo') AS status,
            CASE WHEN last.status = 'done' THEN last.at END AS done_at,
            CASE WHEN last.status = 'done' THEN last.note END AS done_note,
@@ -36,12 +34,54 @@ VIEWS = {
            (SELECT COALESCE(SUM(ss.hours), 0) FROM live_study_session ss WHERE ss.resource_id = r.id)
                AS logged_hours,
            (SELECT p.fraction FROM live_progress_mark p WHERE p.resource_id = r.id
-            ORDER BY p.place DESC, p.id DESC LIMIT 1) AS fraction
+            ORDER BY p.place DESC, p.id DESC LIMIT 1) AS fraction,
+           (SELECT v.due FROM live_review v WHERE v.resource_id = r.id ORDER BY v.at DESC, v.id DESC LIMIT 1)
+               AS review_due
     FROM resource r
-    JOIN stage s ON s.id = r.stage_id
     LEFT JOIN event last ON last.id = (
         SELECT e.id FROM live_event e WHERE e.resource_id = r.id ORDER BY e.place DESC, e.id DESC LIMIT 1
-    )
+    )"""
+# The stored state: one row per resource that has records (none: todo, nothing logged). It is
+# derived data like the views: rebuilt from the records after every upgrade, and kept current by
+# the triggers of STATE_TRIGGERS, which fire on every path that writes a record (commands,
+# imports, undo's tombstones, a script's plain INSERT), so reads never work it out per resource.
+STATE_TABLE = """
+    CREATE TABLE resource_state (
+        resource_id VARCHAR NOT NULL PRIMARY KEY, status VARCHAR NOT NULL, done_at VARCHAR, done_note VARCHAR,
+        rating INTEGER, started_at VARCHAR, logged_hours FLOAT NOT NULL, fraction FLOAT, review_due VARCHAR)"""
+STATE_COLUMNS = "resource_id, status, done_at, done_note, rating, started_at, logged_hours, fraction, review_due"
+# The tables whose rows make up a resource's state.
+STATE_SOURCES = ("event", "study_session", "progress_mark", "review")
+
+
+def _store_state(ids: str) -> str:
+    """The statement that stores the state of the resources whose ids the SQL expression ids yields."""
+    return f"INSERT OR REPLACE INTO resource_state ({STATE_COLUMNS}) {STATE_OF} WHERE r.id IN ({ids});"
+
+
+STATE_TRIGGERS = tuple(
+    f"CREATE TRIGGER state_{table}_{when.split()[0].lower()} AFTER {when} ON {table} BEGIN "
+    f"{_store_state(ids)} END"
+    for table in STATE_SOURCES
+    for when, ids in (("INSERT", "NEW.resource_id"), ("UPDATE", "NEW.resource_id, OLD.resource_id"),
+                      ("DELETE", "OLD.resource_id"))
+) + tuple(
+    f"CREATE TRIGGER state_tombstone_{table} AFTER INSERT ON tombstone WHEN NEW.table_name = '{table}' BEGIN "
+    f"{_store_state(f'SELECT resource_id FROM {table} WHERE id = NEW.row_id')} END"
+    for table in STATE_SOURCES
+)
+
+VIEWS = {
+    # Every resource with its stage's number and its stored state (see STATE_OF). Every resource
+    # column is in it (r.*), so a new one needs no change here.
+    "item": """
+    CREATE VIEW item AS
+    SELECT r.*, s.number AS stage_number,
+           COALESCE(x.status, 'todo') AS status, x.done_at, x.done_note, x.rating, x.started_at,
+           COALESCE(x.logged_hours, 0) AS logged_hours, x.fraction
+    FROM resource r
+    JOIN stage s ON s.id = r.stage_id
+    LEFT JOIN resource_state x ON x.resource_id = r.id
     """,
 }
 INDEXES = (
@@ -52,6 +92,8 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_progress_mark_resource_place ON progress_mark (resource_id, place, id)",
     "CREATE INDEX IF NOT EXISTS ix_tombstone_row ON tombstone (table_name, row_id)",
     "CREATE INDEX IF NOT EXISTS ix_action_undoes ON action (undoes)",
+    # `next` walks a stage's candidates in order, and `list` every resource in order
+    "CREATE INDEX IF NOT EXISTS ix_resource_stage_position ON resource (stage_id, core, position, id)",
 )
 
 
@@ -212,6 +254,9 @@ REGISTER: tuple[Step, ...] = (
     Step(6, "undo: the action behind every record, tombstones for undone ones", _V6_UNDO),
     Step(7, "events and progress shares ordered by place, so a merged older one never becomes the latest",
          _V7_PLACE),
+    # The state is derived data (see STATE_TABLE): create_derived builds it after this step.
+    Step(8, "each resource's state stored, kept current by triggers, so reads never work it out per resource",
+         ()),
 )
 LATEST = REGISTER[-1].version  # the schema version a new database gets
 
@@ -231,9 +276,11 @@ def pending(current: int) -> list[Step]:
 
 
 def drop_derived(conn: sqlite3.Connection) -> None:
-    """Drop every view (a step may change a table a view names; they are rebuilt after the last)."""
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
-        conn.execute(f"DROP VIEW IF EXISTS {name}")
+    """Drop every view and trigger, and the stored state (a step may change a table they name;
+    they are rebuilt after the last)."""
+    for kind, name in conn.execute("SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger')").fetchall():
+        conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
+    conn.execute("DROP TABLE IF EXISTS resource_state")
 
 
 def undoable_tables(conn: sqlite3.Connection) -> list[str]:
@@ -247,14 +294,17 @@ def create_derived(conn: sqlite3.Connection) -> None:
     """(Re)create the views and extra indexes for the current schema.
 
     Every undoable table gets live_<table>: its rows without a tombstone, what every read sees.
+    The stored state of every resource with records is worked out again from those records.
     """
     drop_derived(conn)
     for table in undoable_tables(conn):
         conn.execute(f"CREATE VIEW live_{table} AS SELECT * FROM {table} t WHERE NOT EXISTS "
                      f"(SELECT 1 FROM tombstone x WHERE x.table_name = '{table}' AND x.row_id = t.id)")
-    for sql in VIEWS.values():
-        conn.execute(sql)
     for sql in INDEXES:
+        conn.execute(sql)
+    conn.execute(STATE_TABLE)
+    conn.execute(_store_state(" UNION ".join(f"SELECT resource_id FROM {table}" for table in STATE_SOURCES)))
+    for sql in (*STATE_TRIGGERS, *VIEWS.values()):
         conn.execute(sql)
 
 
