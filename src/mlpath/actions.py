@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from mlpath.backup import MergeReport
 from mlpath.errors import ConvertFailed, ReopenNeeded, UsageProblem
 from mlpath.habits import Goal, Mark, Note, Session
 from mlpath.progress import Change, Checklist, Item, Undone
@@ -21,6 +20,7 @@ from mlpath.store import Store
 from mlpath.vocab import Status
 
 if TYPE_CHECKING:
+    from mlpath.backup import MergeReport
     from mlpath.convert import Conversion
 
 

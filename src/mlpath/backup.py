@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 
 from mlpath import clock, schema
 from mlpath.entry import HOURS_PER_WEEK
-from mlpath.errors import SURROGATE, ImportInvalid
+from mlpath.errors import ImportInvalid, has_surrogate
 from mlpath.habits import MAX_HOURS_PER_DAY, Goal, Mark, Note, Session
 from mlpath.progress import Event
 from mlpath.spaced import Answer
@@ -203,7 +203,7 @@ class _Reader:
             names = " or ".join(k.__name__ for k in kinds)
             self.fail(where, f"{key} must be {names}, got {_short(value)}")
             return None
-        if isinstance(value, str) and SURROGATE.search(value):
+        if isinstance(value, str) and has_surrogate(value):
             self.fail(where, f"{key} holds a lone surrogate escape (\\ud800-\\udfff), which is not text")
             return None
         return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -146,14 +147,20 @@ def database_problem(exc: BaseException, path: Path | str) -> MlpathError:
     return DatabaseFailed(f"could not use {path}: {detail[:120]}")  # not about the path: no MLPATH_DB hint
 
 
-# A lone surrogate: how Python keeps bytes that are not UTF-8 (command-line arguments, \udXXX escapes in
-# JSON); not text, and SQLite refuses it.
-SURROGATE = re.compile("[\ud800-\udfff]")
+def has_surrogate(text: str) -> bool:
+    """Whether text holds a lone surrogate: how Python keeps bytes that are not UTF-8 (command-line
+    arguments, \\udXXX escapes in JSON); not text, and SQLite refuses it."""
+    return not text.isascii() and _surrogate().search(text) is not None
+
+
+@functools.cache
+def _surrogate() -> re.Pattern[str]:
+    return re.compile("[\ud800-\udfff]")  # compiled on first use: it takes longer than most imports
 
 
 def first_undecodable(argv: Sequence[str]) -> int | None:
     """The 1-based position of the first command-line argument that is not valid UTF-8, if any."""
-    return next((n for n, arg in enumerate(argv, start=1) if SURROGATE.search(arg)), None)
+    return next((n for n, arg in enumerate(argv, start=1) if has_surrogate(arg)), None)
 
 
 class TimerProblem(MlpathError):

@@ -27,16 +27,12 @@ import json
 import os
 import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from mlpath.backup import MergeReport
 from mlpath.errors import MlpathError
-from mlpath.migrations import Opened
 from mlpath.progress import Change, Checklist, Effort, Event, Item, Recommendation, Status, Undone, effort
-from mlpath.roadmap import SyncReport
 from mlpath.spaced import grade_name
 from mlpath.vocab import amount, plural
 
@@ -47,11 +43,14 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from mlpath.backup import MergeReport
     from mlpath.convert import Report as ConversionReport
     from mlpath.habits import Mark, Note, Session, Streaks
     from mlpath.live import Stopped, Summary
+    from mlpath.migrations import Opened
     from mlpath.report import Entry, History, Overview, Suggestions, Week
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
+    from mlpath.roadmap import SyncReport
     from mlpath.timer import Timer, Totals
 
 Span = tuple[str, str]  # (text, style); style "" is the terminal's default colour
@@ -78,8 +77,12 @@ STREAM_BATCH = 2000  # lines printed at a time (more than any screen is high)
 # C0 and C1 control characters, DEL, and lone surrogates (bytes that were not UTF-8): text from a
 # roadmap, a backup or the command line must never move the cursor, retitle the terminal or make
 # the SVG card invalid XML.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Compiled on first use: a class holding the surrogates takes longer to compile than most modules
+# take to import, so ASCII text (nearly all of it) is searched with the ASCII part alone.
+@functools.cache
+def _controls(newlines: bool, ascii_only: bool) -> re.Pattern[str]:
+    low = "\x00-\x09\x0b-\x1f" if newlines else "\x00-\x1f"
+    return re.compile(f"[{low}\x7f]" if ascii_only else f"[{low}\x7f-\x9f\ud800-\udfff]")
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -99,7 +102,7 @@ def clean(text: str, newlines: bool = False) -> str:
     exports. Each sign takes the one column that `cells` counts for the character it replaces,
     so layouts stay exact. Newlines are kept only where a layout wants them (a whole document).
     """
-    pattern = _CONTROL_BUT_NEWLINE if newlines else _CONTROL
+    pattern = _controls(newlines, text.isascii())
     return pattern.sub(_picture, text) if pattern.search(text) else text
 
 
@@ -109,13 +112,13 @@ def _clean_lines(lines: Iterable[Line]) -> list[Line]:
 
 # In JSON the encoder escapes C0; DEL, C1, lone surrogates and the JavaScript line separators are
 # escaped here too (\\uXXXX), so --json and backups stay lossless and inert in a terminal.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029]")
-
-
 def json_text(data: Any) -> str:
     """data as indented JSON (UTF-8 kept readable), every control character escaped."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if text.isascii() and "\x7f" not in text:
+        return text
+    unsafe = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029]")  # compiled here: only --json and backups use it
+    return unsafe.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # ------------------------------------------------------------------ the terminal
@@ -174,7 +177,7 @@ class Terminal:
             # One search over the whole text instead of one per span: control characters are
             # rare, and only then is each span cleaned on its own (a newline inside a span is
             # user text and must show as a sign, not break the line).
-            if _CONTROL_BUT_NEWLINE.search(text) or text.count("\n") != len(rows):
+            if _controls(True, text.isascii()).search(text) or text.count("\n") != len(rows):
                 rows = ["".join(text for text, _ in line).rstrip(" ") for line in _clean_lines(lines)]
                 text = "\n".join(rows) + "\n"
             return text
@@ -262,6 +265,8 @@ def cells(text: str) -> int:
 
 
 def _char_cells(char: str) -> int:
+    import unicodedata  # only for text that is not ASCII
+
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
@@ -536,7 +541,7 @@ def merged(path: Path, report: MergeReport) -> None:
 
 def imported(path: Path, result: MergeReport | Checklist) -> None:
     """A JSON backup's merge report, or the changes a markdown checklist made (and refused)."""
-    if isinstance(result, MergeReport):
+    if not isinstance(result, Checklist):
         merged(path, result)
         return
     changes(result.changes)

@@ -16,6 +16,8 @@ and retires (roadmap.diff), which imported records are new and which resources t
 write transaction, so concurrent commands cannot together break them.
 """
 
+from __future__ import annotations
+
 import json
 import math
 import os
@@ -26,10 +28,9 @@ from contextlib import closing, contextmanager
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mlpath import backup, clock, db, habits, migrations, progress, roadmap, schema, spaced
-from mlpath.backup import BackupResource, Dump, MergeReport
+from mlpath import clock, db, habits, migrations, progress, roadmap, schema, spaced
 from mlpath.errors import (
     DatabaseDamaged,
     MlpathError,
@@ -45,6 +46,9 @@ from mlpath.roadmap import Roadmap, RoadmapFile, SyncReport
 from mlpath.spaced import Review
 from mlpath.timer import Timer
 from mlpath.vocab import amount
+
+if TYPE_CHECKING:  # backup is imported by export and import only
+    from mlpath.backup import BackupResource, Dump, MergeReport
 
 # Each record type and its table: the type's fields are the table's data columns, in order.
 RECORDS: tuple[tuple[schema.Table, type], ...] = (
@@ -69,7 +73,7 @@ class Store:
     @classmethod
     def open(
         cls, path: Path, source: RoadmapFile, parse: Callable[[RoadmapFile], Roadmap], sync: bool = True
-    ) -> "tuple[Store, Opened]":
+    ) -> tuple[Store, Opened]:
         """Open (creating and seeding if needed, upgrading if old) the database for a roadmap.
 
         `parse` turns the source into a Roadmap; it is called only when the database is new or
@@ -270,6 +274,8 @@ class Store:
 
     def dump(self) -> Dump:
         """Everything the learner recorded, for the JSON export: undone records too, marked so."""
+        from mlpath.backup import BackupResource, Dump
+
         meta = self.meta()
         records, undone = self._everything(self.db.snapshot())
         used = {r.resource_id for key, group in records.items() if key != "goals" for r in group}
@@ -286,7 +292,7 @@ class Store:
     # `undo` can leave them out later (see schema.ACTION), and nothing is ever deleted.
 
     @contextmanager
-    def _action(self, command: str, summary: str, at: str) -> Iterator["_Action"]:
+    def _action(self, command: str, summary: str, at: str) -> Iterator[_Action]:
         with self.db.transaction() as conn:
             yield _Action(conn, command, summary, at)
 
@@ -398,6 +404,9 @@ class Store:
 
         Records for resources the roadmap no longer has are kept under retired resources.
         """
+        from mlpath import backup
+        from mlpath.backup import Dump, MergeReport
+
         with self._action("import", "import of a backup", at) as action:
             conn = action.conn
             records, undone = self._everything(conn)
@@ -413,7 +422,7 @@ class Store:
             # an answer's schedule is replayed below, from every answer and finish of its resource
             action.insert([Review(*answer, 0.0, 0.0, answer.at) for answer in plan.reviews])
             for section, record, undone_at in plan.undone:  # undone where the backup was made: here too
-                action.bury(SECTION_TABLES[section], record, undone_at)
+                action.bury(section_tables()[section], record, undone_at)
             rescheduled = {r.resource_id for r in plan.reviews}
             rescheduled |= {e.resource_id for e in plan.events if e.status is Status.done}
             if rescheduled:
@@ -477,15 +486,20 @@ class _Action:
 
 # Commands by the status they set (what `undo` says it reverts).
 COMMANDS = {Status.done: "done", Status.doing: "start", Status.skipped: "skip", Status.todo: "reset"}
-# The backup's sections of records, by name.
-SECTION_TABLES = {key: table for key, table, _ in backup.SECTIONS}
+
+
+def section_tables() -> dict[str, schema.Table]:
+    """The backup's sections of records, by name (backup is imported only by export and import)."""
+    from mlpath import backup
+
+    return {key: table for key, table, _ in backup.SECTIONS}
 
 
 def _everything(conn: sqlite3.Connection) -> tuple[dict[str, tuple[Any, ...]], tuple[tuple[str, Any, str], ...]]:
     """Every record of the backup's sections, undone ones included, and which are undone (and when)."""
     records: dict[str, tuple[Any, ...]] = {}
     undone: list[tuple[str, Any, str]] = []
-    for section, table in SECTION_TABLES.items():
+    for section, table in section_tables().items():
         rows = conn.execute(
             f"SELECT {', '.join('t.' + n for n in table.names)}, (SELECT a.at FROM tombstone x JOIN action a "
             f"ON a.id = x.by_action WHERE x.table_name = '{table.name}' AND x.row_id = t.id ORDER BY x.id LIMIT 1) "

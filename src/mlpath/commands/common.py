@@ -35,7 +35,7 @@ class AppState:
             source = roadmap.read_source(self.roadmap)
             self._store, info = Store.open(db, source, roadmap.parse, sync=sync)
             render.opened(str(db), info)
-            if report_timer:
+            if report_timer and self._store.running_timer() is not None:  # rare: live only then
                 from mlpath import live
 
                 live.left_running(self._store)
