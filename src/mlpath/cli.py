@@ -9,7 +9,6 @@ to evaluate every annotation string at start-up, which measurably slows `mlpath 
 """
 
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,10 +16,9 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from mlpath import VERSION_OPTION, paths, version_line
+from mlpath import VERSION_OPTION, boundary, session, version_line
 from mlpath.commands import reviews, roadmaps, study, tracking, transfer, views
-from mlpath.commands.common import AppState
-from mlpath.errors import MlpathError, database_problem, first_undecodable
+from mlpath.errors import first_undecodable
 
 # The one place mlpath reaches into Typer's private, vendored click (typer._click, Typer 0.27-0.29):
 # a command-line mistake raises its ClickException. If an upgrade moves it, mlpath falls back to
@@ -41,16 +39,9 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except Exception as exc:
-            if isinstance(exc, BrokenPipeError):  # `mlpath list | head`: the reader has all it wanted
-                _quiet_stdout()
+            if boundary.handled(exc):
                 raise typer.Exit(1) from None
-            problem = expected_failure(exc)
-            if problem is None:
-                raise
-            from mlpath import render
-
-            render.error(problem)
-            raise typer.Exit(1) from None
+            raise
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         # Typer draws usage errors as a multi-line box; run non-standalone to print one line.
@@ -78,38 +69,9 @@ class _Group(TyperGroup):
             sys.stderr.write("Aborted.\n")
             sys.exit(1)
         except BrokenPipeError:
-            _quiet_stdout()
+            boundary.quiet_stdout()
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
-
-
-def expected_failure(exc: Exception) -> MlpathError | None:
-    """The one-line error for a failure a user can cause (bad files, a damaged, full or busy database);
-    None for a bug, which keeps its traceback."""
-    if isinstance(exc, MlpathError):
-        return exc
-    sqlite3 = sys.modules.get("sqlite3")  # not imported means not raised: keeps start-up light
-    wrapped = type(exc).__module__.startswith("sqlalchemy") and hasattr(exc, "orig")
-    if wrapped or (sqlite3 is not None and isinstance(exc, sqlite3.Error)):
-        return database_problem(exc, paths.db_path())
-    if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        problem = database_problem(exc, paths.db_path())
-        return MlpathError(f"{exc.strerror or exc}{where}", hint=problem.hint or "check the file and the disk")
-    if isinstance(exc, UnicodeError):
-        return MlpathError(f"text that is not valid UTF-8 ({getattr(exc, 'reason', exc)})",
-                           hint="check the file or argument you gave; a damaged database shows this too")
-    if isinstance(exc, RecursionError):
-        return MlpathError("input nested too deeply to read", hint="check the file you gave")
-    if isinstance(exc, MemoryError):
-        return MlpathError("out of memory", hint="the input is too large to handle")
-    return None
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush of a closed pipe stays quiet."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 app = typer.Typer(
@@ -150,14 +112,10 @@ def main_callback(
     """Show the dashboard: overall progress, a bar per stage and what to study next.
 
     Example: mlpath"""
-    ctx.obj = AppState(paths.roadmap_override(str(roadmap) if roadmap else None))
+    ctx.obj = session.state(str(roadmap) if roadmap else None)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
-        from mlpath import clock, render, report
-
-        view = report.overview(ctx.obj.store(), clock.today(), clock.zone())
-        top = view.recommend(n=1)
-        render.dashboard(view, top[0] if top else None)
+        session.dashboard(ctx.obj)
 
 
 

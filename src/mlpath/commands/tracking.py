@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from mlpath import session
 from mlpath.commands.common import Ids, NoteOption, OneId, check_text, state
 from mlpath.errors import UsageProblem
 from mlpath.vocab import Status
@@ -14,11 +15,7 @@ app = typer.Typer()
 
 def _mark(ctx: typer.Context, queries: list[str], status: Status, note: str | None = None,
           rating: int | None = None, reopen: bool = False) -> None:
-    from mlpath import actions, clock, render
-
-    check_text(note, "--note")
-    render.changes(actions.mark(state(ctx).store(), queries, status, clock.stamp(clock.now()), note, rating,
-                                reopen))
+    session.mark(state(ctx), queries, status, note, rating, reopen)
 
 
 @app.command("start")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from mlpath import paths
+from mlpath import paths, session
 from mlpath.commands.common import JsonFlag, NoPager, OneId, state
 from mlpath.vocab import Kind, Status
 
@@ -94,16 +94,7 @@ def next_command(
     """Say what to study next, and why.
 
     Example: mlpath next -n 3"""
-    from mlpath import clock, render, report
-
-    tz = clock.zone()
-    found = report.suggestions(state(ctx).store(), clock.today(tz), tz, count, stage)
-    if as_json:
-        from mlpath import export
-
-        render.json_out(export.recommendation_records(found.recommendations))
-    else:
-        render.recommendations(found)
+    session.next_screen(state(ctx), count, stage, as_json)
 
 
 @app.command("week")

@@ -1,0 +1,103 @@
+"""One command's session, without Typer: the state the global options chose, and the bodies of the
+daily commands that both entry paths run (the Typer commands in mlpath.commands and the light
+path in light.py), so that a screen is produced by one piece of code whichever path parsed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlpath import paths
+
+if TYPE_CHECKING:  # imported lazily at run time
+    from mlpath.store import Store
+    from mlpath.vocab import Status
+
+
+class AppState:
+    """What the global options chose; opens the database on first use."""
+
+    def __init__(self, roadmap: Path | None) -> None:
+        self.roadmap = roadmap
+        self._store: Store | None = None
+
+    def store(self, sync: bool = True, report_timer: bool = True) -> Store:
+        """The open database; the first call reports on stderr what opening it did, and a study
+        timer left running by a closed terminal (except to `study`, which says so itself)."""
+        if self._store is None:
+            from mlpath import render, roadmap
+            from mlpath.store import Store
+
+            db = paths.db_path()
+            source = roadmap.read_source(self.roadmap)
+            self._store, info = Store.open(db, source, roadmap.parse, sync=sync)
+            render.opened(str(db), info)
+            if report_timer and self._store.running_timer() is not None:  # rare: live only then
+                from mlpath import live
+
+                live.left_running(self._store)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def state(roadmap_option: str | None = None) -> AppState:
+    """The session for the global options given (none on the light path); the environment
+    variables they stand for are read here, in paths.py, for both entry paths."""
+    return AppState(paths.roadmap_override(roadmap_option))
+
+
+def dashboard(app: AppState) -> None:
+    """`mlpath` alone: overall progress, a bar per stage and what to study next."""
+    from mlpath import clock, render, report
+
+    view = report.overview(app.store(), clock.today(), clock.zone())
+    top = view.recommend(n=1)
+    render.dashboard(view, top[0] if top else None)
+
+
+def next_screen(app: AppState, count: int = 1, stage: str | None = None, as_json: bool = False) -> None:
+    """`mlpath next`: what to study next, and why."""
+    from mlpath import clock, render, report
+
+    tz = clock.zone()
+    found = report.suggestions(app.store(), clock.today(tz), tz, count, stage)
+    if as_json:
+        from mlpath import export
+
+        render.json_out(export.recommendation_records(found.recommendations))
+    else:
+        render.recommendations(found)
+
+
+def mark(app: AppState, queries: Sequence[str], status: Status, note: str | None = None,
+         rating: int | None = None, reopen: bool = False) -> None:
+    """`mlpath done/start/skip/reset ID...`: record the new status and say what changed."""
+    from mlpath import actions, clock, render
+
+    check_text(note, "--note")
+    render.changes(actions.mark(app.store(), list(queries), status, clock.stamp(clock.now()), note, rating, reopen))
+
+
+def check_text(value: str | None, what: str) -> None:
+    if value is not None and not value.strip():
+        from mlpath.errors import UsageProblem
+
+        raise UsageProblem(f"{what} is empty", hint='give it some text, e.g. --note "skimmed chapter 2"')
+
+
+def id_candidates(command: str, incomplete: str) -> list[tuple[str, str]]:
+    """Resource ids (with titles) for shell completion of `mlpath COMMAND incomplete<Tab>`, read
+    straight from the database (never seeding it); nothing, never a traceback, when that fails."""
+    try:
+        from mlpath.store import completion_candidates
+        from mlpath.vocab import ACTS_ON
+
+        return completion_candidates(paths.db_path(), incomplete, ACTS_ON.get(command, ()))
+    except Exception:  # completion must never print a traceback into the shell
+        return []
