@@ -127,13 +127,15 @@ def json_text(data: Any) -> str:
 class Terminal:
     """Where command output goes: one per process (see terminal()), built once.
 
-    Colour is on when stdout is a terminal (or FORCE_COLOR is set) and NO_COLOR is not set;
-    only then is Rich imported, and its Console built once, for every colour print.
+    Colour is on when stdout is a terminal (or FORCE_COLOR is set), NO_COLOR is not set and the
+    terminal is not a dumb one. Screens are written by this class alone, colour as ANSI codes from
+    the small table below (the bytes Rich's Console writes for the same styles), so printing a
+    screen never imports Rich; its Console is built only for the screens redrawn in place.
     """
 
     def __init__(self) -> None:
         env = os.environ
-        self.colour = not env.get("NO_COLOR") and env.get("TERM") != "dumb" and (
+        self.colour = not env.get("NO_COLOR") and env.get("TERM") not in ("dumb", "unknown") and (
             bool(env.get("FORCE_COLOR")) or _isatty(sys.stdout))
         width, height = _terminal_size()
         self.width = _env_int("COLUMNS") or width
@@ -164,10 +166,7 @@ class Terminal:
             if _page(self._text(batch)):
                 return
         while batch:
-            if self.colour:
-                self.console().print(_rich_text(_clean_lines(batch)), end="")
-            else:
-                sys.stdout.write(self._text(batch))
+            sys.stdout.write(self._text(batch))
             batch = list(itertools.islice(stream, STREAM_BATCH))
 
     def _text(self, lines: Sequence[Line]) -> str:
@@ -181,11 +180,26 @@ class Terminal:
                 rows = ["".join(text for text, _ in line).rstrip(" ") for line in _clean_lines(lines)]
                 text = "\n".join(rows) + "\n"
             return text
-        lines = _clean_lines(lines)
-        console = self.console()
-        with console.capture() as captured:
-            console.print(_rich_text(lines), end="")
-        return captured.get()
+        out: list[str] = []
+        for line in _clean_lines(lines):
+            out.extend(f"\x1b[{_sgr(style)}m{text}\x1b[0m" if style else text for text, style in line if text)
+            out.append("\n")
+        return "".join(out)
+
+
+# Style words to SGR codes, as Rich writes them: attributes in code order, then the colour.
+_ATTRIBUTES = {"bold": 1, "dim": 2, "italic": 3, "underline": 4, "reverse": 7, "strike": 9}
+_COLOURS = {"black": 30, "red": 31, "green": 32, "yellow": 33, "blue": 34, "magenta": 35, "cyan": 36,
+            "white": 37}
+
+
+@functools.cache
+def _sgr(style: str) -> str:
+    """The ANSI code list for a style such as "bold green" (an unknown word is a KeyError)."""
+    words = style.split()
+    codes = sorted(_ATTRIBUTES[w] for w in words if w not in _COLOURS)
+    codes += [_COLOURS[w] for w in words if w in _COLOURS]
+    return ";".join(map(str, codes))
 
 
 @functools.cache
