@@ -63,7 +63,7 @@ def undo(store: Store, at: str) -> Undone | None:
 def log(store: Store, query: str, hours: float, day: date, note: str | None, at: str) -> Logged:
     """Record a study session on `day`, refusing more hours than the day has; a todo resource starts."""
     (item,) = store.find([query])
-    session = Session(item.id, day.isoformat(), hours, at, note)
+    session = Session(item.record_id, day.isoformat(), hours, at, note)
     started = item.status is Status.todo
     total = store.log_time(item, session, started)  # checks the hours-per-day limit as it writes
     return Logged(item, session, total, started)
@@ -75,7 +75,7 @@ def set_progress(store: Store, query: str, fraction: float, label: str, at: str)
     if item.status in (Status.done, Status.skipped):
         raise UsageProblem(f"{item.id} is {item.status.value}; progress is for resources you are studying",
                            hint=f"to study it again: mlpath reset {item.id}")
-    mark = Mark(item.id, at, fraction, label)
+    mark = Mark(item.record_id, at, fraction, label)
     started = item.status is Status.todo
     store.set_progress(item, mark, started)
     return Progressed(item._replace(fraction=fraction), mark, started)
@@ -89,7 +89,7 @@ def set_goal(store: Store, hours_per_week: float | None, at: str) -> float | Non
 
 def add_note(store: Store, query: str, text: str, at: str) -> Noted:
     (item,) = store.find([query], include_retired=True)
-    note = Note(item.id, at, text.strip())
+    note = Note(item.record_id, at, text.strip())
     store.add_note(note)
     return Noted(item, note)
 

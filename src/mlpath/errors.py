@@ -192,3 +192,9 @@ def _full(path: Path | str) -> bool:
     except OSError:
         return False
     return fs.f_bavail * fs.f_frsize < 64 * 1024
+
+
+class UnknownRoadmap(MlpathError):
+    """A roadmap name (--in, MLPATH_ROADMAP_NAME, `roadmap use/remove`) the database does not track."""
+
+    hint = "run `mlpath roadmap list` to see the names"

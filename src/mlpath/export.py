@@ -101,7 +101,7 @@ def markdown(
         lines.append("")
         for item in members:
             lines.append(task_line(item))
-            lines.extend(f"  - {n.at[:10]}: {escape_markdown(n.text)}" for n in notes_of.get(item.id, ()))
+            lines.extend(f"  - {n.at[:10]}: {escape_markdown(n.text)}" for n in notes_of.get(item.record_id, ()))
         lines.append("")
     if exported_at:
         lines += [f"<!-- exported {exported_at} by mlpath -->", ""]

@@ -93,7 +93,7 @@ def study(store: Store, query: str, minutes: int | None) -> Stopped:
     if not on_terminal():
         raise UsageProblem("mlpath study needs a terminal to show its timer",
                            hint=f"record time afterwards instead: mlpath log {item.id} HOURS")
-    started = Timer(item.id, clock.stamp(clock.now()), minutes, os.getpid(), timer.host())
+    started = Timer(item.record_id, clock.stamp(clock.now()), minutes, os.getpid(), timer.host())
     running = store.start_timer(started)
     if running is not None:  # another terminal started one a moment ago
         raise _already(running)

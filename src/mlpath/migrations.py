@@ -72,16 +72,18 @@ STATE_TRIGGERS = tuple(
 )
 
 VIEWS = {
-    # Every resource with its stage's number and its stored state (see STATE_OF). Every resource
-    # column is in it (r.*), so a new one needs no change here.
+    # Every resource with its stage's number, its roadmap's position and its stored state (see
+    # STATE_OF): a resource that is the same page as one tracked before (resource.same_as) shows
+    # that one's state. Every resource column is in it (r.*), so a new one needs no change here.
     "item": """
     CREATE VIEW item AS
-    SELECT r.*, s.number AS stage_number,
+    SELECT r.*, s.number AS stage_number, rm.position AS roadmap_position,
            COALESCE(x.status, 'todo') AS status, x.done_at, x.done_note, x.rating, x.started_at,
            COALESCE(x.logged_hours, 0) AS logged_hours, x.fraction
     FROM resource r
     JOIN stage s ON s.id = r.stage_id
-    LEFT JOIN resource_state x ON x.resource_id = r.id
+    JOIN roadmap rm ON rm.name = r.roadmap
+    LEFT JOIN resource_state x ON x.resource_id = COALESCE(r.same_as, r.id)
     """,
 }
 INDEXES = (
@@ -246,6 +248,27 @@ _V7_PLACE = tuple(sql for table in ("event", "progress_mark") for sql in (
     f"AND t.id <= {table}.id)",
 ))
 
+# Several roadmaps: the roadmap table, with the one the database tracked as its first (named
+# FIRST_ROADMAP, catalog.FIRST); every stage and resource belongs to it, under the id it had.
+_V9_ROADMAPS = (
+    """CREATE TABLE roadmap (
+    name VARCHAR NOT NULL, position INTEGER NOT NULL, title VARCHAR NOT NULL, version INTEGER NOT NULL,
+    digest VARCHAR, source VARCHAR, hidden BOOLEAN NOT NULL, PRIMARY KEY (name))""",
+    """INSERT INTO roadmap (name, position, title, version, digest, source, hidden) VALUES ('mlpath', 0,
+    COALESCE((SELECT value FROM meta WHERE key = 'roadmap_title'), 'mlpath'),
+    CAST(COALESCE((SELECT value FROM meta WHERE key = 'roadmap_version'), '0') AS INTEGER),
+    (SELECT value FROM meta WHERE key = 'roadmap_digest'), NULL, 0)""",
+    "ALTER TABLE stage ADD COLUMN roadmap VARCHAR REFERENCES roadmap (name)",
+    "ALTER TABLE stage ADD COLUMN short_id VARCHAR",
+    "UPDATE stage SET roadmap = 'mlpath', short_id = id",
+    "ALTER TABLE resource ADD COLUMN roadmap VARCHAR REFERENCES roadmap (name)",
+    "ALTER TABLE resource ADD COLUMN short_id VARCHAR",
+    "ALTER TABLE resource ADD COLUMN same_as VARCHAR REFERENCES resource (id)",
+    "UPDATE resource SET roadmap = 'mlpath', short_id = id",
+    "CREATE INDEX ix_resource_roadmap ON resource (roadmap)",
+    "CREATE INDEX ix_resource_short_id ON resource (short_id)",
+)
+
 REGISTER: tuple[Step, ...] = (
     Step(2, "study log, notes, reviews and ratings", _v2_study_habits),
     Step(3, "FSRS review schedule and the study timer", _v3_fsrs_and_timer),
@@ -257,6 +280,7 @@ REGISTER: tuple[Step, ...] = (
     # The state is derived data (see STATE_TABLE): create_derived builds it after this step.
     Step(8, "each resource's state stored, kept current by triggers, so reads never work it out per resource",
          ()),
+    Step(9, "several roadmaps in one database; a page in two of them is one piece of study", _V9_ROADMAPS),
 )
 LATEST = REGISTER[-1].version  # the schema version a new database gets
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 DB_ENV = "MLPATH_DB"
 ROADMAP_ENV = "MLPATH_ROADMAP"
+ROADMAP_NAME_ENV = "MLPATH_ROADMAP_NAME"  # the roadmap every command sees, like --in NAME
 
 
 def db_path() -> Path:

@@ -41,10 +41,19 @@ class Item(NamedTuple):
     fraction: float | None = None  # the share done the learner last set with `mlpath progress`, 0-1
     # Resource or stage ids the roadmap says should be done first; None: the previous stage's core path.
     after: tuple[str, ...] | None = None
+    roadmap: str = "mlpath"  # the roadmap's name (catalog.FIRST for the first)
+    roadmap_position: int = 0  # its roadmap's place in the order roadmaps were added (0: the first)
+    short_id: str = ""  # its id in its roadmap file; id is name/short_id when another roadmap had it first
+    same_as: str | None = None  # the resource, the same page in a roadmap tracked before, whose records count
 
     @property
     def number(self) -> str:
         return resource_number(self.stage_number, self.position)
+
+    @property
+    def record_id(self) -> str:
+        """The resource id its records are written under and read from (one piece of study, see catalog)."""
+        return self.same_as or self.id
 
 
 class StageInfo(NamedTuple):
@@ -52,6 +61,7 @@ class StageInfo(NamedTuple):
     number: int
     title: str
     summary: str | None = None
+    roadmap: str = "mlpath"
 
 
 class Event(NamedTuple):
@@ -269,7 +279,8 @@ def waiting_for(items: Sequence[Item], stages: Sequence[StageInfo]) -> dict[str,
         if i.core:
             core.setdefault(i.stage_id, []).append(i)
     open_stages = {sid for sid, members in every.items() if all(finished(i) for i in core.get(sid) or members)}
-    previous = {s.id: stages[n - 1].id for n, s in enumerate(stages) if n}
+    # the previous stage of the same roadmap: another roadmap's first stage waits for nothing of this one
+    previous = {s.id: stages[n - 1].id for n, s in enumerate(stages) if n and stages[n - 1].roadmap == s.roadmap}
     result: dict[str, tuple[str, ...]] = {}
     for i in items:
         refs = i.after if i.after is not None else ((previous[i.stage_id],) if i.stage_id in previous else ())
@@ -355,22 +366,44 @@ def _recommendation(item: Item, titles: dict[str, str], core_left: dict[str, int
 
 
 def resolve(query: str, items: Sequence[Item]) -> Item:
-    """Find the item a learner means by an id, a unique id prefix, or a short number like 2.5."""
+    """Find the item a learner means by an id, a unique id prefix, or a short number like 2.5.
+
+    With several roadmaps, `name/id`, `name/2.5` and `name/prefix` name one roadmap's resource;
+    a short id or number that two roadmaps share names the one stored under it, else it is
+    ambiguous unless both are the same page (one piece of study).
+    """
     q = query.strip().lower()
+    name, rest = split_id(q)
+    pool = items if name is None else [i for i in items if i.roadmap == name]
     for item in items:
-        if item.id == q or item.number == q:
+        if item.id == q:
             return item
-    if q:
-        matches = [i for i in items if i.id.startswith(q)]
-        if len(matches) == 1:
-            return matches[0]
+    exact = [i for i in pool if i.short_id == rest or i.number == rest]
+    if exact:
+        return _one(query, exact)
+    if rest:
+        matches = [i for i in pool if i.short_id.startswith(rest) or (name is None and i.id.startswith(q))]
         if matches:
-            shown = ", ".join(i.id for i in matches[:5])
-            more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
-            raise AmbiguousResource(f"{query!r} matches {len(matches)} resources: {shown}{more}")
+            return _one(query, matches)
     close = suggest(q, [i.id for i in items])
     hint = f"did you mean {' or '.join(close)}?" if close else ""
     raise UnknownResource(f"no resource with id or number {query!r}", hint=hint)
+
+
+def _one(query: str, matches: Sequence[Item]) -> Item:
+    """The one item matches name (several that are one piece of study count as one), or AmbiguousResource."""
+    if len({i.record_id for i in matches}) == 1:
+        return matches[0]
+    several = len({i.roadmap for i in matches}) > 1
+    shown = ", ".join(f"{i.roadmap}/{i.short_id}" if several else i.id for i in matches[:5])
+    more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
+    raise AmbiguousResource(f"{query!r} matches {len(matches)} resources: {shown}{more}")
+
+
+def split_id(query: str) -> tuple[str | None, str]:
+    """A typed id as (roadmap name or None, the rest): 'fastai/intro' gives ('fastai', 'intro')."""
+    name, sep, rest = query.rpartition("/")
+    return (name, rest) if sep and name else (None, query)
 
 
 def resolve_all(queries: Sequence[str], items: Sequence[Item]) -> list[Item]:

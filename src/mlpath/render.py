@@ -589,24 +589,37 @@ def sync_preview(report: SyncReport) -> None:
 
 
 def _stage_lines(view: Overview, width: int) -> list[Line]:
-    """The stage table: the stage titles take the free width; when the terminal is too narrow
-    for all of them, the bar gives way first (down to BAR_MIN), then the longest titles are
-    shortened at a word end. Numbers are never cut."""
-    total = view.total
+    """The stage table (see _progress_table)."""
     at_pace = view.pace.hours_per_week > 0
     etas = view.etas if at_pace or not view.etas_goal else list(view.etas_goal)
-    total_eta = view.finish.all_at_pace if at_pace else view.finish.all_at_goal
     rows = [(str(p.stage.number), p.stage.title, p, eta) for p, eta in zip(view.progress, etas, strict=True)]
+    return _progress_table(view, rows, "stage", "All stages", width)
+
+
+def _roadmap_lines(view: Overview, width: int) -> list[Line]:
+    """With several roadmaps, one row per roadmap (a page in two counts in each; in the total once)."""
+    rows = [(r.roadmap.name, r.roadmap.title, r.progress, r.eta) for r in view.roadmaps]
+    return _progress_table(view, rows, "roadmap", "All roadmaps", width)
+
+
+def _progress_table(view: Overview, rows: list[tuple[str, str, Any, date | None]], what: str, all_label: str,
+                    width: int) -> list[Line]:
+    """A progress table: the titles take the free width; when the terminal is too narrow
+    for all of them, the bar gives way first (down to BAR_MIN), then the longest titles are
+    shortened at a word end. Numbers (and roadmap names) are never cut."""
+    total = view.total
+    at_pace = view.pace.hours_per_week > 0
+    total_eta = view.finish.all_at_pace if at_pace else view.finish.all_at_goal
     done = [f"{p.done}/{p.total}" for _, _, p, _ in rows] + [f"{total.done}/{total.total}"]
     left = [f"{p.hours_left:.0f}" for _, _, p, _ in rows] + [f"{total.hours_left:.0f}"]
     number_w = max([1] + [len(n) for n, *_ in rows])
     done_w = max(len("done"), *map(len, done))
     left_w = max(len("h left"), *map(len, left))
     fixed = number_w + done_w + len("100%") + left_w + len("2026-01-01") + 6 * len(GAP)
-    longest = max([len("All stages")] + [cells(t) for _, t, *_ in rows])
+    longest = max([len(all_label)] + [cells(t) for _, t, *_ in rows])
     room = width - fixed
     bar = max(BAR_MIN, min(BAR_WIDTH, room - longest))
-    title_w = max(len("stage"), min(longest, room - bar))
+    title_w = max(len(what), min(longest, room - bar))
     specs = [Column(number_w, True), Column(title_w), Column(done_w, True), Column(4, True), Column(bar),
              Column(left_w, True), Column(10)]
 
@@ -615,11 +628,11 @@ def _stage_lines(view: Overview, width: int) -> list[Line]:
                                (f"{p.percent:.0f}%", ""), _bar(p.percent, bar), (f"{p.hours_left:.0f}", ""),
                                (_date(eta, p.hours_left), "")], style)
 
-    header = columns(specs, [("#", ""), ("stage", ""), ("done", ""), ("%", ""), ("progress", ""), ("h left", ""),
-                             ("eta", "")], "bold")
+    header = columns(specs, [("#" if what == "stage" else "name", ""), (what, ""), ("done", ""), ("%", ""),
+                             ("progress", ""), ("h left", ""), ("eta", "")], "bold")
     lines = [header, _rule(sum(s.width for s in specs) + 6 * len(GAP))]
     lines += [row(*r) for r in rows]
-    lines += [[], row("", "All stages", total, total_eta, "bold")]
+    lines += [[], row("", all_label, total, total_eta, "bold")]
     return lines
 
 
@@ -680,14 +693,15 @@ def stages(view: Overview) -> None:
 
 def dashboard(view: Overview, top: Recommendation | None) -> None:
     width = terminal().width
-    lines = say(_title_line(view), "bold", width=width) + _stage_lines(view, width)
+    table = _roadmap_lines(view, width) if view.roadmaps else _stage_lines(view, width)
+    lines = say(_title_line(view), "bold", width=width) + table
     lines += _pace_block(view, width) + say(_week_line(view), width=width)
     if view.reviews_due:
         lines += say(_reviews_line(view.reviews_due), "bold", width=width)
     if top is None:
         terminal().emit(lines + say("Everything is done or skipped. Well done!", width=width))
         return
-    lines += [[("Next up:", "bold")], *_recommendation(top, None, width, view.last_notes.get(top.item.id))]
+    lines += [[("Next up:", "bold")], *_recommendation(top, None, width, view.last_notes.get(top.item.record_id))]
     rid = top.item.id
     finish = _keep(f"finished: mlpath done {rid}")
     hint = f"When {finish}" if top.item.status is Status.doing else f"{_keep(f'Begin: mlpath start {rid}')}   {finish}"
@@ -730,7 +744,7 @@ def recommendations(found: Suggestions) -> None:
                  f"Nothing left to study in stage {s.number} ({s.title}): it is done or skipped. Try `mlpath next`.")
         lines = say(empty, width=width)
     if len(recs) == 1:
-        lines += _recommendation(recs[0], None, width, notes.get(recs[0].item.id))
+        lines += _recommendation(recs[0], None, width, notes.get(recs[0].item.record_id))
     elif recs:
         lines += _compact(recs, width, notes)
     if reviews_due:
@@ -795,7 +809,7 @@ def _compact(recs: Sequence[Recommendation], width: int, notes: Mapping[str, Not
         lines.append(row)
         if narrow:
             lines += wrap([(why, "italic")], width, hang, hang)
-        note = notes.get(i.id)
+        note = notes.get(i.record_id)
         if i.status is Status.doing and note is not None:
             lines += wrap([(f"last note {note.at[:10]}: {note.text}", "dim")], width, hang, hang)
     lines += say("hours are what is left of each; `mlpath next` alone explains the first in full", "dim",

@@ -5,10 +5,12 @@ pace, finish dates, reviews due, streaks); this is the one place that gathers th
 command stays a few lines long. No printing here, and no SQL.
 """
 
+from collections.abc import Sequence
 from datetime import date, timedelta, tzinfo
 from typing import NamedTuple
 
-from mlpath import clock, habits, progress, reviewing, spaced
+from mlpath import catalog, clock, habits, progress, reviewing, spaced
+from mlpath.catalog import RoadmapInfo, RoadmapProgress
 from mlpath.habits import Finish, Mark, Note, Pace, Streaks
 from mlpath.progress import Event, Item, Recommendation, StageInfo, StageProgress, Status
 from mlpath.reviewing import ReviewRecord
@@ -30,6 +32,9 @@ class Overview(NamedTuple):
     finish: Finish
     week_logged: float  # hours logged since Monday
     last_notes: dict[str, Note]  # each resource's latest note
+    # With several roadmaps in scope, one line each (else empty); items then holds each piece of
+    # study once (catalog.distinct), and total counts a page two roadmaps share once.
+    roadmaps: tuple[RoadmapProgress, ...] = ()
 
     @property
     def week_hours_left(self) -> float | None:
@@ -42,15 +47,18 @@ class Overview(NamedTuple):
 
 
 def overview(store: Store, today: date, tz: tzinfo) -> Overview:
-    stages, items = store.stages(), store.items()
-    per_stage = progress.stage_progress(stages, items)
-    total = progress.overall(per_stage)
+    stages, every = store.stages(), store.items()
+    per_stage = progress.stage_progress(stages, every)
+    items = catalog.distinct(every)
+    total = progress.overall(per_stage if len(items) == len(every) else progress.stage_progress(stages, items))
     since = min(today - timedelta(weeks=habits.PACE_WEEKS, days=6), habits.week_start(today))  # pace_window's reach
     sessions = store.sessions(since_day=since.isoformat())
     first = habits.first_day(*store.first_activity(), tz)
     pace = habits.pace(sessions, today, first)
     due = spaced.due_reviews(items, store.latest_reviews(), today, tz)
     goal = store.goal()
+    lines = roadmap_lines(store.scoped_roadmaps(), stages, every, store.default_roadmap(),
+                          pace.hours_per_week or goal, today)
     return Overview(
         title=store.roadmap_title(),
         today=today,
@@ -66,7 +74,28 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
         finish=habits.finish(total.core_hours_left, total.hours_left, pace.hours_per_week, goal, today),
         week_logged=habits.hours_between(sessions, habits.week_start(today), today),
         last_notes=store.last_notes(),
+        roadmaps=tuple(lines) if len(lines) > 1 else (),
     )
+
+
+def roadmap_lines(roadmaps: Sequence[RoadmapInfo], stages: Sequence[StageInfo], items: Sequence[Item],
+                  default: str | None, hours_per_week: float | None, today: date) -> list[RoadmapProgress]:
+    """Each roadmap's progress over its own resources, with a finish date at hours_per_week."""
+    by_roadmap: dict[str, list[Item]] = {}
+    for item in items:
+        by_roadmap.setdefault(item.roadmap, []).append(item)
+    totals = [progress.overall(progress.stage_progress([s for s in stages if s.roadmap == r.name],
+                                                       by_roadmap.get(r.name, []))) for r in roadmaps]
+    etas = habits.stage_etas(totals, hours_per_week, today) if hours_per_week else [None] * len(totals)
+    return [RoadmapProgress(r, total, r.name == default, eta)
+            for r, total, eta in zip(roadmaps, totals, etas, strict=True)]
+
+
+def roadmaps(store: Store, today: date) -> list[RoadmapProgress]:
+    """`roadmap list`: every roadmap the database tracks (removed ones too), with its progress."""
+    every = store.roadmaps()
+    return roadmap_lines(every, store.stages(every_roadmap=True), store.items(every_roadmap=True),
+                         store.default_roadmap(), None, today)
 
 
 class Week(NamedTuple):
@@ -106,7 +135,7 @@ def week(store: Store, today: date, tz: tzinfo) -> Week:
         pace=view.pace.hours_per_week,
         streak=streaks(store, today, tz).current,
         reviews_due=view.reviews_due,
-        in_progress=[(i, view.last_notes.get(i.id)) for i in doing],
+        in_progress=[(i, view.last_notes.get(i.record_id)) for i in doing],
         plan=habits.plan([r.item for r in recs], left),
         basis=basis,
     )
@@ -160,8 +189,9 @@ class ResourceDetail(NamedTuple):
 def resource_detail(store: Store, query: str, tz: tzinfo) -> ResourceDetail:
     item = store.find([query], include_retired=True)[0]
     titles = {s.id: s.title for s in store.stages(include_retired=True)}
-    return ResourceDetail(item, titles.get(item.stage_id, item.stage_id), store.events(item.id),
-                          store.notes(item.id), reviewing.resource_reviews(store, item, tz), store.marks(item.id))
+    rid = item.record_id  # a page shared with a roadmap tracked before shows that one's history
+    return ResourceDetail(item, titles.get(item.stage_id, item.stage_id), store.events(rid),
+                          store.notes(rid), reviewing.resource_reviews(store, item, tz), store.marks(rid))
 
 
 def streaks(store: Store, today: date, tz: tzinfo) -> Streaks:

@@ -36,7 +36,7 @@ class ReviewRecord(NamedTuple):
 
 
 def _notes(item: Item, notes: list[Note]) -> list[Note]:
-    done = [Note(item.id, item.done_at, item.done_note)] if item.done_note and item.done_at else []
+    done = [Note(item.record_id, item.done_at, item.done_note)] if item.done_note and item.done_at else []
     return done + notes
 
 
@@ -48,12 +48,12 @@ def due(store: Store, today: date, tz: tzinfo) -> list[DueReview]:
         for n in store.notes():
             notes.setdefault(n.resource_id, []).append(n)
     return [DueReview(d.item, d.due, d.overdue_days, (today - clock.local_day(d.item.done_at or "", tz)).days,
-                      _notes(d.item, notes.get(d.item.id, []))) for d in found]
+                      _notes(d.item, notes.get(d.item.record_id, []))) for d in found]
 
 
 def answer(store: Store, item: Item, grade: int, at: str, tz: tzinfo) -> Answered:
     """Record one answer and reschedule the resource."""
-    review = spaced.review(item, store.latest_reviews().get(item.id), grade, at)
+    review = spaced.review(item, store.latest_reviews().get(item.record_id), grade, at)
     store.add_review(review)
     return Answered(item, review, clock.local_day(review.due, tz))
 
@@ -65,8 +65,8 @@ def answer_query(store: Store, query: str, grade: int, at: str, tz: tzinfo) -> A
 
 def resource_reviews(store: Store, item: Item, tz: tzinfo) -> ReviewRecord:
     """A resource's reviews, oldest first, and when it is next due (for `show`)."""
-    reviews = store.reviews(item.id)
-    latest = {item.id: reviews[-1]} if reviews else {}
+    reviews = store.reviews(item.record_id)
+    latest = {item.record_id: reviews[-1]} if reviews else {}
     return ReviewRecord(reviews, spaced.next_due([item], latest, tz))
 
 

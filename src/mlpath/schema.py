@@ -93,12 +93,28 @@ def _resource_ref(indexed: bool = True) -> Column:
 
 
 META = Table("meta", (Column("key", "VARCHAR"), Column("value", "VARCHAR")), key=None)
+# Every roadmap the database tracks: the first (position 0) is the bundled one or the file
+# --roadmap names, the others came with `mlpath roadmap add`. A removed one is hidden, never deleted.
+ROADMAP = Table("roadmap", (
+    Column("name", "VARCHAR"),
+    Column("position", "INTEGER"),  # the order roadmaps are shown in: the order they were added
+    Column("title", "VARCHAR"),
+    Column("version", "INTEGER"),
+    Column("digest", "VARCHAR", nullable=True),  # of the file last synced (roadmap.RoadmapFile.digest)
+    Column("source", "VARCHAR", nullable=True),  # the file `roadmap add` read; None for the first
+    Column("hidden", "BOOLEAN"),
+), key=None)
+# A stage's or resource's stored id is its id in its roadmap file (short_id), or, when another
+# roadmap had that id first, name/short_id (catalog.stored_id). roadmap and short_id are NULL in no
+# row; they are declared nullable because an upgrade adds them to existing tables.
 STAGE = Table("stage", (
     Column("id", "VARCHAR"),
     Column("number", "INTEGER"),
     Column("title", "VARCHAR"),
     Column("summary", "VARCHAR", nullable=True),
     Column("retired", "BOOLEAN"),
+    Column("roadmap", "VARCHAR", nullable=True, references="roadmap.name"),
+    Column("short_id", "VARCHAR", nullable=True),
 ), key=None)
 RESOURCE = Table("resource", (
     Column("id", "VARCHAR"),
@@ -114,6 +130,11 @@ RESOURCE = Table("resource", (
     Column("choose_one", "VARCHAR", nullable=True),
     Column("retired", "BOOLEAN"),
     Column("after", "VARCHAR", nullable=True),  # a JSON list of resource or stage ids; NULL: the previous stage first
+    Column("roadmap", "VARCHAR", nullable=True, references="roadmap.name", indexed=True),
+    Column("short_id", "VARCHAR", nullable=True, indexed=True),
+    # The resource whose records are this one's progress: the same page (catalog.same_page) in a
+    # roadmap tracked before this one; NULL when it is its own. Set when the resource first comes in.
+    Column("same_as", "VARCHAR", nullable=True, references="resource.id"),
 ), key=None)
 # One status change; history is appended to, never rewritten. A resource's status is its latest
 # event by place (then id): a local change is placed last whatever the clock says, so a clock that
@@ -185,8 +206,8 @@ STAMP_REPAIR = Table("stamp_repair", (
     Column("original", "VARCHAR"),
 ))
 
-TABLES: tuple[Table, ...] = (META, STAGE, RESOURCE, EVENT, STUDY_SESSION, NOTE, REVIEW, TIMER, PROGRESS_MARK, GOAL,
-                              STAMP_REPAIR, ACTION, TOMBSTONE)
+TABLES: tuple[Table, ...] = (META, ROADMAP, STAGE, RESOURCE, EVENT, STUDY_SESSION, NOTE, REVIEW, TIMER,
+                              PROGRESS_MARK, GOAL, STAMP_REPAIR, ACTION, TOMBSTONE)
 UNDOABLE = tuple(t for t in TABLES if t.undoable)
 BY_NAME = {t.name: t for t in TABLES}
 

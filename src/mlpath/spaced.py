@@ -128,7 +128,7 @@ def review(item: Item, previous: Review | None, grade: int, at: str) -> Review:
     if item.status is not Status.done or not item.done_at:
         raise HabitInvalid(f"{item.id} is {item.status.value}, not done; only finished resources come up for review",
                            hint=f"mark it done first: mlpath done {item.id}")
-    return answer(previous, item.done_at, grade, at, item.id)
+    return answer(previous, item.done_at, grade, at, item.record_id)
 
 
 def replay(resource_id: str, done_ats: Sequence[str], answers: Sequence[tuple[str, int]]) -> list[Review]:
@@ -157,7 +157,7 @@ def due_reviews(items: Iterable[Item], latest: dict[str, Review], today: date, t
     for item in items:
         if item.status is not Status.done or not item.done_at:
             continue
-        review = latest.get(item.id)
+        review = latest.get(item.record_id)
         when = local_day(review.due if review else first_due(item.done_at), tz)
         if when <= today:
             due.append(Due(item, when, (today - when).days))
@@ -167,6 +167,6 @@ def due_reviews(items: Iterable[Item], latest: dict[str, Review], today: date, t
 
 def next_due(items: Iterable[Item], latest: dict[str, Review], tz: tzinfo, after: date | None = None) -> date | None:
     """The earliest due date of any finished resource (only those after `after`, if given), or None."""
-    dates = [local_day(latest[i.id].due if i.id in latest else first_due(i.done_at), tz)
+    dates = [local_day(latest[i.record_id].due if i.record_id in latest else first_due(i.done_at), tz)
              for i in items if i.status is Status.done and i.done_at]
     return min((d for d in dates if after is None or d > after), default=None)

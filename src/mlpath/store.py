@@ -28,15 +28,17 @@ from contextlib import closing, contextmanager
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from mlpath import clock, db, habits, migrations, progress, roadmap, schema, spaced
+from mlpath import catalog, clock, db, habits, migrations, paths, progress, roadmap, schema, spaced
 from mlpath.errors import (
     DatabaseDamaged,
     MlpathError,
     NotADatabase,
     SchemaTooNew,
     UnknownResource,
+    UnknownRoadmap,
+    UsageProblem,
     database_problem,
 )
 from mlpath.habits import Goal, Mark, Note, Session
@@ -64,6 +66,9 @@ class Store:
         self.path = Path(os.path.realpath(path.expanduser()))
         self.db = db.Database(self.path)
         self._meta: dict[str, str] | None = None
+        self.wanted: str | None = None  # the roadmap --in names (see scope)
+        self._scope: tuple[str, ...] | None = None
+        self._everything_in_scope = True
 
     def close(self) -> None:
         self.db.close()
@@ -83,7 +88,7 @@ class Store:
         store = cls(path)
         if not db.exists(store.path):
             road = parse(source)
-            if db.create(store.path, lambda conn: _write_roadmap(conn, road)):
+            if db.create(store.path, lambda conn: _seed(conn, road)):
                 return store, Opened(True, len(road.stages), len(road.resources))
         try:
             migrated = backup_path = None
@@ -126,18 +131,31 @@ class Store:
 
     # ---------------------------------------------------------------- roadmap sync
 
-    def _stored_resources(self) -> dict[str, dict[str, Any]]:
+    def _stored_resources(self, name: str) -> dict[str, dict[str, Any]]:
         names = schema.RESOURCE.names
-        return {r[0]: dict(zip(names, r, strict=True)) for r in self._read(schema.RESOURCE.select())}
+        return {r[0]: dict(zip(names, r, strict=True))
+                for r in self._read(f"{schema.RESOURCE.select()} WHERE roadmap = ?", (name,))}
 
-    def plan_sync(self, road: Roadmap) -> SyncReport:
-        """What syncing road would change, without writing anything."""
-        added, changed, retired = roadmap.diff({r["id"]: r for r in _resource_rows(road)}, self._stored_resources())
-        old = int(self.meta().get("roadmap_version", "0"))
-        return SyncReport(old, road.version, added, changed, retired)
+    def plan_sync(self, road: Roadmap, name: str = catalog.FIRST) -> SyncReport:
+        """What syncing road into roadmap `name` would change, without writing anything."""
+        placed = _placed(self.db.snapshot(), road, name)
+        added, changed, retired = roadmap.diff({r["id"]: r for r in placed.resources}, self._stored_resources(name))
+        return SyncReport(self._version(name), road.version, added, changed, retired)
 
-    def sync(self, road: Roadmap) -> SyncReport:
-        """Bring stored stages and resources in line with road; progress is never touched.
+    def _version(self, name: str) -> int:
+        if name == catalog.FIRST:
+            return int(self.meta().get("roadmap_version", "0"))
+        rows = self._read("SELECT version FROM roadmap WHERE name = ?", (name,))
+        return int(rows[0][0]) if rows else 0
+
+    def _digest(self, name: str) -> str | None:
+        if name == catalog.FIRST:
+            return self.meta().get("roadmap_digest")
+        rows = self._read("SELECT digest FROM roadmap WHERE name = ? AND hidden = 0", (name,))
+        return rows[0][0] if rows else None
+
+    def sync(self, road: Roadmap, name: str = catalog.FIRST, source: str | None = None) -> SyncReport:
+        """Bring roadmap `name`'s stored stages and resources in line with road; progress is never touched.
 
         Resources no longer in the roadmap are marked retired (hidden, history kept), never deleted.
         """
@@ -145,26 +163,126 @@ class Store:
             # Planned under the write lock, from the latest state: when another process synced this
             # roadmap while this one waited, there is nothing left to report or write.
             self._meta = None
-            report = self.plan_sync(road)
-            if self.meta().get("roadmap_digest") == road.digest:
+            report = self.plan_sync(road, name)
+            if self._digest(name) == road.digest:
                 return SyncReport(report.old_version, road.version)
-            _write_roadmap(conn, road)
-            conn.executemany("UPDATE resource SET retired = 1 WHERE id = ?", [(r,) for r in report.retired])
-            keep = [s.id for s in road.stages]
-            conn.execute(f"UPDATE stage SET retired = 1 WHERE id NOT IN ({','.join('?' * len(keep))})", keep)
+            _apply(conn, road, name, source, report.retired)
         self._meta = None
+        self._scope = None
         return report
+
+    # ---------------------------------------------------------------- several roadmaps
+
+    def roadmaps(self) -> list[catalog.RoadmapInfo]:
+        """Every roadmap the database tracks, hidden ones too, in the order they were added."""
+        fields = ", ".join(catalog.RoadmapInfo._fields)
+        rows = self._read(f"SELECT {fields} FROM roadmap ORDER BY position")
+        return [catalog.RoadmapInfo._make((*r[:-1], bool(r[-1]))) for r in rows]
+
+    def default_roadmap(self) -> str | None:
+        """The roadmap `roadmap use` chose, if it is still tracked."""
+        return self.meta().get("roadmap_default")
+
+    def scope(self) -> tuple[str, ...] | None:
+        """The roadmaps this command sees: the one named by --in (self.wanted), MLPATH_ROADMAP_NAME
+        or `roadmap use`, else every roadmap not removed; None when that is all of them (no filter)."""
+        if self._scope is None:
+            every = self.roadmaps()
+            wanted = self.wanted or os.environ.get(paths.ROADMAP_NAME_ENV) or self.default_roadmap()
+            if wanted and wanted != catalog.SCOPE_ALL:
+                name = wanted.strip().lower()
+                found = [r for r in every if r.name == name]
+                if not found:
+                    raise UnknownRoadmap(f"no roadmap named {wanted!r}")
+                if found[0].hidden:
+                    raise UnknownRoadmap(f"roadmap {name!r} was removed",
+                                         hint=f"bring it back with mlpath roadmap add {found[0].source or 'FILE'}")
+                self._scope = (name,)
+            else:
+                self._scope = tuple(r.name for r in every if not r.hidden)
+            self._everything_in_scope = len(self._scope) == len(every)
+        return None if self._everything_in_scope else self._scope
+
+    def scoped_roadmaps(self) -> list[catalog.RoadmapInfo]:
+        """The roadmaps this command sees, in order."""
+        self.scope()
+        return [r for r in self.roadmaps() if r.name in (self._scope or ())]
+
+    def _in_scope(self, column: str = "roadmap") -> tuple[str, list[str]]:
+        """A WHERE condition (starting with AND) keeping rows of the roadmaps in scope, and its parameters."""
+        scope = self.scope()
+        if scope is None:
+            return "", []
+        return f" AND {column} IN ({','.join('?' * len(scope))})", list(scope)
+
+    def add_roadmap(self, road: Roadmap, name: str, source: str) -> catalog.Added:
+        """Track road beside the others as `name`, or refresh it (ids kept, gone resources retired,
+        history kept), bringing it back if it was removed."""
+        if name == catalog.FIRST:
+            raise UsageProblem(f"{name!r} is the first roadmap's name",
+                               hint="choose another with --name, e.g. --name my-course")
+        existed = {r.name: r for r in self.roadmaps()}.get(name)
+        with self.db.transaction() as conn:
+            self._meta = None
+            report = self.plan_sync(road, name)
+            placed = _apply(conn, road, name, source, report.retired)
+        self._scope = None
+        info = {r.name: r for r in self.roadmaps()}[name]
+        added = report.added if existed is not None else ()
+        return catalog.Added(info, existed is None, len(road.stages), len(road.resources), added, report.changed,
+                             report.retired, placed.links)
+
+    def remove_roadmap(self, name: str) -> catalog.RoadmapInfo:
+        """Hide roadmap `name` (its resources and history stay; `roadmap add` brings it back)."""
+        found = self._named(name)
+        if found.name == catalog.FIRST:
+            raise UsageProblem(f"{name!r} is the first roadmap: it cannot be removed",
+                               hint="to see only another one: mlpath roadmap use NAME")
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE roadmap SET hidden = 1 WHERE name = ?", (found.name,))
+            conn.execute("DELETE FROM meta WHERE key = 'roadmap_default' AND value = ?", (found.name,))
+        self._meta = self._scope = None
+        return found._replace(hidden=True)
+
+    def use_roadmap(self, name: str) -> catalog.RoadmapInfo | None:
+        """Make roadmap `name` the default scope of every command; `all` (None returned) goes back to all."""
+        found = None if name.strip().lower() == catalog.SCOPE_ALL else self._named(name)
+        if found is not None and found.hidden:
+            raise UnknownRoadmap(f"roadmap {found.name!r} was removed",
+                                 hint=f"bring it back with mlpath roadmap add {found.source or 'FILE'}")
+        with self.db.transaction() as conn:
+            if found is None:
+                conn.execute("DELETE FROM meta WHERE key = 'roadmap_default'")
+            else:
+                conn.execute(f"{schema.META.insert()} ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             ("roadmap_default", found.name))
+        self._meta = self._scope = None
+        return found
+
+    def _named(self, name: str) -> catalog.RoadmapInfo:
+        found = {r.name: r for r in self.roadmaps()}.get(name.strip().lower())
+        if found is None:
+            raise UnknownRoadmap(f"no roadmap named {name!r}")
+        return found
 
     # ---------------------------------------------------------------- reads
 
-    def stages(self, include_retired: bool = False) -> list[StageInfo]:
-        where = "" if include_retired else "WHERE retired = 0"
+    def stages(self, include_retired: bool = False, every_roadmap: bool = False) -> list[StageInfo]:
+        """The stages of the roadmaps in scope (or of every roadmap, removed ones too), roadmap by roadmap."""
+        scoped, params = ("", []) if every_roadmap else self._in_scope()
+        where = ("1" if include_retired else "retired = 0") + scoped
         fields = ", ".join(StageInfo._fields)
-        return [StageInfo(*r) for r in self._read(f"SELECT {fields} FROM stage {where} ORDER BY number")]
+        rows = self._read(f"SELECT {fields} FROM stage WHERE {where} "
+                          "ORDER BY (SELECT position FROM roadmap WHERE name = stage.roadmap), number", params)
+        return [StageInfo(*r) for r in rows]
 
-    def items(self, include_retired: bool = False) -> list[Item]:
-        where = "" if include_retired else "WHERE retired = 0"
-        rows = self._read(f"SELECT {_ITEM_COLUMNS} FROM item {where} ORDER BY retired, stage_number, position, id")
+    def items(self, include_retired: bool = False, every_roadmap: bool = False) -> list[Item]:
+        """The resources of the roadmaps in scope (or of every roadmap, removed ones too), with the
+        learner's state of each."""
+        scoped, params = ("", []) if every_roadmap else self._in_scope()
+        where = ("1" if include_retired else "retired = 0") + scoped
+        rows = self._read(f"SELECT {_ITEM_COLUMNS} FROM item WHERE {where} "
+                          "ORDER BY retired, roadmap_position, stage_number, position, id", params)
         return self._convert(rows, _item)
 
     def find(self, queries: Sequence[str], include_retired: bool = False) -> list[Item]:
@@ -178,16 +296,21 @@ class Store:
         params: list[str | int] = []
         for query in queries:
             q = query.strip().lower()
+            name, rest = progress.split_id(q)
             parts.append("SELECT id FROM resource WHERE id >= ? AND id < ?")
             params += [q, q + _AFTER_ID_CHARS]
-            number = _NUMBER.fullmatch(q)
+            parts.append("SELECT id FROM resource WHERE short_id >= ? AND short_id < ?"
+                         + (" AND roadmap = ?" if name else ""))
+            params += [rest, rest + _AFTER_ID_CHARS, *([name] if name else [])]
+            number = _NUMBER.fullmatch(rest)
             if number:
                 parts.append("SELECT r.id FROM resource r JOIN stage s ON s.id = r.stage_id "
-                             "WHERE s.number = ? AND r.position = ?")
-                params += [int(number[1]), int(number[2])]
-        where = "" if include_retired else "retired = 0 AND "
-        rows = self._read(f"SELECT {_ITEM_COLUMNS} FROM item WHERE {where}id IN ({' UNION '.join(parts)}) "
-                          "ORDER BY retired, stage_number, position, id", params)
+                             "WHERE s.number = ? AND r.position = ?" + (" AND r.roadmap = ?" if name else ""))
+                params += [int(number[1]), int(number[2]), *([name] if name else [])]
+        scoped, scope_params = self._in_scope()
+        where = ("" if include_retired else "retired = 0 AND ") + "1" + scoped
+        rows = self._read(f"SELECT {_ITEM_COLUMNS} FROM item WHERE {where} AND id IN ({' UNION '.join(parts)}) "
+                          "ORDER BY retired, roadmap_position, stage_number, position, id", [*scope_params, *params])
         try:
             return resolve_all(queries, self._convert(rows, _item))
         except UnknownResource:
@@ -304,14 +427,14 @@ class Store:
         changed = [c for c in changes if c.changed]
         command = COMMANDS[status]
         with self._action(command, f"{command} {', '.join(c.item.id for c in changed)}", at) as action:
-            action.insert([Event(c.item.id, c.status, at, note, rating) for c in changed])
+            action.insert([Event(c.item.record_id, c.status, at, note, rating) for c in changed])
         return changes
 
     def set_statuses(self, pairs: Sequence[tuple[Item, Status]], at: str, note: str | None = None) -> list[Change]:
         """Set each item's own status (as an import does), all in one transaction."""
         summary = f"import of a checklist ({len(pairs)} changed{'; ' + note if note else ''})"
         with self._action("import", summary, at) as action:
-            action.insert([Event(item.id, status, at, note) for item, status in pairs])
+            action.insert([Event(item.record_id, status, at, note) for item, status in pairs])
         return [Change(item, status, True) for item, status in pairs]
 
     def log_time(self, item: Item, session: Session, start: bool) -> float:
@@ -322,14 +445,14 @@ class Store:
         """
         with self._action("log", f"log {amount(session.hours)} h on {item.id} for {session.day}", session.at) as action:
             total = _check_day(action.conn, session)
-            action.insert([Event(item.id, Status.doing, session.at)] if start else [])
+            action.insert([Event(item.record_id, Status.doing, session.at)] if start else [])
             action.insert([session])
         return total
 
     def set_progress(self, item: Item, mark: Mark, start: bool) -> None:
         """Record a progress share, and mark a todo resource as started, in one transaction."""
         with self._action("progress", f"progress {mark.label} on {item.id}", mark.at) as action:
-            action.insert([Event(item.id, Status.doing, mark.at)] if start else [])
+            action.insert([Event(item.record_id, Status.doing, mark.at)] if start else [])
             action.insert([mark])
 
     def set_goal(self, goal: Goal) -> None:
@@ -621,7 +744,7 @@ def _add_placeholders(conn: sqlite3.Connection, resources: Sequence[BackupResour
             conn.execute(schema.STAGE.insert(), _stage_row(res.stage, base + len(stages), res.stage, None, retired=1))
             stages.add(res.stage)
         row = {"id": res.id, "stage_id": res.stage, "position": n, "title": res.title, "kind": res.kind, "core": 0,
-               "hours": res.hours, "authors": "[]", "retired": 1}
+               "hours": res.hours, "authors": "[]", "retired": 1, "roadmap": catalog.FIRST, "short_id": res.id}
         conn.execute(schema.RESOURCE.insert(), [row.get(name) for name in schema.RESOURCE.names])
 
 
@@ -636,13 +759,22 @@ def completion_candidates(path: Path, prefix: str, first: Sequence[str] = ()) ->
     """
     if not path.is_file():
         return []
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     with closing(db.connect_read_only(path)) as conn:
         marks = ",".join("?" * len(first)) or "''"
+        shown = "retired = 0 AND roadmap IN (SELECT name FROM roadmap WHERE hidden = 0)"
+        # name/short-id, the form every resource also answers to, once a roadmap name is typed
+        column = "roadmap || '/' || short_id" if "/" in prefix else "id"
         rows = conn.execute(
-            f"SELECT id, title, status IN ({marks}) AS preferred FROM item "
-            "WHERE retired = 0 AND id LIKE ? ESCAPE '\\' ORDER BY preferred DESC, stage_number, position",
-            (*first, prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
+            f"SELECT {column}, title, status IN ({marks}) AS preferred FROM item "
+            f"WHERE {shown} AND {column} LIKE ? ESCAPE '\\' "
+            "ORDER BY preferred DESC, roadmap_position, stage_number, position",
+            (*first, pattern),
         ).fetchall()
+        if "/" not in prefix:  # the roadmap names, to go on with name/ (only when there are several)
+            rows = [(f"{name}/", title, 0) for name, title in conn.execute(
+                "SELECT name, title FROM roadmap WHERE hidden = 0 AND name LIKE ? ESCAPE '\\' AND "
+                "(SELECT COUNT(*) FROM roadmap WHERE hidden = 0) > 1 ORDER BY position", (pattern,))] + rows
     return [(rid, title) for rid, title, _ in rows]
 
 
@@ -679,33 +811,113 @@ def _item(r: tuple[Any, ...]) -> Item:
 
 
 def _resource_rows(road: Roadmap) -> list[dict[str, Any]]:
-    """The resource table's rows for a roadmap: every column taken from the roadmap field of its name."""
-    names = [n for n in schema.RESOURCE.names if n != "retired"]
+    """The resource table's rows for a roadmap: every column taken from the roadmap field of its name
+    (the roadmap, short id and link are filled in by _placed)."""
+    names = [n for n in schema.RESOURCE.names if n not in _PLACED_COLUMNS]
     return [{n: _encode(getattr(r, n)) for n in names} | {"core": int(r.core), "retired": 0} for r in road.resources]
 
 
-def _stage_row(stage_id: str, number: int, title: str, summary: str | None, retired: int) -> list[Any]:
+_PLACED_COLUMNS = ("retired", "roadmap", "short_id", "same_as")
+
+
+class _Placed(NamedTuple):
+    """A roadmap's stages and resources as rows under their stored ids (catalog.stored_id)."""
+
+    stages: list[list[Any]]
+    resources: list[dict[str, Any]]
+    links: tuple[tuple[str, str], ...]  # (resource id, the id it is the same page as) made now
+
+
+def _placed(conn: sqlite3.Connection, road: Roadmap, name: str) -> _Placed:
+    """road's rows for roadmap `name`: stored ids kept for what it had, chosen for what is new
+    (its own id when no other roadmap uses it), and new resources linked to the same page tracked
+    before in another roadmap (catalog.links). Reads only."""
+    stage_ids = dict(conn.execute("SELECT short_id, id FROM stage WHERE roadmap = ?", (name,)).fetchall())
+    known = {sid: (rid, same) for sid, rid, same in conn.execute(
+        "SELECT short_id, id, same_as FROM resource WHERE roadmap = ?", (name,))}
+    new_stages = [st.id for st in road.stages if st.id not in stage_ids]
+    if new_stages:
+        taken = {r[0] for r in conn.execute("SELECT id FROM stage")}
+        for sid in new_stages:
+            stage_ids[sid] = catalog.stored_id(sid, name, taken)
+            taken.add(stage_ids[sid])
+    rows = _resource_rows(road)
+    ids = {sid: rid for sid, (rid, _) in known.items()}
+    new = [row["id"] for row in rows if row["id"] not in known]
+    if new:
+        taken = {r[0] for r in conn.execute("SELECT id FROM resource")}
+        for sid in new:
+            ids[sid] = catalog.stored_id(sid, name, taken)
+            taken.add(ids[sid])
+    links: dict[str, str] = {}
+    others = conn.execute("SELECT EXISTS (SELECT 1 FROM resource WHERE roadmap != ?)", (name,)).fetchone()[0]
+    if new and others:
+        own = conn.execute("SELECT r.id, r.url FROM resource r JOIN roadmap m ON m.name = r.roadmap "
+                           "WHERE r.roadmap != ? AND r.same_as IS NULL AND r.url IS NOT NULL "
+                           "ORDER BY m.position, r.rowid", (name,)).fetchall()
+        fresh = {row["id"]: row["url"] for row in rows if row["id"] not in known}
+        links = {ids[sid]: target for sid, target in catalog.links(fresh.items(), own).items()}
+    for row in rows:
+        short = row["id"]
+        row["id"], row["short_id"], row["roadmap"] = ids[short], short, name
+        row["stage_id"] = stage_ids[row["stage_id"]]
+        row["same_as"] = known[short][1] if short in known else links.get(row["id"])
+        if row["after"] is not None:
+            row["after"] = json.dumps([ids.get(ref) or stage_ids.get(ref) or ref for ref in json.loads(row["after"])])
+    stages = [_stage_row(stage_ids[st.id], st.number, st.title, st.summary, retired=0, roadmap=name, short_id=st.id)
+              for st in road.stages]
+    return _Placed(stages, rows, tuple(links.items()))
+
+
+def _stage_row(stage_id: str, number: int, title: str, summary: str | None, retired: int,
+               roadmap: str = catalog.FIRST, short_id: str | None = None) -> list[Any]:
     """A stage table row in its declared column order (a column added to schema.STAGE fails here, loudly)."""
-    row = {"id": stage_id, "number": number, "title": title, "summary": summary, "retired": retired}
+    row = {"id": stage_id, "number": number, "title": title, "summary": summary, "retired": retired,
+           "roadmap": roadmap, "short_id": short_id or stage_id}
     return [row[name] for name in schema.STAGE.names]
 
 
-def _write_roadmap(conn: sqlite3.Connection, road: Roadmap) -> None:
-    """Upsert stages, resources and the roadmap's facts in meta with set-based statements."""
+def _seed(conn: sqlite3.Connection, road: Roadmap) -> None:
+    """A new database's first roadmap."""
+    _apply(conn, road, catalog.FIRST, None, ())
+
+
+def _apply(conn: sqlite3.Connection, road: Roadmap, name: str, source: str | None,
+           retired: Sequence[str]) -> _Placed:
+    """Write road as roadmap `name` and retire what it no longer has (resources, stages)."""
+    placed = _write_roadmap(conn, road, name, source)
+    conn.executemany("UPDATE resource SET retired = 1 WHERE id = ?", [(r,) for r in retired])
+    keep = [row[0] for row in placed.stages]
+    conn.execute(f"UPDATE stage SET retired = 1 WHERE roadmap = ? AND id NOT IN ({','.join('?' * len(keep))})",
+                 [name, *keep])
+    return placed
+
+
+def _write_roadmap(conn: sqlite3.Connection, road: Roadmap, name: str = catalog.FIRST,
+                   source: str | None = None) -> _Placed:
+    """Upsert the roadmap's row, its stages and resources (and the first roadmap's facts in meta)
+    with set-based statements. A resource's link (same_as) is set when it first comes in, never changed."""
+    conn.execute(f"{schema.ROADMAP.insert()} ON CONFLICT(name) DO UPDATE SET title = excluded.title, "
+                 "version = excluded.version, digest = excluded.digest, source = COALESCE(excluded.source, source), "
+                 "hidden = 0",
+                 (name, conn.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM roadmap").fetchone()[0],
+                  road.title, road.version, road.digest, source, 0))
+    placed = _placed(conn, road, name)
     stage_cols = schema.STAGE.names
     conn.executemany(
         f"{schema.STAGE.insert()} ON CONFLICT(id) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in stage_cols[1:]),
-        [_stage_row(s.id, s.number, s.title, s.summary, retired=0) for s in road.stages],
+        placed.stages,
     )
     names = schema.RESOURCE.names
     conn.executemany(
         f"{schema.RESOURCE.insert()} ON CONFLICT(id) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in names[1:]),
-        [[row[n] for n in names] for row in _resource_rows(road)],
+        + ", ".join(f"{c} = excluded.{c}" for c in names[1:] if c != "same_as"),
+        [[row[n] for n in names] for row in placed.resources],
     )
-    conn.executemany(
-        f"{schema.META.insert()} ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [("roadmap_version", str(road.version)), ("roadmap_digest", road.digest), ("roadmap_title", road.title)],
-    )
-
+    if name == catalog.FIRST:
+        conn.executemany(
+            f"{schema.META.insert()} ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [("roadmap_version", str(road.version)), ("roadmap_digest", road.digest), ("roadmap_title", road.title)],
+        )
+    return placed

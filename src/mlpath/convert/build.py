@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from mlpath import roadmap
+from mlpath.catalog import same_page as normal_url  # one rule for "the same page", shared with tracking
 from mlpath.convert.markdown import HOURS_PER_WEEK
 from mlpath.convert.text import (
     MAX_ID,
@@ -20,7 +21,6 @@ from mlpath.convert.text import (
     clean,
     clip,
     loose,
-    normal_url,
     slug,
     title_from_url,
     web_url,

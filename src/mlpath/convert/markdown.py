@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from mlpath.catalog import same_page as normal_url  # one rule for "the same page", shared with tracking
 from mlpath.convert.text import (
     GENERIC_LINK_TEXT,
     MAX_NOTE,
@@ -18,7 +19,6 @@ from mlpath.convert.text import (
     DraftStage,
     clean,
     clip,
-    normal_url,
     title_from_name,
     title_from_url,
     web_url,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from mlpath import roadmap
 
@@ -28,9 +28,6 @@ GENERIC_LINK_TEXT = {
     "official", "download", "read", "watch", "this", "click here", "read more", "more", "arxiv", "chat", "discord",
     "forum", "slack", "alt",
 }
-
-
-TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src)$", re.IGNORECASE)
 
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -64,23 +61,6 @@ def web_url(href: str) -> str | None:
     """href as a web url mlpath accepts, or None (anchors, relative paths, mailto:, junk)."""
     url = CONTROL.sub("", href).strip()
     return url if len(url) <= 2000 and roadmap.URL.match(url) else None
-
-
-def normal_url(url: str) -> str:
-    """The url without what does not change the page: scheme, www., default port, trailing slash, trackers."""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        port = parts.port
-    except ValueError:
-        return url.lower()
-    host = host[4:] if host.startswith("www.") else host
-    if port and port not in (80, 443):
-        host = f"{host}:{port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not TRACKING_PARAMS.match(k)])
-    path = parts.path.rstrip("/")
-    return f"{host}{path}" + (f"?{query}" if query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def slug(text: str) -> str:
