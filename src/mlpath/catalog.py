@@ -19,7 +19,7 @@ from mlpath.errors import UsageProblem
 if TYPE_CHECKING:
     from mlpath.progress import Item, StageProgress
 
-FIRST = "mlpath"  # the first roadmap's name (schema 8's upgrade gives it to the roadmap tracked until then)
+FIRST = "mlpath"  # the first roadmap's name (schema 9's upgrade gives it to the roadmap tracked until then)
 SCOPE_ALL = "all"  # `roadmap use all`: no default roadmap, every command sees every roadmap
 NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
 NAME_FORM = "lowercase letters, digits and dashes, at most 40, e.g. fastai-course"
