@@ -138,8 +138,8 @@ def test_escape_url_keeps_links_working_but_closed():
 def test_json_records_have_exactly_the_documented_keys():
     item = make("a", 1, 1)
     assert list(item_record(item)) == ["id", "number", "title", "stage", "kind", "core", "hours", "url", "status",
-                                       "done_at"]
+                                       "done_at", "roadmap"]
     (p,) = stage_progress(STAGES[:1], [item])
     assert list(stage_record(p)) == ["id", "number", "title", "done", "total", "percent", "hours_left", "eta",
                                      "pace_hours_per_week", "hours_done", "hours_total", "core_hours_left",
-                                     "eta_goal", "goal_hours_per_week"]
+                                     "eta_goal", "goal_hours_per_week", "roadmap"]

@@ -224,3 +224,44 @@ def test_placing_events_changes_no_status_and_keeps_the_order_they_had(tmp_path)
         assert conn.execute("SELECT id FROM event ORDER BY resource_id, place, id").fetchall() == order
         assert conn.execute("SELECT place FROM event WHERE resource_id = 'ng-ml-coursera' ORDER BY id").fetchall() \
             == [("2026-11-20T09:00:00Z",)] * 3
+
+
+def old_items(db: Path) -> dict[str, tuple]:
+    """What the fixture's own item view (written by its own schema) says, before any upgrade."""
+    with closing(sqlite3.connect(db)) as conn:
+        names = [r[1] for r in conn.execute("PRAGMA table_info(item)")]
+        wanted = [n for n in ("status", "logged_hours", "fraction", "retired", "stage_number", "position")
+                  if n in names]
+        rows = conn.execute(f"SELECT id, {', '.join(wanted)} FROM item").fetchall()
+    return {r[0]: dict(zip(wanted, r[1:], strict=True)) for r in rows}
+
+
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 7])
+def test_every_schema_upgrades_to_one_roadmap_named_mlpath_with_nothing_else_changed(tmp_path, version):
+    """Schema 9 (several roadmaps): what the database tracked becomes the first roadmap, every id
+    stays as it was, and every resource reads as it did."""
+    db = tmp_path / "mlpath.db"
+    shutil.copy(Path(__file__).parent / "data" / f"mlpath-schema{version}.db", db)
+    before = old_items(db)
+    store, info = open_bundled(db)
+    assert info.migrated == (version, migrations.LATEST)
+    [first] = store.roadmaps()
+    assert (first.name, first.position, first.hidden, first.source) == ("mlpath", 0, False, None)
+    assert first.title == store.roadmap_title() == "Machine Learning for Engineers"
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM resource WHERE roadmap != 'mlpath' OR short_id != id "
+                            "OR same_as IS NOT NULL").fetchone() == (0,)
+        assert conn.execute("SELECT COUNT(*) FROM stage WHERE roadmap != 'mlpath' OR short_id != id").fetchone() == (0,)
+    after = {i.id: i for i in store.items(include_retired=True)}
+    for rid, old in before.items():
+        item = after[rid]
+        assert item.roadmap == "mlpath" and item.short_id == rid
+        for name, value in old.items():
+            if name in ("status",) or (version >= 3 and name != "status"):
+                now = getattr(item, name)
+                assert (now.value if name == "status" else now) == value, (version, rid, name)
+    assert store.scope() is None  # one roadmap: nothing is filtered
+    store.close()
+    fresh = tmp_path / "fresh.db"
+    open_bundled(fresh)[0].close()
+    assert columns(db) == columns(fresh)

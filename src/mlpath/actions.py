@@ -21,6 +21,7 @@ from mlpath.vocab import Status
 
 if TYPE_CHECKING:
     from mlpath.backup import MergeReport
+    from mlpath.catalog import Added
     from mlpath.convert import Conversion
 
 
@@ -122,3 +123,19 @@ def convert_roadmap(source: Path, output: Path | None, stage_level: int | None) 
     text = importer.read_text(source, "source", "a markdown or roadmap.sh JSON file", ConvertFailed)
     previous = importer.read_previous(output, "the roadmap") if output else None
     return convert.convert(text, source.name, stage_level, previous, str(output))
+
+
+def add_roadmap(store: Store, path: Path, name: str | None) -> Added:
+    """`roadmap add`: track the roadmap file (or a markdown outline / roadmap.sh JSON, converted on
+    the way in) beside the others, as `name` (default: from the file's name); again, to refresh it."""
+    from mlpath import catalog, convert, importer, roadmap
+
+    chosen = catalog.check_name(name) if name else catalog.name_from_file(path.stem)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        road = roadmap.parse(roadmap.read_source(path))
+    else:
+        text = importer.read_text(path, "source", "a roadmap YAML, a markdown outline or a roadmap.sh JSON file",
+                                  ConvertFailed)
+        yaml_text = convert.convert(text, path.name).text
+        road = roadmap.parse(roadmap.RoadmapFile(str(path), yaml_text.encode()))
+    return store.add_roadmap(road, chosen, str(path.resolve()))

@@ -103,6 +103,15 @@ def main_callback(
             show_default=False,
         ),
     ] = None,
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            "--in",
+            help="Only this tracked roadmap (see `mlpath roadmap list`); MLPATH_ROADMAP_NAME does the same, and "
+            "`mlpath roadmap use NAME` makes it the default. Example: mlpath --in fastai next",
+            show_default=False, metavar="NAME",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(VERSION_OPTION, help="Print mlpath's version and exit, e.g. mlpath --version.", callback=_version,
@@ -112,7 +121,7 @@ def main_callback(
     """Show the dashboard: overall progress, a bar per stage and what to study next.
 
     Example: mlpath"""
-    ctx.obj = session.state(str(roadmap) if roadmap else None)
+    ctx.obj = session.state(str(roadmap) if roadmap else None, scope)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         session.dashboard(ctx.obj)

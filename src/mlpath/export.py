@@ -23,6 +23,7 @@ from mlpath.spaced import grade_name
 from mlpath.vocab import ID, amount, plural
 
 if TYPE_CHECKING:
+    from mlpath.catalog import RoadmapProgress
     from mlpath.report import Overview, Week
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
 
@@ -203,6 +204,7 @@ def item_record(item: Item) -> dict[str, Any]:
         "url": item.url,
         "status": item.status.value,
         "done_at": item.done_at,
+        "roadmap": item.roadmap,
     }
 
 
@@ -230,7 +232,7 @@ def show_record(item: Item, history: Sequence[Event], notes: Sequence[Note] = ()
 def due_review_record(d: DueReview) -> dict[str, Any]:
     """The JSON keys of `review --json`."""
     return {"id": d.item.id, "title": d.item.title, "due": d.due.isoformat(), "overdue_days": d.overdue_days,
-            "notes": [{"at": n.at, "text": n.text} for n in d.notes]}
+            "notes": [{"at": n.at, "text": n.text} for n in d.notes], "roadmap": d.item.roadmap}
 
 
 def stage_record(p: StageProgress, eta: date | None = None, pace_hours_per_week: float = 0.0,
@@ -251,6 +253,7 @@ def stage_record(p: StageProgress, eta: date | None = None, pace_hours_per_week:
         "core_hours_left": round(p.core_hours_left, 1),
         "eta_goal": eta_goal.isoformat() if eta_goal else None,
         "goal_hours_per_week": goal_hours_per_week,
+        "roadmap": p.stage.roadmap,
     }
 
 
@@ -296,3 +299,11 @@ def answered_record(done: Answered) -> dict[str, Any]:
     """`review ID GRADE --json`: the resource, the grade given and the next review day."""
     return {"id": done.item.id, "title": done.item.title, "grade": grade_name(done.review.grade),
             "due": done.due.isoformat()}
+
+
+def roadmap_records(lines: Sequence[RoadmapProgress]) -> list[dict[str, Any]]:
+    """`roadmap list --json`: each tracked roadmap with its progress."""
+    return [{"name": r.roadmap.name, "title": r.roadmap.title, "version": r.roadmap.version,
+             "source": r.roadmap.source, "removed": r.roadmap.hidden, "default": r.default,
+             "done": r.progress.done, "total": r.progress.total, "percent": r.progress.percent,
+             "hours_done": r.progress.hours_done, "hours_total": r.progress.hours_total} for r in lines]

@@ -301,17 +301,19 @@ def recommend(
     optional; stages whose prerequisites are met run side by side, taking turns (the first core
     item of each, then the second...), so projects go along with the courses. Items still waiting
     for prerequisites come last. Done and skipped items are never suggested, nor the other members
-    of a choose_one group once one member is done.
+    of a choose_one group once one member is done, nor a page a roadmap tracked before also has.
     """
     satisfied = satisfied_groups(items)
     titles = {s.id: s.title for s in stages}
     waiting = waiting_for(items, stages)
+    ids = {i.id for i in items}
     candidates = [
         i
         for i in items
         if i.status in (Status.todo, Status.doing)
         and i.choose_one not in satisfied
         and (stage_id is None or i.stage_id == stage_id)
+        and (i.same_as is None or i.same_as not in ids)  # a page two roadmaps share: suggested once
     ]
     turn: dict[tuple[str, bool], int] = {}
     order: dict[str, int] = {}
@@ -397,7 +399,8 @@ def _one(query: str, matches: Sequence[Item]) -> Item:
     several = len({i.roadmap for i in matches}) > 1
     shown = ", ".join(f"{i.roadmap}/{i.short_id}" if several else i.id for i in matches[:5])
     more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
-    raise AmbiguousResource(f"{query!r} matches {len(matches)} resources: {shown}{more}")
+    hint = "put the roadmap's name first, as shown, or choose one with --in NAME" if several else ""
+    raise AmbiguousResource(f"{query!r} matches {len(matches)} resources: {shown}{more}", hint=hint)
 
 
 def split_id(query: str) -> tuple[str | None, str]:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from mlpath.backup import MergeReport
+    from mlpath.catalog import Added, RoadmapInfo, RoadmapProgress
     from mlpath.convert import Report as ConversionReport
     from mlpath.habits import Mark, Note, Session, Streaks
     from mlpath.live import Stopped, Summary
@@ -592,7 +593,9 @@ def _stage_lines(view: Overview, width: int) -> list[Line]:
     """The stage table (see _progress_table)."""
     at_pace = view.pace.hours_per_week > 0
     etas = view.etas if at_pace or not view.etas_goal else list(view.etas_goal)
-    rows = [(str(p.stage.number), p.stage.title, p, eta) for p, eta in zip(view.progress, etas, strict=True)]
+    several = len({p.stage.roadmap for p in view.progress}) > 1  # numbers as they are typed: name/2
+    rows = [(f"{p.stage.roadmap}/{p.stage.number}" if several else str(p.stage.number), p.stage.title, p, eta)
+            for p, eta in zip(view.progress, etas, strict=True)]
     return _progress_table(view, rows, "stage", "All stages", width)
 
 
@@ -620,7 +623,7 @@ def _progress_table(view: Overview, rows: list[tuple[str, str, Any, date | None]
     room = width - fixed
     bar = max(BAR_MIN, min(BAR_WIDTH, room - longest))
     title_w = max(len(what), min(longest, room - bar))
-    specs = [Column(number_w, True), Column(title_w), Column(done_w, True), Column(4, True), Column(bar),
+    specs = [Column(number_w, what == "stage"), Column(title_w), Column(done_w, True), Column(4, True), Column(bar),
              Column(left_w, True), Column(10)]
 
     def row(number: str, title: str, p: Any, eta: date | None, style: str = "") -> Line:
@@ -1049,6 +1052,57 @@ def converted(report: ConversionReport, output: str | None) -> None:
     for line in lines:
         for part in wrap([(line, "")], width - 1, hang="  ") if width > 20 else [[(line, "")]]:
             _line("".join(text for text, _ in part), stderr=True)
+
+
+def roadmap_added(added: Added) -> None:
+    """What `roadmap add` did: tracked a new roadmap, or refreshed one, and the pages it shares."""
+    info = added.roadmap
+    if added.created:
+        what = f"Tracking {info.name} ({info.title}): {plural(added.stages, 'stage')}, " \
+               f"{plural(added.resources, 'resource')}"
+    else:
+        what = f"Refreshed {info.name} ({info.title}, version {info.version}): {len(added.added)} new, " \
+               f"{len(added.changed)} changed, {len(added.retired)} retired"
+    lines = say(what + ".")
+    if added.shared:
+        lines += say("The same page as one tracked in another roadmap (status, hours, notes and reviews shared): "
+                     + ", ".join(f"{rid} = {other}" for rid, other in added.shared[:5])
+                     + (f" and {len(added.shared) - 5} more" if len(added.shared) > 5 else "") + ".")
+    lines += say(f"See it with: mlpath --in {info.name}   (all roadmaps: mlpath roadmap list)", "dim")
+    terminal().emit(lines)
+
+
+def roadmap_list(lines: Sequence[RoadmapProgress]) -> None:
+    """`roadmap list`: one row per roadmap, its progress, which one is the default and which are removed."""
+    width = terminal().width
+    name_w = max(len("name"), *(len(r.roadmap.name) for r in lines))
+    done = [f"{r.progress.done}/{r.progress.total}" for r in lines]
+    done_w = max(len("done"), *map(len, done))
+    left_w = max(len("h left"), *(len(f"{r.progress.hours_left:.0f}") for r in lines))
+    marks = ["default" if r.default else "removed" if r.roadmap.hidden else "" for r in lines]
+    mark_w = max(map(len, marks))
+    fixed = name_w + done_w + 4 + left_w + mark_w + 5 * len(GAP)
+    title_w = max(len("title"), width - fixed)
+    specs = [Column(name_w), Column(title_w), Column(done_w, True), Column(4, True), Column(left_w, True),
+             Column(mark_w)]
+    out = [columns(specs, [("name", ""), ("title", ""), ("done", ""), ("%", ""), ("h left", ""), ("", "")], "bold")]
+    for r, d, mark in zip(lines, done, marks, strict=True):
+        out.append(columns(specs, [(r.roadmap.name, ""), (shorten(r.roadmap.title, title_w), ""), (d, ""),
+                                   (f"{r.progress.percent:.0f}%", ""), (f"{r.progress.hours_left:.0f}", ""),
+                                   (mark, "dim")]))
+    terminal().emit(out)
+
+
+def roadmap_removed(info: RoadmapInfo) -> None:
+    _say(f"{info.name} is hidden; its resources and history are kept (mlpath roadmap add "
+         f"{info.source or 'FILE'} --name {info.name} brings it back)", "removed: ")
+
+
+def roadmap_used(info: RoadmapInfo | None) -> None:
+    if info is None:
+        _say("every command sees every roadmap again", "default: ")
+        return
+    _say(f"every command sees only {info.name} ({info.title}); back to all: mlpath roadmap use all", "default: ")
 
 
 # ------------------------------------------------------------------ review, history

@@ -59,8 +59,9 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
     goal = store.goal()
     lines = roadmap_lines(store.scoped_roadmaps(), stages, every, store.default_roadmap(),
                           pace.hours_per_week or goal, today)
+    scoped = store.scoped_roadmaps()
     return Overview(
-        title=store.roadmap_title(),
+        title=scoped[0].title if len(scoped) == 1 else f"{len(scoped)} roadmaps",
         today=today,
         stages=stages,
         items=items,

@@ -19,8 +19,9 @@ if TYPE_CHECKING:  # imported lazily at run time
 class AppState:
     """What the global options chose; opens the database on first use."""
 
-    def __init__(self, roadmap: Path | None) -> None:
+    def __init__(self, roadmap: Path | None, scope: str | None = None) -> None:
         self.roadmap = roadmap
+        self.scope = scope  # --in NAME: the one roadmap every command sees (else Store.scope decides)
         self._store: Store | None = None
 
     def store(self, sync: bool = True, report_timer: bool = True) -> Store:
@@ -33,6 +34,7 @@ class AppState:
             db = paths.db_path()
             source = roadmap.read_source(self.roadmap)
             self._store, info = Store.open(db, source, roadmap.parse, sync=sync)
+            self._store.wanted = self.scope
             render.opened(str(db), info)
             if report_timer and self._store.running_timer() is not None:  # rare: live only then
                 from mlpath import live
@@ -46,10 +48,11 @@ class AppState:
             self._store = None
 
 
-def state(roadmap_option: str | None = None) -> AppState:
+def state(roadmap_option: str | None = None, scope: str | None = None) -> AppState:
     """The session for the global options given (none on the light path); the environment
-    variables they stand for are read here, in paths.py, for both entry paths."""
-    return AppState(paths.roadmap_override(roadmap_option))
+    variables they stand for are read here, in paths.py, for both entry paths (MLPATH_ROADMAP_NAME
+    and the default `roadmap use` stored, by Store.scope, which every read goes through)."""
+    return AppState(paths.roadmap_override(roadmap_option), scope)
 
 
 def dashboard(app: AppState) -> None:

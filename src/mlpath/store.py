@@ -855,8 +855,8 @@ def _placed(conn: sqlite3.Connection, road: Roadmap, name: str) -> _Placed:
         own = conn.execute("SELECT r.id, r.url FROM resource r JOIN roadmap m ON m.name = r.roadmap "
                            "WHERE r.roadmap != ? AND r.same_as IS NULL AND r.url IS NOT NULL "
                            "ORDER BY m.position, r.rowid", (name,)).fetchall()
-        fresh = {row["id"]: row["url"] for row in rows if row["id"] not in known}
-        links = {ids[sid]: target for sid, target in catalog.links(fresh.items(), own).items()}
+        fresh = [(ids[row["id"]], row["url"]) for row in rows if row["id"] not in known]
+        links = catalog.links(fresh, own)
     for row in rows:
         short = row["id"]
         row["id"], row["short_id"], row["roadmap"] = ids[short], short, name

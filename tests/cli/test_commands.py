@@ -12,9 +12,10 @@ from gfm import check_export, listed_items
 from mlpath import __version__, roadmap
 
 ANSI = re.compile(r"\x1b\[")
-LIST_KEYS = ["id", "number", "title", "stage", "kind", "core", "hours", "url", "status", "done_at"]
+# "roadmap" (the roadmap's name, see `roadmap list`) was added with several roadmaps: keys are only ever added
+LIST_KEYS = ["id", "number", "title", "stage", "kind", "core", "hours", "url", "status", "done_at", "roadmap"]
 STAGE_KEYS = ["id", "number", "title", "done", "total", "percent", "hours_left", "eta", "pace_hours_per_week",
-              "hours_done", "hours_total", "core_hours_left", "eta_goal", "goal_hours_per_week"]
+              "hours_done", "hours_total", "core_hours_left", "eta_goal", "goal_hours_per_week", "roadmap"]
 SHOW_KEYS = [*LIST_KEYS, "authors", "note", "history", "rating", "logged_hours", "notes", "retired", "reviews",
              "next_review", "progress", "hours_left", "estimate_hours"]
 
@@ -60,7 +61,8 @@ def test_stages_text_and_json(run, small_roadmap, clock):
     assert [list(d) for d in data] == [STAGE_KEYS, STAGE_KEYS]
     assert data[1] == {"id": "tools", "number": 2, "title": "Tools", "done": 1, "total": 2, "percent": 2.0,
                        "hours_left": 100.0, "eta": None, "pace_hours_per_week": 0.0, "hours_done": 2.0,
-                       "hours_total": 102.0, "core_hours_left": 0.0, "eta_goal": None, "goal_hours_per_week": None}
+                       "hours_total": 102.0, "core_hours_left": 0.0, "eta_goal": None, "goal_hours_per_week": None,
+                       "roadmap": "mlpath"}
     assert data[0]["percent"] == round(100 * data[0]["hours_done"] / data[0]["hours_total"], 1)
     ok(run("goal", "7"))
     data = json.loads(ok(run("stages", "--json")).stdout)
@@ -83,7 +85,7 @@ def test_list_filters(run, small_roadmap):
     assert [list(d) for d in data] == [LIST_KEYS] * 6
     assert data[0] == {"id": "linear-algebra", "number": "1.1", "title": "Linear Algebra Done Right",
                        "stage": "basics", "kind": "book", "core": True, "hours": 40.0,
-                       "url": "https://example.org/la", "status": "todo", "done_at": None}
+                       "url": "https://example.org/la", "status": "todo", "done_at": None, "roadmap": "mlpath"}
 
     def listed(*args):
         return [d["id"] for d in json.loads(ok(run("list", "--json", *args)).stdout)]

@@ -118,9 +118,10 @@ def test_review_cycle(run, small_roadmap, clock):
     clock.advance(days=6)
     due = json.loads(ok(run("review", "--json")).stdout)
     assert due == [{"id": "linear-algebra", "title": "Linear Algebra Done Right", "due": "2026-11-29",
-                    "overdue_days": 2, "notes": []},
+                    "overdue_days": 2, "notes": [], "roadmap": "mlpath"},
                    {"id": "colab", "title": "Google Colab", "due": "2026-11-29", "overdue_days": 2,
-                    "notes": [{"at": "2026-11-24T12:00:00Z", "text": "notebooks run on GPUs"}]}]
+                    "notes": [{"at": "2026-11-24T12:00:00Z", "text": "notebooks run on GPUs"}],
+                    "roadmap": "mlpath"}]
     assert "2 finished resources are due for review: mlpath review" in ok(run("next")).stdout
     assert "2 finished resources are due for review" in ok(run()).stdout
     listed = ok(run("review")).stdout  # not a terminal: a list, no session

@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from mlpath.commands.common import state
+from mlpath.commands.common import JsonFlag, state
 
-app = typer.Typer(name="roadmap", help="Inspect the roadmap in use, or convert another curriculum into one.\n\n"
+app = typer.Typer(name="roadmap", help="Track several roadmaps, inspect the one in use, or convert another "
+                  "curriculum into one.\n\n"
                   "Example: mlpath roadmap diff new-roadmap.yaml",
                   no_args_is_help=True)
 
@@ -52,3 +53,62 @@ def roadmap_import_command(
     else:
         files.write_text(output, result.text, "the roadmap", paths.db_path())
     render.converted(result.report, str(output) if output else None)
+
+
+@app.command("add")
+def roadmap_add_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A roadmap file (e.g. what `mlpath roadmap import` wrote), or a "
+                                         "markdown outline or roadmap.sh JSON to convert on the way in, e.g. "
+                                         "awesome-ml.yaml.", show_default=False, metavar="FILE")],
+    name: Annotated[str | None, typer.Option("--name", help="What to call it in --in and name/ID (default: from "
+                                             "the file's name), e.g. --name fastai.", show_default=False)] = None,
+) -> None:
+    """Track another roadmap beside the ones you have; again, to refresh it (progress is kept).
+
+    Example: mlpath roadmap add awesome-ml.yaml --name awesome-ml"""
+    from mlpath import actions, render
+
+    render.roadmap_added(actions.add_roadmap(state(ctx).store(), file, name))
+
+
+@app.command("list")
+def roadmap_list_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Show every tracked roadmap with its progress, the default and the removed ones.
+
+    Example: mlpath roadmap list"""
+    from mlpath import clock, export, render, report
+
+    lines = report.roadmaps(state(ctx).store(), clock.today())
+    if as_json:
+        render.json_out(export.roadmap_records(lines))
+    else:
+        render.roadmap_list(lines)
+
+
+@app.command("remove")
+def roadmap_remove_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The roadmap's name from `mlpath roadmap list`, e.g. fastai.",
+                                        show_default=False, metavar="NAME")],
+) -> None:
+    """Hide a tracked roadmap; its history is kept, and `roadmap add` brings it back.
+
+    Example: mlpath roadmap remove fastai"""
+    from mlpath import render
+
+    render.roadmap_removed(state(ctx).store().remove_roadmap(name))
+
+
+@app.command("use")
+def roadmap_use_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The roadmap every command sees from now on, or all for every "
+                                        "roadmap again, e.g. fastai.", show_default=False, metavar="NAME")],
+) -> None:
+    """Make one roadmap the default for every command (`all` goes back to every roadmap).
+
+    Example: mlpath roadmap use fastai"""
+    from mlpath import render
+
+    render.roadmap_used(state(ctx).store().use_roadmap(name))

@@ -1,0 +1,241 @@
+"""Several roadmaps in one database: `roadmap add/list/remove/use`, `--in`, name/id, and a page two
+roadmaps share being one piece of study (marked, logged, noted, reviewed and counted once)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mlpath import clock as real_clock
+from mlpath import report, roadmap
+from mlpath.store import Store, completion_candidates
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "convert"
+
+
+def ok(result):
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
+
+
+def fails(result, code: int = 1) -> str:
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+def listed(run, *args: str) -> dict[str, dict]:
+    return {r["id"]: r for r in json.loads(ok(run(*args, "list", "--json")).stdout)}
+
+
+@pytest.fixture
+def tracked(run, tmp_path: Path) -> dict[str, Path]:
+    """The converter's three test documents, converted with `roadmap import` and tracked with
+    `roadmap add` beside the bundled roadmap."""
+    files = {}
+    for name, source in (("awesome", "awesome-list.md"), ("osu", "curriculum.md"), ("prompts", "roadmap-sh.json")):
+        files[name] = tmp_path / f"{name}.yaml"
+        ok(run("roadmap", "import", str(DATA / source), "-o", str(files[name])))
+        ok(run("roadmap", "add", str(files[name])))
+    return files
+
+
+def overview(db_path: Path, scope: str | None = None) -> report.Overview:
+    store, _ = Store.open(db_path, roadmap.read_source(None), roadmap.parse)
+    store.wanted = scope
+    try:
+        return report.overview(store, real_clock.today(), real_clock.zone())
+    finally:
+        store.close()
+
+
+def test_converted_documents_tracked_side_by_side_share_the_pages_they_have_in_common(run, tracked, db_path, clock):
+    lines = {r["name"]: r for r in json.loads(ok(run("roadmap", "list", "--json")).stdout)}
+    assert list(lines) == ["mlpath", "awesome", "osu", "prompts"]
+    assert (lines["awesome"]["total"], lines["osu"]["total"], lines["prompts"]["total"]) == (12, 7, 9)
+    assert lines["awesome"]["source"] == str(tracked["awesome"].resolve()) and lines["mlpath"]["source"] is None
+
+    every = listed(run)
+    # the awesome list's Goodfellow book is the bundled roadmap's (https://www.deeplearningbook.org/)
+    assert every["deep-learning"]["roadmap"] == "awesome"
+    assert every["deep-learning"]["url"] == every["goodfellow-deep-learning-book"]["url"]
+    before = overview(db_path)
+
+    ok(run("done", "awesome/deep-learning"))  # marked in one roadmap...
+    every = listed(run)
+    assert every["goodfellow-deep-learning-book"]["status"] == "done"  # ...done in the other
+    assert every["deep-learning"]["status"] == "done"
+    assert listed(run, "--in", "mlpath")["goodfellow-deep-learning-book"]["status"] == "done"
+
+    after = overview(db_path)
+    book = every["goodfellow-deep-learning-book"]["hours"]  # the first roadmap's estimate counts
+    assert after.total.hours_done == pytest.approx(before.total.hours_done + book)
+    by_name = {r.roadmap.name: r.progress for r in after.roadmaps}
+    assert by_name["awesome"].done == 1 and by_name["mlpath"].done == 1  # each roadmap shows it done
+    assert after.total.done == 1  # the whole counts it once
+    assert after.total.total == sum(p.total for p in by_name.values()) - 4  # 3 awesome + 1 osu pages shared
+    dashboard = ok(run()).stdout
+    assert dashboard.startswith("4 roadmaps: ")
+    assert "All roadmaps" in dashboard and "awesome" in dashboard
+
+
+def test_logging_noting_progress_and_reviewing_a_shared_page_shows_in_both(run, tracked, clock):
+    ok(run("log", "osu/machine-learning", "2h", "--note", "week 1"))  # the bundled ng-ml-coursera
+    ok(run("progress", "ng-ml-coursera", "3/11"))
+    ok(run("note", "machine-learning", "lecture notes on paper"))
+    shown = json.loads(ok(run("show", "ng-ml-coursera", "--json")).stdout)
+    assert shown["status"] == "doing" and shown["logged_hours"] == 2.0 and shown["progress"] == round(3 / 11, 4)
+    assert [n["text"] for n in shown["notes"]] == ["lecture notes on paper"]
+    other = json.loads(ok(run("--in", "osu", "show", "machine-learning", "--json")).stdout)
+    assert (other["status"], other["logged_hours"], other["progress"]) == ("doing", 2.0, shown["progress"])
+    assert other["roadmap"] == "osu" and other["id"] == "machine-learning"
+
+    ok(run("done", "machine-learning"))
+    clock.advance(days=3)
+    ok(run("review", "ng-ml-coursera", "good"))
+    due = {json.loads(ok(run("--in", "osu", "show", "machine-learning", "--json")).stdout)["next_review"]}
+    assert due == {json.loads(ok(run("show", "ng-ml-coursera", "--json")).stdout)["next_review"]} != {None}
+
+    ok(run("undo"))  # the review, recorded once, undone once
+    assert json.loads(ok(run("show", "machine-learning", "--json")).stdout)["reviews"] == []
+    ok(run("undo"))  # the finish
+    assert listed(run, "--in", "osu")["machine-learning"]["status"] == "doing"
+    assert listed(run)["ng-ml-coursera"]["status"] == "doing"
+
+
+def test_in_env_and_use_scope_every_command(run, tracked, monkeypatch):
+    only = listed(run, "--in", "prompts")
+    assert {r["roadmap"] for r in only.values()} == {"prompts"} and len(only) == 9
+    monkeypatch.setenv("MLPATH_ROADMAP_NAME", "osu")
+    assert {r["roadmap"] for r in listed(run).values()} == {"osu"}
+    monkeypatch.delenv("MLPATH_ROADMAP_NAME")
+
+    ok(run("roadmap", "use", "awesome"))
+    assert {r["roadmap"] for r in listed(run).values()} == {"awesome"}
+    assert json.loads(ok(run("roadmap", "list", "--json")).stdout)[1]["default"] is True
+    nexts = json.loads(ok(run("next", "-n", "3", "--json")).stdout)
+    assert {r["roadmap"] for r in nexts} == {"awesome"}
+    assert {r["roadmap"] for r in listed(run, "--in", "prompts").values()} == {"prompts"}  # --in wins
+    ok(run("roadmap", "use", "all"))
+    assert {r["roadmap"] for r in listed(run).values()} == {"mlpath", "awesome", "osu", "prompts"}
+
+    assert "no roadmap named 'nope'" in fails(run("--in", "nope", "list"))
+    assert "no roadmap named 'Bad Name!'" in fails(run("roadmap", "use", "Bad Name!"))
+
+
+def test_next_with_no_scope_considers_every_roadmap_once(run, tracked):
+    ok(run("start", "awesome/deep-learning", "prompts/introduction-to-llms"))
+    recs = json.loads(ok(run("next", "-n", "5", "--json")).stdout)
+    doing = [r for r in recs if r["status"] == "doing"]
+    # the shared page is one piece of study: suggested once, from the roadmap tracked first
+    assert sorted((r["roadmap"], r["id"]) for r in doing) == [("mlpath", "goodfellow-deep-learning-book"),
+                                                               ("prompts", "introduction-to-llms")]
+
+
+def test_remove_hides_and_add_brings_back_with_history(run, tracked):
+    ok(run("done", "prompts/introduction-to-llms"))
+    assert "removed: prompts is hidden" in ok(run("roadmap", "remove", "prompts")).stdout
+    assert not any(r["roadmap"] == "prompts" for r in listed(run).values())
+    assert "was removed" in fails(run("--in", "prompts", "list"))
+    gone = json.loads(ok(run("roadmap", "list", "--json")).stdout)[-1]
+    assert gone["name"] == "prompts" and gone["removed"] is True
+    assert "the first roadmap" in fails(run("roadmap", "remove", "mlpath"))
+
+    ok(run("roadmap", "add", str(tracked["prompts"])))
+    assert listed(run, "--in", "prompts")["introduction-to-llms"]["status"] == "done"
+
+
+def test_refresh_keeps_ids_and_progress_and_retires_what_is_gone(run, tracked):
+    ok(run("done", "awesome/dive-into-deep-learning"))
+    text = tracked["awesome"].read_text(encoding="utf-8")
+    start = text.index("  - id: neural-networks-and-deep-learning")
+    end = text.index("  - id:", start + 1)
+    tracked["awesome"].write_text(text[:start] + text[end:], encoding="utf-8")
+    out = " ".join(ok(run("roadmap", "add", str(tracked["awesome"]), "--name", "awesome")).stdout.split())
+    assert out.startswith("Refreshed awesome (Awesome Deep Learning, version 1): 0 new, 0 changed, 1 retired.")
+    now = listed(run, "--in", "awesome")
+    assert now["dive-into-deep-learning"]["status"] == "done"
+    assert "neural-networks-and-deep-learning" not in now
+    assert len(json.loads(ok(run("--in", "awesome", "list", "--json")).stdout)) == 11
+
+
+def test_ids_two_roadmaps_share_take_the_name_prefix(run, tmp_path):
+    first = tmp_path / "one.yaml"
+    first.write_text(ROADMAP.format(title="One", url="https://example.org/a"), encoding="utf-8")
+    second = tmp_path / "two.yaml"
+    second.write_text(ROADMAP.format(title="Two", url="https://example.org/b"), encoding="utf-8")
+    ok(run("roadmap", "add", str(first)))
+    ok(run("roadmap", "add", str(second)))
+    ids = {(r["roadmap"], r["id"]) for r in json.loads(ok(run("list", "--json")).stdout)
+           if r["roadmap"] != "mlpath"}
+    assert ids == {("one", "intro"), ("one", "extra"), ("two", "two/intro"), ("two", "two/extra")}
+    ok(run("done", "two/intro"))
+    ok(run("done", "one/extra"))  # name/id is accepted for an id stored short, too
+    state = {(r["roadmap"], r["id"]): r["status"] for r in json.loads(ok(run("list", "--json")).stdout)}
+    assert state[("two", "two/intro")] == "done" and state[("one", "intro")] == "todo"
+    assert state[("one", "extra")] == "done"
+    # inside one roadmap its short ids work; outside, a short id means the one stored under it
+    ok(run("--in", "two", "reset", "intro"))
+    assert listed(run, "--in", "two")["two/intro"]["status"] == "todo"
+    # numbers two roadmaps share are ambiguous without the name
+    stderr = fails(run("done", "1.1"))
+    assert "mlpath/mml-book" in stderr and "one/intro" in stderr and "two/intro" in stderr
+    assert "roadmap's name first" in stderr
+    ok(run("done", "two/1.2"))
+    assert listed(run, "--in", "two")["two/extra"]["status"] == "done"
+
+
+def test_completion_offers_short_ids_and_the_name_form(run, tmp_path, db_path):
+    first = tmp_path / "one.yaml"
+    first.write_text(ROADMAP.format(title="One", url="https://example.org/a"), encoding="utf-8")
+    ok(run("roadmap", "add", str(first)))
+    ok(run("roadmap", "add", str(first), "--name", "onecopy"))
+    # the second copy's ids are stored as onecopy/intro: `intro` means the first's
+    assert [c for c, _ in completion_candidates(db_path, "int")] == ["intro"]
+    assert [c for c, _ in completion_candidates(db_path, "one")] == ["one/", "onecopy/", "onecopy/intro",
+                                                                    "onecopy/extra"]
+    assert [c for c, _ in completion_candidates(db_path, "one/")] == ["one/intro", "one/extra"]
+    assert [c for c, _ in completion_candidates(db_path, "onecopy/")] == ["onecopy/intro", "onecopy/extra"]
+    assert [c for c, _ in completion_candidates(db_path, "mlpath/mml")] == ["mlpath/mml-book"]
+
+
+def test_the_same_page_with_another_scheme_host_slash_or_trackers_is_shared(run, tmp_path):
+    page = tmp_path / "one.yaml"
+    page.write_text(ROADMAP.format(title="One", url="https://www.example.org/a/"), encoding="utf-8")
+    same = tmp_path / "two.yaml"
+    same.write_text(ROADMAP.format(title="Two", url="http://example.org/a?utm_source=x&fbclid=1"), encoding="utf-8")
+    ok(run("roadmap", "add", str(page)))
+    out = ok(run("roadmap", "add", str(same))).stdout
+    assert "two/intro = intro" in out
+    ok(run("log", "two/intro", "1h"))
+    assert listed(run, "--in", "one")["intro"]["status"] == "doing"
+
+
+def test_add_reads_markdown_directly_and_refuses_bad_input(run, tmp_path):
+    out = ok(run("roadmap", "add", str(DATA / "awesome-list.md"), "--name", "dl")).stdout
+    assert out.startswith("Tracking dl (Awesome Deep Learning): 4 stages, 12 resources.")
+    assert "not a roadmap name" in fails(run("roadmap", "add", str(DATA / "awesome-list.md"), "--name", "a b"))
+    assert "first roadmap's name" in fails(run("roadmap", "add", str(DATA / "awesome-list.md"), "--name", "mlpath"))
+    assert fails(run("roadmap", "add", str(tmp_path / "missing.yaml")))
+    assert "no roadmap named" in fails(run("roadmap", "remove", "nope"))
+
+
+ROADMAP = """\
+version: 1
+title: {title}
+stages:
+  - id: basics
+    title: Basics
+    resources:
+      - id: intro
+        title: Intro
+        kind: article
+        hours: 1
+        url: {url}
+      - id: extra
+        title: Extra
+        kind: article
+        hours: 2
+"""
