@@ -282,7 +282,10 @@ def test_diff_says_what_a_roadmap_change_adds_changes_and_retires():
         "back": {"id": "back", "title": "B", "position": 4, "retired": 0},
         "fresh": {"id": "fresh", "title": "F", "position": 7, "retired": 0},
     }
-    assert roadmap.diff(new, stored) == (("fresh",), ("edited", "back"), ("gone",))
+    columns = ("id", "title", "position", "retired")
+    rows = {rid: tuple(row[c] for c in columns) for rid, row in new.items()}
+    assert roadmap.diff(rows, (tuple(row[c] for c in columns) for row in stored.values()), columns) == (
+        ("fresh",), ("edited", "back"), ("gone",))
 
 
 def test_after_on_a_stage_applies_to_its_resources_unless_they_say_otherwise(tmp_path):
@@ -305,3 +308,131 @@ def test_bundled_after_lists_let_projects_start_with_the_first_course(bundled):
     projects = next(s for s in bundled.stages if s.id == "projects")
     assert projects.after == ("math", "ng-ml-coursera")
     assert not roadmap.find_cycle(roadmap.prerequisite_graph(bundled.stages))
+
+
+# ---------------------------------------------------------------- streaming
+# The loader builds parser nodes one resource at a time and checks each resource as its text is
+# read; what an alias could repeat (anchored lists and stages) is kept whole and checked at the end.
+# Both paths, and both parsers (libyaml's and PyYAML's own), must give the same roadmap and problems.
+
+needs_libyaml = pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML was built without libyaml")
+
+
+def outcome(text: str, monkeypatch: pytest.MonkeyPatch, libyaml: bool = True) -> object:
+    """The roadmap text makes, or the problems it is refused with, using one parser."""
+    with monkeypatch.context() as patch:
+        patch.setattr(yaml, "__with_libyaml__", libyaml)
+        try:
+            return roadmap.parse(roadmap.RoadmapFile("r.yaml", text.encode("utf-8")))
+        except RoadmapInvalid as exc:
+            return exc.problems
+
+
+def many(count: int, broken_every: int = 0) -> str:
+    """A roadmap of three stages and count resources; every broken_every-th one has an unknown kind."""
+    lines = ["version: 1", "title: Many", "stages:"]
+    for n in range(count):
+        if n % (count // 3) == 0 and n // (count // 3) < 3:
+            lines += [f"  - id: s{n}", f"    title: Stage {n}", "    resources:"]
+        kind = "blog" if broken_every and n % broken_every == broken_every - 1 else "book"
+        lines.append(f"      - {{id: r{n}, title: Resource {n}, kind: {kind}, hours: {1 + n % 7}, core: {n % 2 == 0}}}")
+    return "\n".join(lines) + "\n"
+
+
+HOSTILE = {
+    "python tag": "version: 1\ntitle: !!python/object/apply:os.system ['true']\nstages: []\n",
+    "tag in a resource": GOOD_STAGE + "      - {id: a, title: A, kind: book, hours: 1, note: !x y}\n",
+    "recursive alias": "version: 1\ntitle: T\nstages: &s\n  - id: a\n    title: A\n    resources: *s\n",
+    "recursive resource": GOOD_STAGE + "      - &r {id: a, title: A, kind: book, hours: 1, note: *r}\n",
+    "alias bomb": GOOD_STAGE + "      - {id: a, title: A, kind: book, hours: 1, note: &n '" + "x" * 300_000 + "'}\n"
+    + "".join(f"      - {{id: r{i}, title: R, kind: book, hours: 1, note: *n}}\n" for i in range(4)),
+    "undefined alias": GOOD_STAGE + "      - {id: a, title: A, kind: book, hours: 1, note: *nothing}\n",
+    "two documents": GOOD_STAGE + "      - {id: a, title: A, kind: book, hours: 1}\n---\nx: 1\n",
+    "nested too deep": GOOD_STAGE + "      - {id: a, title: A, kind: book, hours: 1, note: " + "[" * 1200 + "]" * 1200
+    + "}\n",
+}
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", [GOOD_STAGE + body for _, body, _, _ in BROKEN] + list(HOSTILE.values()) + [
+    many(300, broken_every=37), BUNDLED.read_text(encoding="utf-8")], ids=[b[0] for b in BROKEN] + list(HOSTILE)
+    + ["300 resources", "bundled"])
+def test_libyaml_and_pyyaml_give_the_same_roadmap_or_problems(monkeypatch, text):
+    assert outcome(text, monkeypatch, libyaml=True) == outcome(text, monkeypatch, libyaml=False)
+
+
+def test_graph_problems_win_over_everything_checked_before_them(monkeypatch):
+    """A tag, a recursive alias or the alias budget is the one problem reported, even when resources
+    before it were checked (and found wrong) as they streamed."""
+    wrong_first = GOOD_STAGE + "      - {id: a, title: A, kind: blog, hours: 1}\n"
+    for name in ("tag in a resource", "recursive resource", "alias bomb"):
+        problems = outcome(wrong_first + HOSTILE[name][len(GOOD_STAGE):], monkeypatch)
+        assert isinstance(problems, list) and len(problems) == 1 and "blog" not in problems[0], (name, problems)
+    (bomb,) = outcome(HOSTILE["alias bomb"], monkeypatch)
+    assert bomb.startswith("r.yaml:7: the node anchored here is repeated through aliases until the roadmap would hold")
+
+
+def test_a_yaml_error_late_in_the_file_wins_over_problems_found_before_it(monkeypatch):
+    text = many(300, broken_every=7) + "      - {id: z, title: [unclosed\n"
+    (problem,) = outcome(text, monkeypatch)
+    assert re.match(r"r\.yaml:\d+:\d+: not valid YAML", problem)
+
+
+@pytest.mark.parametrize("anchor", ["stage list", "resource lists", "a stage"])
+def test_what_an_alias_could_repeat_is_checked_whole_with_the_same_result(monkeypatch, anchor):
+    text = many(100, broken_every=9)
+    lists = iter(range(10))
+    anchored = {
+        "stage list": text.replace("stages:\n", "stages: &all\n"),
+        "resource lists": re.sub("resources:\n", lambda _: f"resources: &list{next(lists)}\n", text),
+        "a stage": text.replace("  - id: s33\n", "  - &middle\n    id: s33\n"),  # one line more
+    }[anchor]
+    inserted = 4 + 33 + 3 if anchor == "a stage" else None  # the line the anchor was put on
+
+    def as_streamed(problem: str) -> str:
+        name, line, rest = problem.split(":", 2)
+        return f"{name}:{int(line) - 1 if inserted and int(line) > inserted else line}:{rest}"
+
+    streamed = outcome(text, monkeypatch)
+    assert isinstance(streamed, list) and len(streamed) == 100 // 9
+    assert [as_streamed(p) for p in outcome(anchored, monkeypatch)] == streamed
+
+
+def test_a_stage_id_after_its_resources_names_them_the_same(monkeypatch):
+    first = GOOD_STAGE.replace("  - id: s\n    title: S\n", "  - title: S\n    id: s\n")
+    last = GOOD_STAGE.replace("  - id: s\n    title: S\n", "  - title: S\n    # the id comes last\n")
+    body = "      - {id: a, title: A, kind: blog, hours: 1}\n      - {id: Bad, title: B, kind: book, hours: 1}\n"
+    assert outcome(first + body, monkeypatch) == outcome(last + body + "    id: s\n", monkeypatch) == [
+        "r.yaml:7: unknown kind 'blog' for resource a (one of: " + ", ".join(roadmap.KINDS) + ")",
+        "r.yaml:8: id 'Bad' of resource 2 of stage s is not a slug (lowercase letters, digits and single dashes)"]
+
+
+def test_only_the_first_stages_and_resources_keys_count(monkeypatch):
+    text = (GOOD_STAGE + "      - {id: a, title: A, kind: book, hours: 1}\n"
+            "    resources:\n      - {id: B, title: B, kind: blog, hours: 1}\n"
+            "stages:\n  - id: t\n    title: T\n    resources:\n      - {id: C, title: C, kind: blog, hours: 1}\n")
+    # the roadmap's own keys are reported before its stages' problems, as they always were
+    assert outcome(text, monkeypatch) == ["r.yaml:10: duplicate key 'stages' in the roadmap",
+                                          "r.yaml:8: duplicate key 'resources' in stage 1"]
+
+
+def test_aliases_between_resources_are_read_as_written(monkeypatch):
+    text = GOOD_STAGE + ("      - &first {id: a, title: &t Shared title, kind: book, hours: 1, authors: &who [X, Y]}\n"
+                         "      - {id: b, title: *t, kind: video, hours: 2, authors: *who}\n")
+    loaded = outcome(text, monkeypatch)
+    assert isinstance(loaded, roadmap.Roadmap)
+    assert [(r.id, r.title, r.authors) for r in loaded.resources] == [
+        ("a", "Shared title", ("X", "Y")), ("b", "Shared title", ("X", "Y"))]
+    # a repeated resource is the node it repeats, line and all
+    assert outcome(text + "      - *first\n", monkeypatch) == [
+        "r.yaml:7: duplicate resource id 'a' (first at line 7)"]
+
+
+def test_many_resources_stream_with_every_problem_in_file_order(monkeypatch):
+    loaded = outcome(many(3000), monkeypatch)
+    assert isinstance(loaded, roadmap.Roadmap)
+    assert [len(s.resources) for s in loaded.stages] == [1000, 1000, 1000]
+    assert [r.position for r in loaded.stages[1].resources[:3]] == [1, 2, 3]
+    problems = outcome(many(3000, broken_every=500), monkeypatch)
+    # resource n is on line n + 1 after the 3 lines of the roadmap's head and 3 per stage up to its own
+    assert [p.split(":")[1] for p in problems] == [str(n + 1 + 3 + 3 * (n // 1000 + 1)) for n in range(499, 3000, 500)]

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from mlpath import roadmap
-from mlpath.errors import DatabaseUnavailable, NotADatabase, SchemaTooNew
+from mlpath import store as store_module
+from mlpath.errors import DatabaseUnavailable, NotADatabase, RoadmapInvalid, SchemaTooNew
 from mlpath.progress import Status
 from mlpath.store import Store, completion_candidates
 
@@ -210,3 +211,97 @@ def test_a_roadmap_synced_by_another_process_meanwhile_is_neither_reported_nor_w
     again = waiting.sync(road)
     waiting.close()
     assert not again.anything
+
+
+# ---------------------------------------------------------------- big roadmaps: seeding and syncing
+
+
+def big_roadmap(path: Path, count: int, renamed_every: int = 0, last: str = "", split: int = 1500) -> Path:
+    """A roadmap of count resources r0..r{count-1} (every renamed_every-th one retitled) in two stages,
+    the second starting at r{split}, then the line `last` (e.g. a broken resource) at the very end."""
+    lines = ["version: 1", "title: Big", "stages:"]
+    for n in range(count):
+        if n in (0, split):
+            lines += [f"  - id: half-{n}", f"    title: Half {n}", "    resources:"]
+        title = f"Resource {n}" + (" (revised)" if renamed_every and n % renamed_every == 0 else "")
+        core = "true" if n % 3 == 0 else "false"
+        lines.append(f"      - {{id: r{n}, title: {title}, kind: book, core: {core}, hours: {1 + n % 9}, "
+                     f"authors: [A{n}]}}")
+    path.write_text("\n".join([*lines, last]) + "\n")
+    return path
+
+
+def stored_rows(db: Path) -> dict[str, tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT id, stage_id, position, title, core, hours, authors, retired FROM resource")
+        return {r[0]: r for r in rows}
+
+
+def test_a_big_first_seed_stores_every_resource_as_the_roadmap_says(db_path, tmp_path):
+    path = big_roadmap(tmp_path / "big.yaml", 3000)
+    store, info = open_store(db_path, path)
+    store.close()
+    assert (info.stages, info.resources) == (2, 3000)
+    rows = stored_rows(db_path)
+    assert len(rows) == 3000
+    assert rows["r0"] == ("r0", "half-0", 1, "Resource 0", 1, 1.0, '["A0"]', 0)
+    assert rows["r1501"] == ("r1501", "half-1500", 2, "Resource 1501", 0, 8.0, '["A1501"]', 0)
+    assert rows["r2999"][1:3] == ("half-1500", 1500)
+
+
+def test_an_invalid_resource_at_the_end_of_a_big_roadmap_leaves_no_database(db_path, tmp_path):
+    path = big_roadmap(tmp_path / "big.yaml", 3000, last="      - {id: r-last, title: Last, kind: blog, hours: 1}")
+    with pytest.raises(RoadmapInvalid) as info:
+        open_store(db_path, path)
+    assert info.value.problems == [f"{path}:3010: unknown kind 'blog' for resource r-last (one of: "
+                                   f"{', '.join(roadmap.KINDS)})"]
+    assert not db_path.exists()
+    assert not db_path.parent.exists() or not [p for p in db_path.parent.iterdir() if ".tmp" in p.name]
+
+
+def test_an_invalid_big_roadmap_leaves_the_database_as_it_was(db_path, tmp_path):
+    open_store(db_path, big_roadmap(tmp_path / "big.yaml", 3000))[0].close()
+    before = digest(db_path)
+    broken = big_roadmap(tmp_path / "broken.yaml", 3000, renamed_every=10,
+                         last="      - {id: r-last, title: Last, kind: book, hours: -1}")
+    with pytest.raises(RoadmapInvalid) as info:
+        open_store(db_path, broken)
+    assert info.value.problems == [f"{broken}:3010: hours of resource r-last must be a positive number, got -1"]
+    assert digest(db_path) == before
+
+
+def test_a_write_that_fails_part_way_through_the_resources_leaves_nothing_of_it(db_path, tmp_path, monkeypatch):
+    """The resource rows reach SQLite as they are made: a failure after some were written rolls all of them back."""
+    open_store(db_path, big_roadmap(tmp_path / "big.yaml", 3000))[0].close()
+    before = digest(db_path)
+    made = store_module._Placed.resources
+
+    def failing(placed):
+        for n, row in enumerate(made(placed)):
+            if n == 2000:
+                raise OSError(28, "No space left on device")
+            yield row
+
+    monkeypatch.setattr(store_module._Placed, "resources", failing)
+    changed = big_roadmap(tmp_path / "changed.yaml", 3000, renamed_every=10)
+    store = Store(db_path)
+    with pytest.raises(OSError):
+        store.sync(roadmap.load(changed))
+    store.close()
+    assert digest(db_path) == before
+
+
+def test_syncing_a_big_changed_roadmap_adds_changes_and_retires_the_right_resources(db_path, tmp_path):
+    open_store(db_path, big_roadmap(tmp_path / "big.yaml", 3000))[0].close()
+    changed = big_roadmap(tmp_path / "changed.yaml", 2900, renamed_every=10,
+                          last="      - {id: fresh, title: Fresh, kind: book, hours: 1}")
+    store, info = open_store(db_path, changed)
+    store.close()
+    assert info.sync is not None
+    assert info.sync.added == ("fresh",)
+    assert info.sync.changed == tuple(f"r{n}" for n in range(0, 2900, 10))
+    assert info.sync.retired == tuple(f"r{n}" for n in range(2900, 3000))
+    rows = stored_rows(db_path)
+    assert rows["r10"][3] == "Resource 10 (revised)" and rows["r11"][3] == "Resource 11"
+    assert [rows[f"r{n}"][-1] for n in (2899, 2900, 2999)] == [0, 1, 1]
+    assert rows["fresh"][1:3] == ("half-1500", 1401)

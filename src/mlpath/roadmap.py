@@ -1,12 +1,14 @@
 """Load and validate a roadmap file into typed, immutable objects (no database, no printing).
 
-Validation walks yaml's node tree rather than the constructed data so that every problem
-can name its line, and it reports every problem at once instead of stopping at the first.
+Validation walks yaml's nodes rather than the constructed data so that every problem can name
+its line, and it reports every problem at once instead of stopping at the first. The nodes are
+built from the parser's events one resource at a time (_Composer), and each resource is checked
+as soon as its text is read, so a 100,000-resource file never has all its nodes in memory.
 """
 
 import re
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -38,6 +40,8 @@ BUNDLED_NAME = "bundled roadmap"
 # YAML aliases repeat a node without repeating its text: a small file could expand to gigabytes.
 EXPANSION_FACTOR = 4
 EXPANSION_FLOOR = 1024 * 1024
+MAX_DEPTH = 1000  # lists and mappings inside one another: libyaml's own limit
+STR_TAG = "tag:yaml.org,2002:str"
 PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map",
                                                           "timestamp"))
 
@@ -154,17 +158,24 @@ def load(path: Path | None = None) -> Roadmap:
 
 
 def parse(source: RoadmapFile) -> Roadmap:
-    """Validate a roadmap's text; raise RoadmapInvalid listing every problem found."""
+    """Validate a roadmap's text; raise RoadmapInvalid listing every problem found.
+
+    The YAML is read as a stream of events (libyaml's when it is installed, PyYAML's own parser
+    otherwise): each resource is checked as soon as its text has been read and only the result is
+    kept, so memory holds one resource's parser nodes at a time rather than the whole file's.
+    """
     import yaml
 
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        text = source.data.decode("utf-8")
+        source.data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RoadmapInvalid(source.name, [f"{source.name}: not UTF-8 text ({exc.reason})"]) from None
-    loader = loader_cls(text)
+    # libyaml reads the bytes in place; handed text, it would first copy it as UTF-8.
+    loader = yaml.CSafeLoader(source.data) if _with_libyaml() else yaml.SafeLoader(source.data.decode("utf-8"))
+    checker = _Checker(source.name)
+    composer = _Composer(loader, checker, budget=max(EXPANSION_FACTOR * len(source.data), EXPANSION_FLOOR))
     try:
-        root = loader.get_single_node()
+        root = composer.document()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"{source.name}:{mark.line + 1}:{mark.column + 1}" if mark else source.name
@@ -172,64 +183,238 @@ def parse(source: RoadmapFile) -> Roadmap:
         raise RoadmapInvalid(source.name, [f"{where}: not valid YAML: {what}"]) from None
     finally:
         loader.dispose()
-    if root is not None:
-        budget = max(EXPANSION_FACTOR * len(source.data), EXPANSION_FLOOR)
-        problems = _graph_problems(root, source.name, budget)
-        if problems:
-            raise RoadmapInvalid(source.name, problems)
-    checker = _Checker(source.name)
+    if composer.problem is not None:
+        raise RoadmapInvalid(source.name, [composer.problem])
     roadmap = checker.roadmap(root, source.digest)
     if checker.problems or roadmap is None:
         raise RoadmapInvalid(source.name, checker.problems or [f"{source.name}: empty file"])
     return roadmap
 
 
-def _graph_problems(root: Any, name: str, budget: int) -> list[str]:
-    """Tags beyond plain YAML, recursive aliases, and aliases expanding the text past budget characters.
-
-    Walks the composed node graph once (iteratively: no recursion limit to hit), sizing each node
-    as if every alias were written out; a node met again is an alias of it.
-    """
+def _with_libyaml() -> bool:
+    """Whether PyYAML was built with libyaml (its C parser is about ten times faster)."""
     import yaml
 
-    def line(node: Any) -> str:
-        return f"{name}:{node.start_mark.line + 1}"
+    return bool(getattr(yaml, "__with_libyaml__", False))
 
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-    largest_alias: Any = None
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, finished = stack.pop()
-        key = id(node)
-        children = ([] if isinstance(node, yaml.ScalarNode) else
-                    [part for pair in node.value for part in pair] if isinstance(node, yaml.MappingNode)
-                    else list(node.value))
-        if finished:
-            open_nodes.discard(key)
-            own = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
-            sizes[key] = 1 + own + sum(sizes[id(c)] for c in children)
-            continue
-        if key in sizes:
-            if largest_alias is None or sizes[key] > sizes[id(largest_alias)]:
-                largest_alias = node
-            continue
-        if key in open_nodes:
-            return [f"{line(node)}: an alias refers to the node that contains it (a recursive alias); "
-                    "a roadmap cannot contain itself"]
-        if node.tag not in PLAIN_TAGS:
-            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
-            return [f"{line(node)}: the tag {shown[:60]} is not allowed in a roadmap (only plain YAML: text, "
-                    "numbers, true/false, lists and mappings)"]
-        open_nodes.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(children))
-    total = sizes[id(root)]
-    if total > budget and largest_alias is not None:
-        return [f"{line(largest_alias)}: the node anchored here is repeated through aliases until the roadmap "
-                f"would hold {total:,} characters, more than {budget:,} ({EXPANSION_FACTOR} times the file, "
-                "at least 1 MiB); write the text out where it is needed instead"]
-    return []
+
+class _Frame:
+    """A mapping or sequence being composed, and what it is in a roadmap when that is known."""
+
+    __slots__ = ("anchored", "key", "mapping", "node", "number", "role", "seen", "stage_id", "stage_what", "start")
+
+    def __init__(self, node: Any, role: str | None, start: int, anchored: bool, number: int) -> None:
+        self.node = node
+        self.mapping: bool = node.id == "mapping"  # else a sequence
+        self.role = role  # "roadmap", "stages", "stage" or "resources"; None for anything else
+        self.start = start  # characters composed before it (an anchored node's size is the difference)
+        self.anchored = anchored
+        self.key: Any = None  # a mapping's key, waiting for its value
+        self.seen: set[str] = set()  # a mapping's keys so far (the first of each is the one that counts)
+        self.number = number  # a stage's number
+        self.stage_id = ""  # a stage's id once read ("" when it is not a slug)
+        self.stage_what = ""  # how messages name a stage, once its id was read
+
+
+class _Composer:
+    """Builds the node tree from the loader's events as PyYAML's composer does, with three changes.
+
+    - Each resource is handed to the checker as soon as its node is complete, and only the result
+      is kept, not its parser nodes: memory holds one resource's nodes at a time.
+    - The node graph is checked on the way: plain YAML tags only, no alias inside the node it
+      repeats, and at most `budget` characters once every alias is written out (a few KiB of
+      aliases could otherwise expand to gigabytes). The first such problem is kept in `problem`,
+      and no resource is checked after it.
+    - It keeps its own stack instead of recursing (no recursion limit to hit).
+
+    What an alias could repeat later (an anchored stage list, stage or resource list) is kept whole
+    and checked at the end, like a stage whose id comes after its resources.
+    """
+
+    def __init__(self, loader: Any, checker: "_Checker", budget: int) -> None:
+        import yaml
+
+        self.yaml = yaml
+        self.loader = loader
+        self.checker = checker
+        self.budget = budget
+        self.problem: str | None = None
+        self.anchors: dict[str, Any] = {}
+        self.sizes: dict[int, int] = {}  # an anchored node's size, once it is complete
+        self.composed = 0  # characters composed so far, every alias written out
+        self.largest_alias: Any = None
+        # First characters of a plain scalar that no implicit resolver claims: such a scalar is text.
+        # (Without path resolvers, which the safe loaders have none of, a quoted scalar is text too.)
+        assert not loader.yaml_path_resolvers and None not in loader.yaml_implicit_resolvers
+        claimed = loader.yaml_implicit_resolvers
+        self.tags: dict[str, str] = {}  # a plain scalar's resolved tag, for those seen (up to a few thousand)
+        self.plain = frozenset(chr(c) for c in range(32, 127) if chr(c) not in claimed) - {""}
+
+    def document(self) -> Any:
+        """The single document's root node (None for an empty stream), as yaml's get_single_node."""
+        y, loader = self.yaml, self.loader
+        loader.get_event()  # stream start
+        root = None
+        if not loader.check_event(y.StreamEndEvent):
+            loader.get_event()  # document start
+            root = self.node()
+            loader.get_event()  # document end
+        if not loader.check_event(y.StreamEndEvent):
+            event = loader.get_event()
+            raise y.composer.ComposerError("expected a single document in the stream",
+                                           getattr(root, "start_mark", None), "but found another document",
+                                           event.start_mark)
+        loader.get_event()  # stream end
+        if self.problem is None and self.composed > self.budget and self.largest_alias is not None:
+            self.problem = (
+                f"{self._line(self.largest_alias)}: the node anchored here is repeated through aliases until the "
+                f"roadmap would hold {self.composed:,} characters, more than {self.budget:,} ({EXPANSION_FACTOR} "
+                "times the file, at least 1 MiB); write the text out where it is needed instead")
+        return root
+
+    def node(self) -> Any:
+        """The node starting at the next event, with everything in it."""
+        y, get_event = self.yaml, self.loader.get_event
+        scalar_event, alias_event, scalar_node = y.ScalarEvent, y.AliasEvent, y.ScalarNode
+        plain, tags = self.plain, self.tags
+        stack: list[_Frame] = []
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is scalar_event:
+                value = event.value
+                tag = None
+                if event.tag is None and event.anchor is None:  # the common case, kept short
+                    tag = STR_TAG if not event.implicit[0] or value[:1] in plain else tags.get(value)
+                if tag is not None:
+                    node = scalar_node(tag, value, event.start_mark, event.end_mark, style=event.style)
+                else:
+                    node = self._start(scalar_node, event)
+                    if event.anchor is not None:
+                        self.sizes[id(node)] = 1 + len(value)
+                    elif event.tag is None and node.tag in PLAIN_TAGS and len(tags) < 4096:
+                        tags[value] = node.tag  # keys and values that repeat (title, true, 3) are resolved once
+                self.composed += 1 + len(value)
+            elif kind is alias_event:
+                node = self._alias(event)
+            elif kind is y.SequenceStartEvent or kind is y.MappingStartEvent:
+                node = self._start(y.SequenceNode if kind is y.SequenceStartEvent else y.MappingNode, event)
+                if len(stack) >= MAX_DEPTH:  # libyaml stops there too; PyYAML's own parser never would
+                    raise y.composer.ComposerError(None, None, "exceeded maximum nesting depth", event.start_mark)
+                parent = stack[-1] if stack else None
+                role = self._role(parent, node, event)
+                number = len(parent.node.value) + 1 if role == "stage" and parent is not None else 0
+                stack.append(_Frame(node, role, self.composed, event.anchor is not None, number))
+                self.composed += 1
+                continue
+            else:  # the end of the innermost sequence or mapping
+                frame = stack.pop()
+                node = frame.node
+                node.end_mark = event.end_mark
+                if frame.anchored:
+                    self.sizes[id(node)] = self.composed - frame.start
+            if not stack:
+                return node
+            frame = stack[-1]
+            if frame.role is not None:
+                self._add(stack, node)
+            elif not frame.mapping:
+                frame.node.value.append(node)
+            elif frame.key is None:
+                frame.key = node
+            else:
+                frame.node.value.append((frame.key, node))
+                frame.key = None
+
+    def _start(self, node_type: Any, event: Any) -> Any:
+        """A new node for event: its tag resolved and checked, its anchor registered."""
+        y = self.yaml
+        scalar = node_type is y.ScalarNode
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(node_type, event.value if scalar else None, event.implicit)
+        if scalar:
+            node = y.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        else:
+            node = node_type(tag, [], event.start_mark, None, flow_style=event.flow_style)
+        if tag not in PLAIN_TAGS and self.problem is None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self.problem = (f"{self._line(node)}: the tag {shown[:60]} is not allowed in a roadmap (only plain YAML: "
+                            "text, numbers, true/false, lists and mappings)")
+        anchor = event.anchor
+        if anchor is not None:
+            if anchor in self.anchors:
+                raise y.composer.ComposerError(f"found duplicate anchor {anchor!r}; first occurrence",
+                                               self.anchors[anchor].start_mark, "second occurrence", event.start_mark)
+            self.anchors[anchor] = node
+        return node
+
+    def _alias(self, event: Any) -> Any:
+        """The anchored node an alias repeats, counted at its full size."""
+        node = self.anchors.get(event.anchor)
+        if node is None:
+            raise self.yaml.composer.ComposerError(None, None, "found undefined alias", event.start_mark)
+        size = self.sizes.get(id(node))
+        if size is None:  # still open: the alias is inside the node it repeats
+            if self.problem is None:
+                self.problem = (f"{self._line(node)}: an alias refers to the node that contains it (a recursive "
+                                "alias); a roadmap cannot contain itself")
+            return node
+        self.composed += size
+        if self.largest_alias is None or size > self.sizes[id(self.largest_alias)]:
+            self.largest_alias = node
+        return node
+
+    def _role(self, parent: _Frame | None, node: Any, event: Any) -> str | None:
+        """What a new mapping or sequence is in the roadmap, if it may be checked as it streams."""
+        if event.anchor is not None:  # an alias may repeat it later: composed whole
+            return None
+        mapping = isinstance(node, self.yaml.MappingNode)
+        if parent is None:
+            return "roadmap" if mapping else None
+        if parent.role == "stages":
+            return "stage" if mapping else None
+        if mapping or parent.key is None or not isinstance(parent.key, self.yaml.ScalarNode):
+            return None
+        if parent.role == "roadmap" and parent.key.value == "stages" and "stages" not in parent.seen:
+            return "stages"
+        if parent.role == "stage" and parent.key.value == "resources" and "resources" not in parent.seen \
+                and parent.stage_what:
+            return "resources"
+        return None
+
+    def _add(self, stack: list[_Frame], node: Any) -> None:
+        """Put a complete node into the innermost mapping or sequence."""
+        frame = stack[-1]
+        if frame.role == "resources":  # its items are resources: checked now, their nodes dropped
+            if self.problem is None and self.composed <= self.budget:
+                stage = stack[-2]
+                node = self.checker.streamed(node, stage.stage_id, stage.number, len(frame.node.value) + 1,
+                                             stage.stage_what)
+            frame.node.value.append(node)
+        elif not frame.mapping:
+            frame.node.value.append(node)
+        elif frame.key is None:
+            frame.key = node
+        else:
+            key, frame.key = frame.key, None
+            frame.node.value.append((key, node))
+            name = key.value if isinstance(key, self.yaml.ScalarNode) else None
+            if isinstance(name, str) and name not in frame.seen:
+                frame.seen.add(name)
+                if frame.role == "stage" and name == "id":
+                    frame.stage_id, frame.stage_what = self.checker.stage_name(node, frame.number)
+
+    def _line(self, node: Any) -> str:
+        return f"{self.checker.name}:{node.start_mark.line + 1}"
+
+
+class _Checked(NamedTuple):
+    """A resource checked as it streamed: what it made (None when invalid), its problems, its line."""
+
+    resource: "Resource | None"
+    problems: tuple[str, ...]
+    line: int
 
 
 class _Checker:
@@ -248,10 +433,19 @@ class _Checker:
         self.problems.append(f"{self.name}:{node.start_mark.line + 1}: {message}")
 
     def _value(self, node: Any) -> Any:
+        scalar = isinstance(node, self.yaml.ScalarNode)
+        if scalar and node.tag == STR_TAG:
+            return node.value  # what the constructor would make of it, without its bookkeeping
+        constructor = self._constructor
         try:
-            return self._constructor.construct_object(node, deep=True)
+            if scalar and node.tag in constructor.yaml_constructors:
+                return constructor.yaml_constructors[node.tag](constructor, node)
+            return constructor.construct_object(node, deep=True)
         except (self.yaml.YAMLError, ValueError, TypeError, OverflowError):
-            return _Unreadable(node.value if isinstance(node, self.yaml.ScalarNode) else "")
+            return _Unreadable(node.value if scalar else "")
+        finally:  # it would otherwise keep every node it built, to the end of the file
+            constructor.constructed_objects.clear()
+            constructor.recursive_objects.clear()
 
     def mapping(self, node: Any, spec: dict[str, bool], what: str) -> dict[str, Any] | None:
         """Check a mapping's keys against spec (key -> required); return key -> value node."""
@@ -322,7 +516,7 @@ class _Checker:
             return None
         stage_ids: dict[str, int] = {}
         resource_ids: dict[str, int] = {}
-        groups: dict[str, list[tuple[str, Any]]] = {}
+        groups: dict[str, list[tuple[str, int]]] = {}  # choose_one group -> (resource id, line)
         stages = []
         for number, stage_node in enumerate(node.value, start=1):
             stage = self.stage(stage_node, number, resource_ids, groups)
@@ -335,9 +529,9 @@ class _Checker:
             stages.append(stage)
         for group, members in groups.items():
             if len(members) == 1:
-                rid, member_node = members[0]
-                self.problem(
-                    member_node,
+                rid, line = members[0]
+                self._problem_at(
+                    line,
                     f"choose_one group {group!r} has a single member ({rid}); "
                     "a choice needs at least two alternatives",
                 )
@@ -389,7 +583,7 @@ class _Checker:
         node: Any,
         number: int,
         resource_ids: dict[str, int],
-        groups: dict[str, list[tuple[str, Any]]],
+        groups: dict[str, list[tuple[str, int]]],
     ) -> Stage | None:
         fields = self.mapping(node, STAGE_KEYS, f"stage {number}")
         if fields is None:
@@ -407,22 +601,44 @@ class _Checker:
             elif not items.value:
                 self.problem(items, f"{what} is empty: it needs at least one resource")
             for position, item in enumerate(getattr(items, "value", []) or [], start=1):
-                res = self.resource(item, sid or "", number, position, what)
+                checked = item if isinstance(item, _Checked) else self.streamed(item, sid or "", number, position, what)
+                self.problems += checked.problems
+                res, line = checked.resource, checked.line
                 if res is None:
                     continue
                 if res.after is None and stage_after is not None:
                     res = res._replace(after=stage_after)
                 if res.id in resource_ids:
-                    self.problem(item, f"duplicate resource id {res.id!r} (first at line {resource_ids[res.id]})")
+                    self._problem_at(line, f"duplicate resource id {res.id!r} (first at line {resource_ids[res.id]})")
                 else:
-                    resource_ids[res.id] = item.start_mark.line + 1
+                    resource_ids[res.id] = line
                 if res.choose_one:
-                    groups.setdefault(res.choose_one, []).append((res.id, item))
+                    groups.setdefault(res.choose_one, []).append((res.id, line))
                 resources.append(res)
         if sid is None or title is None:
             return None
         return Stage(id=sid, number=number, title=title, summary=summary, resources=tuple(resources),
                      after=stage_after)
+
+    def stage_name(self, node: Any, number: int) -> tuple[str, str]:
+        """A stage's id ("" when it is not a slug) and how messages name the stage, from its id's node.
+
+        Its problems are not kept here: `stage` finds them again when it checks the stage."""
+        kept, self.problems = self.problems, []
+        try:
+            sid = self.slug({"id": node}, "id", f"stage {number}")
+        finally:
+            self.problems = kept
+        return sid or "", f"stage {sid or number}"
+
+    def streamed(self, node: Any, stage_id: str, stage_number: int, position: int, stage_what: str) -> _Checked:
+        """One resource checked on its own: what it makes, and its problems kept apart for `stage`."""
+        kept, self.problems = self.problems, []
+        try:
+            resource = self.resource(node, stage_id, stage_number, position, stage_what)
+            return _Checked(resource, tuple(self.problems), node.start_mark.line + 1)
+        finally:
+            self.problems = kept
 
     def resource(self, node: Any, stage_id: str, stage_number: int, position: int, stage_what: str) -> Resource | None:
         fields = self.mapping(node, RESOURCE_KEYS, f"resource {position} of {stage_what}")
@@ -565,19 +781,28 @@ def _close(word: str, candidates: list[str]) -> str | None:
 _NOT_CONTENT = ("position", "retired")
 
 
-def diff(new: Mapping[str, Mapping[str, Any]], stored: Mapping[str, Mapping[str, Any]]
+def diff(new: Mapping[str, Sequence[Any]], stored: Iterable[Sequence[Any]], columns: Sequence[str]
          ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """What syncing a roadmap does to stored resources: the ids it adds, changes and retires.
 
-    Both sides map a resource id to its row (column name to stored value). A retired resource
-    that comes back counts as changed; one that is gone from the roadmap is retired, never deleted.
+    Rows are sequences of the named columns, the id first: `new` maps each of the roadmap's ids to
+    its row, `stored` yields the stored rows (read one at a time: only ids are kept). A retired
+    resource that comes back counts as changed; one gone from the roadmap is retired, never deleted.
     """
-    added, changed = [], []
-    for rid, row in new.items():
-        old = stored.get(rid)
-        if old is None:
-            added.append(rid)
-        elif old.get("retired") or any(old.get(k) != v for k, v in row.items() if k not in _NOT_CONTENT):
-            changed.append(rid)
-    retired = tuple(rid for rid, row in stored.items() if rid not in new and not row.get("retired"))
-    return tuple(added), tuple(changed), retired
+    retired_at = columns.index("retired")
+    content = [n for n, name in enumerate(columns) if name not in _NOT_CONTENT]
+    present: set[str] = set()
+    edited: set[str] = set()
+    retired = []
+    for row in stored:
+        rid = row[0]
+        mine = new.get(rid)
+        if mine is None:
+            if not row[retired_at]:
+                retired.append(rid)
+            continue
+        present.add(rid)
+        if row[retired_at] or any(row[n] != mine[n] for n in content):
+            edited.add(rid)
+    added = tuple(rid for rid in new if rid not in present)
+    return added, tuple(rid for rid in new if rid in edited), tuple(retired)

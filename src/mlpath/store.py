@@ -131,15 +131,18 @@ class Store:
 
     # ---------------------------------------------------------------- roadmap sync
 
-    def _stored_resources(self, name: str) -> dict[str, dict[str, Any]]:
-        names = schema.RESOURCE.names
-        return {r[0]: dict(zip(names, r, strict=True))
-                for r in self._read(f"{schema.RESOURCE.select()} WHERE roadmap = ?", (name,))}
-
     def plan_sync(self, road: Roadmap, name: str = catalog.FIRST) -> SyncReport:
-        """What syncing road into roadmap `name` would change, without writing anything."""
-        placed = _placed(self.db.snapshot(), road, name)
-        added, changed, retired = roadmap.diff({r["id"]: r for r in placed.resources}, self._stored_resources(name))
+        """What syncing road into roadmap `name` would change, without writing anything.
+
+        The stored rows are compared one at a time as they are read, against the roadmap's rows as
+        tuples: at 100,000 resources, both sides as dicts of dicts took over 300 MiB."""
+        try:
+            conn = self.db.snapshot()
+            new = {row[0]: row for row in _placed(conn, road, name).resources()}
+            stored = conn.execute(f"{schema.RESOURCE.select()} WHERE roadmap = ?", (name,))
+            added, changed, retired = roadmap.diff(new, stored, schema.RESOURCE.names)
+        except sqlite3.Error as exc:
+            raise database_problem(exc, self.path) from None
         return SyncReport(self._version(name), road.version, added, changed, retired)
 
     def _version(self, name: str) -> int:
@@ -642,6 +645,8 @@ _TYPES = {record_type: table for table, record_type in RECORDS}
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, tuple):
@@ -810,22 +815,37 @@ def _item(r: tuple[Any, ...]) -> Item:
     return Item._make(values)
 
 
-def _resource_rows(road: Roadmap) -> list[dict[str, Any]]:
-    """The resource table's rows for a roadmap: every column taken from the roadmap field of its name
-    (the roadmap, short id and link are filled in by _placed)."""
-    names = [n for n in schema.RESOURCE.names if n not in _PLACED_COLUMNS]
-    return [{n: _encode(getattr(r, n)) for n in names} | {"core": int(r.core), "retired": 0} for r in road.resources]
-
-
-_PLACED_COLUMNS = ("retired", "roadmap", "short_id", "same_as")
+# Where each resource column comes from: the roadmap field of its name, or None for those _Placed fills in.
+_RESOURCE_FIELDS = tuple(roadmap.Resource._fields.index(n) if n in roadmap.Resource._fields and n != "after"
+                         else None for n in schema.RESOURCE.names)
+_AT = {name: n for n, name in enumerate(schema.RESOURCE.names)}
 
 
 class _Placed(NamedTuple):
-    """A roadmap's stages and resources as rows under their stored ids (catalog.stored_id)."""
+    """A roadmap's stages and resources under their stored ids (catalog.stored_id)."""
 
     stages: list[list[Any]]
-    resources: list[dict[str, Any]]
     links: tuple[tuple[str, str], ...]  # (resource id, the id it is the same page as) made now
+    road: Roadmap
+    name: str
+    ids: dict[str, str]  # resource id in the roadmap -> stored id
+    stage_ids: dict[str, str]  # stage id in the roadmap -> stored id
+    known: dict[str, tuple[str, str | None]]  # resource id in the roadmap -> (stored id, same_as), when stored before
+
+    def resources(self) -> Iterator[list[Any]]:
+        """The resource table's rows in schema.RESOURCE's column order, made one at a time: at 100,000
+        resources the rows are never all in memory at once (executemany takes them as they come)."""
+        at, ids, stage_ids, links = _AT, self.ids, self.stage_ids, dict(self.links)
+        for stage in self.road.stages:
+            for r in stage.resources:
+                row = [None if n is None else _encode(r[n]) for n in _RESOURCE_FIELDS]
+                stored = ids[r.id]
+                row[at["id"]], row[at["short_id"]], row[at["roadmap"]], row[at["retired"]] = stored, r.id, self.name, 0
+                row[at["stage_id"]] = stage_ids[r.stage_id]
+                row[at["same_as"]] = self.known[r.id][1] if r.id in self.known else links.get(stored)
+                if r.after is not None:
+                    row[at["after"]] = json.dumps([ids.get(ref) or stage_ids.get(ref) or ref for ref in r.after])
+                yield row
 
 
 def _placed(conn: sqlite3.Connection, road: Roadmap, name: str) -> _Placed:
@@ -841,32 +861,23 @@ def _placed(conn: sqlite3.Connection, road: Roadmap, name: str) -> _Placed:
         for sid in new_stages:
             stage_ids[sid] = catalog.stored_id(sid, name, taken)
             taken.add(stage_ids[sid])
-    rows = _resource_rows(road)
     ids = {sid: rid for sid, (rid, _) in known.items()}
-    new = [row["id"] for row in rows if row["id"] not in known]
+    new = [r for st in road.stages for r in st.resources if r.id not in known]
     if new:
         taken = {r[0] for r in conn.execute("SELECT id FROM resource")}
-        for sid in new:
-            ids[sid] = catalog.stored_id(sid, name, taken)
-            taken.add(ids[sid])
+        for r in new:
+            ids[r.id] = catalog.stored_id(r.id, name, taken)
+            taken.add(ids[r.id])
     links: dict[str, str] = {}
     others = conn.execute("SELECT EXISTS (SELECT 1 FROM resource WHERE roadmap != ?)", (name,)).fetchone()[0]
     if new and others:
         own = conn.execute("SELECT r.id, r.url FROM resource r JOIN roadmap m ON m.name = r.roadmap "
                            "WHERE r.roadmap != ? AND r.same_as IS NULL AND r.url IS NOT NULL "
                            "ORDER BY m.position, r.rowid", (name,)).fetchall()
-        fresh = [(ids[row["id"]], row["url"]) for row in rows if row["id"] not in known]
-        links = catalog.links(fresh, own)
-    for row in rows:
-        short = row["id"]
-        row["id"], row["short_id"], row["roadmap"] = ids[short], short, name
-        row["stage_id"] = stage_ids[row["stage_id"]]
-        row["same_as"] = known[short][1] if short in known else links.get(row["id"])
-        if row["after"] is not None:
-            row["after"] = json.dumps([ids.get(ref) or stage_ids.get(ref) or ref for ref in json.loads(row["after"])])
+        links = catalog.links([(ids[r.id], r.url) for r in new], own)
     stages = [_stage_row(stage_ids[st.id], st.number, st.title, st.summary, retired=0, roadmap=name, short_id=st.id)
               for st in road.stages]
-    return _Placed(stages, rows, tuple(links.items()))
+    return _Placed(stages, tuple(links.items()), road, name, ids, stage_ids, known)
 
 
 def _stage_row(stage_id: str, number: int, title: str, summary: str | None, retired: int,
@@ -913,7 +924,7 @@ def _write_roadmap(conn: sqlite3.Connection, road: Roadmap, name: str = catalog.
     conn.executemany(
         f"{schema.RESOURCE.insert()} ON CONFLICT(id) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in names[1:] if c != "same_as"),
-        [[row[n] for n in names] for row in placed.resources],
+        placed.resources(),
     )
     if name == catalog.FIRST:
         conn.executemany(
