@@ -32,7 +32,24 @@ def test_round_trip_is_lossless():
     doc = json.loads(text)
     assert (doc["format"], doc["version"]) == ("mlpath-progress", backup.VERSION)
     assert list(doc) == ["format", "version", "generated_at", "roadmap", "resources", "events", "sessions", "notes",
-                         "reviews", "progress", "goals"]
+                         "reviews", "progress", "goals", "roadmaps"]
+
+
+def test_round_trip_carries_added_roadmaps_whole():
+    road = backup.BackupRoadmap(
+        ("dl", 1, "Deep learning", 2, "12-ab", "/x/dl.yaml", 0),
+        (("dl/books", 1, "Books", None, 0, "dl", "books"),),
+        (("dl/intro", "dl/books", 1, "Intro", "book", 1, 3.0, "https://d2l.ai", '["A. Author"]', None, None, 0,
+          '["dl/books"]', "dl", "intro", "d2l-book"),))
+    dump = DUMP._replace(roadmaps=(road,))
+    text = backup.to_json(dump, "2026-11-24T00:00:00Z")
+    assert backup.parse(text, "f.json") == dump
+    doc = json.loads(text)
+    assert doc["roadmaps"][0]["hidden"] is False and doc["roadmaps"][0]["resources"][0]["core"] is True
+    doc["roadmaps"][0]["resources"][0]["after"] = "not a list"
+    doc["roadmaps"][0]["stages"][0]["id"] = "Bad Id"
+    with pytest.raises(ImportInvalid, match="is not an id"):
+        backup.parse(json.dumps(doc), "f.json")
 
 
 def broken(mutate) -> str:
@@ -47,7 +64,7 @@ def broken(mutate) -> str:
         ("not json at all", "is not valid JSON (line 1, column 1"),
         ("[1, 2]", "is not an mlpath progress export"),
         ('{"format": "other"}', "is not an mlpath progress export"),
-        (broken(lambda d: d.update(version=5)), "progress format version 5; this mlpath reads versions 1-4"),
+        (broken(lambda d: d.update(version=6)), "progress format version 6; this mlpath reads versions 1-5"),
         (broken(lambda d: d["progress"][0].update(fraction=1.5)), "fraction must be 0-1"),
         (broken(lambda d: d["progress"][0].pop("label")), "progress[0]: missing field 'label'"),
         (broken(lambda d: d["goals"][0].update(hours_per_week=-1)), "hours_per_week must be more than 0"),

@@ -1,10 +1,10 @@
 """The versioned JSON progress format: the complete record of a learner's progress (pure).
 
-Document (format version 4):
+Document (format version 5):
 
     {
       "format": "mlpath-progress",
-      "version": 4,
+      "version": 5,
       "generated_at": "2026-11-24T12:00:00Z",
       "roadmap": {"title": "...", "version": 1},
       "resources": [{"id", "title", "kind", "stage", "hours"}],   # every resource with records
@@ -13,8 +13,16 @@ Document (format version 4):
       "notes":    [{"resource", "at", "text"}],
       "reviews":  [{"resource", "at", "grade"}],                 # grade 1 again .. 4 easy
       "progress": [{"resource", "at", "fraction", "label"}],     # `mlpath progress`, fraction 0-1
-      "goals":    [{"at", "hours_per_week"}]                     # `mlpath goal`; null is `goal off`
+      "goals":    [{"at", "hours_per_week"}],                    # `mlpath goal`; null is `goal off`
+      "roadmaps": [{"name", "position", "title", "version", "digest", "source", "hidden",
+                    "stages": [{stage columns}], "resources": [{resource columns}]}]
     }
+
+"roadmaps" (since version 5) holds every roadmap tracked beside the first (`mlpath roadmap add`),
+whole: its row, stages and resources with the columns schema.py declares for them, as stored
+(ids name/id where another roadmap had the id first; authors and after as JSON list text), so
+importing into a fresh database brings them back with their ids. The first roadmap comes from
+the roadmap file, as before. Version 4 had no "roadmaps"; record ids never held a "/".
 
 Version 3 (until progress shares and weekly goals travelled too) had no "progress" and no
 "goals"; importing it leaves those as they are.
@@ -47,11 +55,11 @@ from mlpath.errors import ImportInvalid, has_surrogate
 from mlpath.habits import MAX_HOURS_PER_DAY, Goal, Mark, Note, Session
 from mlpath.progress import Event
 from mlpath.spaced import Answer
-from mlpath.vocab import ID_PATTERN, Kind, Status
+from mlpath.vocab import ID_PATTERN, STORED_ID_PATTERN, Kind, Status
 
 FORMAT = "mlpath-progress"
-VERSION = 4
-READS = (1, 2, 3, 4)  # every version this mlpath imports
+VERSION = 5
+READS = (1, 2, 3, 4, 5)  # every version this mlpath imports
 INT_LIMIT = 2**63  # SQLite's INTEGER
 
 
@@ -69,6 +77,18 @@ class BackupResource(NamedTuple):
     hours: float
 
 
+class BackupRoadmap(NamedTuple):
+    """A roadmap tracked beside the first, whole: its rows as stored, each in its table's column order."""
+
+    row: tuple[Any, ...]  # schema.ROADMAP
+    stages: tuple[tuple[Any, ...], ...]  # schema.STAGE
+    resources: tuple[tuple[Any, ...], ...]  # schema.RESOURCE
+
+    @property
+    def name(self) -> str:
+        return str(self.row[0])
+
+
 class Dump(NamedTuple):
     roadmap_title: str = ""
     roadmap_version: int = 0
@@ -82,6 +102,7 @@ class Dump(NamedTuple):
     undone: tuple[tuple[str, Any, str], ...] = ()
     progress: tuple[Mark, ...] = ()  # shares set with `mlpath progress`
     goals: tuple[Goal, ...] = ()
+    roadmaps: tuple[BackupRoadmap, ...] = ()  # those tracked beside the first
 
     def record_count(self) -> int:
         return (len(self.events) + len(self.sessions) + len(self.notes) + len(self.reviews) + len(self.progress)
@@ -99,6 +120,7 @@ class MergeReport(NamedTuple):
     undone: int = 0  # records the backup says were undone, undone here too
     progress: int = 0
     goals: int = 0
+    roadmaps: tuple[str, ...] = ()  # roadmaps the backup brought (names)
 
 
 def _int(text: str) -> int:
@@ -159,9 +181,17 @@ def to_json(dump: Dump, generated_at: str) -> str:
         keys = section_keys(table, record_type)
         doc[key] = [dict(zip(keys, map(_json_value, record), strict=True)) | {"undone": undone.get((key, record))}
                     for record in getattr(dump, key)]
+    doc["roadmaps"] = [_columns(schema.ROADMAP, road.row)
+                       | {"stages": [_columns(schema.STAGE, row) for row in road.stages],
+                          "resources": [_columns(schema.RESOURCE, row) for row in road.resources]}
+                       for road in dump.roadmaps]
     from mlpath import render
 
     return render.json_text(doc) + "\n"
+
+
+def _columns(table: schema.Table, row: tuple[Any, ...]) -> dict[str, Any]:
+    return {c.key: bool(v) if c.type == "BOOLEAN" else v for c, v in zip(table.columns, row, strict=True)}
 
 
 def looks_like_json(text: str) -> bool:
@@ -233,7 +263,33 @@ class _Reader:
                              f"a date in {clock.FIRST_YEAR}-{clock.LAST_YEAR} like 2026-11-24")
 
     def resource(self, obj: dict[str, Any], where: str) -> str | None:
-        return self.matching(obj, "resource", where, ID_PATTERN.match, "a resource id")
+        return self.matching(obj, "resource", where, STORED_ID_PATTERN.match, "a resource id")
+
+    def row(self, obj: dict[str, Any], where: str, table: schema.Table) -> tuple[Any, ...] | None:
+        """One stored row of table, every column checked against its declared type; None if any is wrong."""
+        kinds: dict[str, tuple[type, ...]] = {"VARCHAR": (str,), "INTEGER": (int,), "FLOAT": (int, float),
+                                              "BOOLEAN": (bool, int)}
+        values, before = [], len(self.problems)
+        for c in table.columns:
+            value = self.get(obj, c.key, where, kinds[c.type], optional=c.nullable)
+            if isinstance(value, str) and c.name in _ID_COLUMNS and not STORED_ID_PATTERN.match(value):
+                self.fail(where, f"{c.key} {value!r} is not an id")
+            if isinstance(value, str) and c.name in _LIST_COLUMNS and not _text_list(value):
+                self.fail(where, f"{c.key} must be a JSON list of text, got {_short(value)}")
+            values.append(int(value) if c.type == "BOOLEAN" and value is not None else value)
+        return tuple(values) if len(self.problems) == before else None
+
+    def roadmaps(self, doc: dict[str, Any]) -> list[BackupRoadmap]:
+        out = []
+        for where, obj in self.records(doc, "roadmaps"):
+            row = self.row(obj, where, schema.ROADMAP)
+            if row is not None and not ID_PATTERN.match(row[0]):
+                self.fail(where, f"name {row[0]!r} is not a roadmap name")
+            stages = [self.row(o, f"{where}.{w}", schema.STAGE) for w, o in self.records(obj, "stages")]
+            resources = [self.row(o, f"{where}.{w}", schema.RESOURCE) for w, o in self.records(obj, "resources")]
+            if row is not None and None not in stages and None not in resources:
+                out.append(BackupRoadmap(row, tuple(s for s in stages if s), tuple(r for r in resources if r)))
+        return out
 
     def kept(self, obj: dict[str, Any], where: str, section: str, record: Any) -> Any:
         """record, noted as undone when the document says it was (version 3 on)."""
@@ -272,10 +328,10 @@ def parse(text: str, name: str) -> Dump:
     kinds = {k.value for k in Kind}
     resources = []
     for where, obj in r.records(doc, "resources"):
-        rid = r.matching(obj, "id", where, ID_PATTERN.match, "a resource id")
+        rid = r.matching(obj, "id", where, STORED_ID_PATTERN.match, "a resource id")
         title = r.get(obj, "title", where, (str,))
         kind = r.matching(obj, "kind", where, kinds.__contains__, f"one of {', '.join(sorted(kinds))}")
-        stage = r.matching(obj, "stage", where, ID_PATTERN.match, "a stage id")
+        stage = r.matching(obj, "stage", where, STORED_ID_PATTERN.match, "a stage id")
         hours = r.get(obj, "hours", where, (int, float))
         if hours is not None and not hours > 0:
             r.fail(where, f"hours must be positive, got {hours!r}")
@@ -344,6 +400,7 @@ def parse(text: str, name: str) -> Dump:
             r.fail(where, f"hours_per_week must be more than 0 and at most {HOURS_PER_WEEK}, or null, got {hours!r}")
         elif at is not None:
             goals.append(r.kept(obj, where, "goals", Goal(at, None if hours is None else float(hours))))
+    roadmaps = r.roadmaps(doc) if version >= 5 else []
     roadmap: dict[str, Any] = doc["roadmap"] if isinstance(doc.get("roadmap"), dict) else {}
     if r.problems:
         more = f" (and {len(r.problems) - 1} more problems)" if len(r.problems) > 1 else ""
@@ -359,7 +416,21 @@ def parse(text: str, name: str) -> Dump:
         undone=tuple(r.undone),
         progress=tuple(marks),
         goals=tuple(goals),
+        roadmaps=tuple(roadmaps),
     )
+
+
+# Columns of a stored stage or resource row that hold ids, and those that hold a JSON list as text.
+_ID_COLUMNS = {"id", "stage_id", "same_as", "short_id"}
+_LIST_COLUMNS = {"authors", "after"}
+
+
+def _text_list(text: str) -> bool:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def _short(value: Any) -> str:
@@ -422,4 +493,4 @@ def merge_plan(dump: Dump, have: Dump, known: set[str], day_hours: dict[str, flo
     used = {r.resource_id for group in (events, sessions, notes, reviews, marks) for r in group}
     missing = tuple(info.get(rid) or placeholder(rid) for rid in sorted(used - known))
     return Dump(dump.roadmap_title, dump.roadmap_version, missing, events, sessions, notes, reviews, undone,
-                progress=marks, goals=goals)
+                progress=marks, goals=goals, roadmaps=dump.roadmaps)

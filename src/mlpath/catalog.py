@@ -15,14 +15,15 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from mlpath.errors import UsageProblem
+from mlpath.vocab import ID_PATTERN
 
 if TYPE_CHECKING:
     from mlpath.progress import Item, StageProgress
 
 FIRST = "mlpath"  # the first roadmap's name (schema 9's upgrade gives it to the roadmap tracked until then)
 SCOPE_ALL = "all"  # `roadmap use all`: no default roadmap, every command sees every roadmap
-NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
-NAME_FORM = "lowercase letters, digits and dashes, at most 40, e.g. fastai-course"
+NAME_LIMIT = 40
+NAME_FORM = f"lowercase letters and digits between single dashes, at most {NAME_LIMIT}, e.g. fastai-course"
 
 # Query parameters that say who sent the reader, not which page it is.
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src)$", re.IGNORECASE)
@@ -65,7 +66,7 @@ class Added(NamedTuple):
 def check_name(name: str) -> str:
     """A roadmap name as typed, normalised, or one clear problem."""
     clean = name.strip().lower()
-    if not NAME.fullmatch(clean):
+    if not (ID_PATTERN.match(clean) and len(clean) <= NAME_LIMIT):
         raise UsageProblem(f"{name!r} is not a roadmap name", hint=f"use {NAME_FORM}")
     if clean == SCOPE_ALL:
         raise UsageProblem(f"{SCOPE_ALL!r} means every roadmap and cannot name one", hint=f"use {NAME_FORM}")
@@ -74,7 +75,7 @@ def check_name(name: str) -> str:
 
 def name_from_file(stem: str) -> str:
     """A roadmap name from a file's name: awesome-ml.yaml gives awesome-ml."""
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40].strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:NAME_LIMIT].strip("-")
     return slug or "roadmap"
 
 

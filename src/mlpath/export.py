@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from mlpath.catalog import distinct
 from mlpath.habits import Note
 from mlpath.progress import (
     Event,
@@ -20,10 +21,10 @@ from mlpath.progress import (
     stage_progress,
 )
 from mlpath.spaced import grade_name
-from mlpath.vocab import ID, amount, plural
+from mlpath.vocab import STORED_ID, amount, plural
 
 if TYPE_CHECKING:
-    from mlpath.catalog import RoadmapProgress
+    from mlpath.catalog import RoadmapInfo, RoadmapProgress
     from mlpath.report import Overview, Week
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
 
@@ -66,21 +67,22 @@ def markdown(
     generated: str,
     notes: Sequence[Note] = (),
     exported_at: str | None = None,
+    roadmaps: Sequence[RoadmapInfo] = (),
 ) -> str:
-    """A GitHub-flavoured markdown checklist: one task item per resource, grouped by stage.
+    """A GitHub-flavoured markdown checklist: one task item per resource, grouped by stage (and,
+    with several roadmaps, first by roadmap: a heading each, its stages one level down).
 
     Retired resources (no longer in the roadmap, history kept) come last under "Retired";
     notes are indented under their resource, as a plain sub-list. The export's time (UTC) ends
     it in an HTML comment (invisible when rendered), so that importing it later never unticks
-    what was finished after it was made.
+    what was finished after it was made. The overall figure counts a page two roadmaps share once.
     """
     notes_of: dict[str, list[Note]] = {}
     for n in notes:
         notes_of.setdefault(n.resource_id, []).append(n)
     current = [i for i in items if not i.retired]
     retired = [i for i in items if i.retired]
-    progress = stage_progress(stages, current)
-    total = overall(progress)
+    total = overall(stage_progress(stages, distinct(current)))
     lines = [
         f"# {escape_markdown(title)}: progress",
         "",
@@ -88,17 +90,19 @@ def markdown(
         f"({total.done} of {total.total} done, {plural(total.hours_left, 'hour')} left).",
         "",
     ]
-    by_stage: dict[str, list[Item]] = {}
-    for item in current:
-        by_stage.setdefault(item.stage_id, []).append(item)
-    sections = [
-        (f"{p.stage.number}. {escape_markdown(p.stage.title)} ({p.done}/{p.total})", by_stage.get(p.stage.id, []))
-        for p in progress
-    ]
+    sections: list[tuple[str, list[Item]]] = []
+    if len(roadmaps) > 1:
+        for road in roadmaps:
+            own = [s for s in stages if s.roadmap == road.name]
+            part = overall(stage_progress(own, [i for i in current if i.roadmap == road.name]))
+            sections.append((f"## {escape_markdown(road.title)} (`{road.name}`, {part.done}/{part.total})", []))
+            sections += _stage_sections(own, current, "###")
+    else:
+        sections += _stage_sections(stages, current, "##")
     if retired:
-        sections.append(("Retired (no longer in the roadmap)", retired))
+        sections.append(("## Retired (no longer in the roadmap)", retired))
     for heading, members in sections:
-        lines.append(f"## {heading}")
+        lines.append(heading)
         lines.append("")
         for item in members:
             lines.append(task_line(item))
@@ -107,6 +111,17 @@ def markdown(
     if exported_at:
         lines += [f"<!-- exported {exported_at} by mlpath -->", ""]
     return "\n".join(lines)
+
+
+def _stage_sections(stages: Sequence[StageInfo], current: Sequence[Item], level: str
+                    ) -> list[tuple[str, list[Item]]]:
+    """A heading (`level` is its #s) and the items of each stage."""
+    by_stage: dict[str, list[Item]] = {}
+    for item in current:
+        by_stage.setdefault(item.stage_id, []).append(item)
+    return [(f"{level} {p.stage.number}. {escape_markdown(p.stage.title)} ({p.done}/{p.total})",
+             by_stage.get(p.stage.id, []))
+            for p in stage_progress(stages, current)]
 
 
 SKIPPED = "(skipped)"
@@ -157,7 +172,7 @@ class Tick(NamedTuple):
     skipped: bool  # marked "(skipped)"; older exports left skipped items unticked and unmarked
 
 
-_TASK = re.compile(rf"^[-*+] \[( |x|X)\] (.*)`({ID})`\s*$")
+_TASK = re.compile(rf"^[-*+] \[( |x|X)\] (.*)`({STORED_ID})`\s*$")
 _SKIPPED = re.compile(r"^~~.*~~ " + re.escape(SKIPPED) + " · ")
 
 

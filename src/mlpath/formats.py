@@ -25,8 +25,10 @@ class Format(NamedTuple):
 def _markdown(store: Store, now: datetime, tz: tzinfo) -> str:
     from mlpath import clock, export
 
-    return export.markdown(store.roadmap_title(), store.stages(), store.items(include_retired=True),
-                           now.astimezone(tz).date().isoformat(), store.notes(), clock.stamp(now))
+    roadmaps = store.scoped_roadmaps()
+    title = roadmaps[0].title if len(roadmaps) == 1 else f"{len(roadmaps)} roadmaps"
+    return export.markdown(title, store.stages(), store.items(include_retired=True),
+                           now.astimezone(tz).date().isoformat(), store.notes(), clock.stamp(now), roadmaps)
 
 
 def _json(store: Store, now: datetime, tz: tzinfo) -> str:

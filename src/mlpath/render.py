@@ -552,6 +552,8 @@ def merged(path: Path, report: MergeReport) -> None:
         _say(f"{plural(report.undone, 'record')} the backup says were undone", "undone here too: ")
     if report.retired_created:
         _say(", ".join(report.retired_created), "kept as retired (not in the current roadmap): ")
+    if report.roadmaps:
+        _say(", ".join(report.roadmaps) + " (see mlpath roadmap list)", "roadmaps tracked again: ")
 
 
 def imported(path: Path, result: MergeReport | Checklist) -> None:

@@ -50,7 +50,7 @@ from mlpath.timer import Timer
 from mlpath.vocab import amount
 
 if TYPE_CHECKING:  # backup is imported by export and import only
-    from mlpath.backup import BackupResource, Dump, MergeReport
+    from mlpath.backup import BackupResource, BackupRoadmap, Dump, MergeReport
 
 # Each record type and its table: the type's fields are the table's data columns, in order.
 RECORDS: tuple[tuple[schema.Table, type], ...] = (
@@ -400,7 +400,7 @@ class Store:
 
     def dump(self) -> Dump:
         """Everything the learner recorded, for the JSON export: undone records too, marked so."""
-        from mlpath.backup import BackupResource, Dump
+        from mlpath.backup import BackupResource, BackupRoadmap, Dump
 
         meta = self.meta()
         records, undone = self._everything(self.db.snapshot())
@@ -409,9 +409,14 @@ class Store:
             BackupResource(*r) for r in self._read("SELECT id, title, kind, stage_id, hours FROM resource ORDER BY id")
             if r[0] in used
         )
+        roadmaps = tuple(
+            BackupRoadmap(row, tuple(self._read(f"{schema.STAGE.select()} WHERE roadmap = ? ORDER BY number, id",
+                                                (row[0],))),
+                          tuple(self._read(f"{schema.RESOURCE.select()} WHERE roadmap = ? ORDER BY id", (row[0],))))
+            for row in self._read(f"{schema.ROADMAP.select()} WHERE name != ? ORDER BY position", (catalog.FIRST,)))
         return Dump(meta.get("roadmap_title", ""), int(meta.get("roadmap_version", "0")), resources,
                     records["events"], records["sessions"], records["notes"], records["reviews"], undone,
-                    progress=records["progress"], goals=records["goals"])
+                    progress=records["progress"], goals=records["goals"], roadmaps=roadmaps)
 
     # ---------------------------------------------------------------- writes
     # Every write that changes progress is one action: its rows carry the action's id, so that
@@ -535,6 +540,7 @@ class Store:
 
         with self._action("import", "import of a backup", at) as action:
             conn = action.conn
+            brought = _restore_roadmaps(conn, dump.roadmaps)  # before the records that name their resources
             records, undone = self._everything(conn)
             have = Dump(events=records["events"], sessions=records["sessions"], notes=records["notes"],
                         reviews=records["reviews"], undone=undone, progress=records["progress"], goals=records["goals"])
@@ -553,8 +559,45 @@ class Store:
             rescheduled |= {e.resource_id for e in plan.events if e.status is Status.done}
             if rescheduled:
                 migrations.replay_reviews(conn, "review", sorted(rescheduled))
+        self._scope = None
         return MergeReport(len(plan.events), len(plan.sessions), len(plan.notes), len(plan.reviews),
-                           tuple(r.id for r in plan.resources), len(plan.undone), len(plan.progress), len(plan.goals))
+                           tuple(r.id for r in plan.resources), len(plan.undone), len(plan.progress), len(plan.goals),
+                           brought)
+
+
+def _restore_roadmaps(conn: sqlite3.Connection, roadmaps: Sequence[BackupRoadmap]) -> tuple[str, ...]:
+    """The backup's roadmaps this database does not track yet, tracked as they were (ids and links);
+    one it tracks already is left as it is here. Returns the names brought."""
+    have = {name for (name,) in conn.execute("SELECT name FROM roadmap")}
+    ids = {rid for (rid,) in conn.execute("SELECT id FROM resource")}
+    stage_ids = {sid for (sid,) in conn.execute("SELECT id FROM stage")}
+    brought = []
+    for road in roadmaps:
+        if road.name in have:
+            continue
+        position = conn.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM roadmap").fetchone()[0]
+        conn.execute(schema.ROADMAP.insert(), (road.name, position, *road.row[2:]))
+        stages = [_owned(schema.STAGE, row, road.name) for row in road.stages if row[0] not in stage_ids]
+        conn.executemany(schema.STAGE.insert(), stages)
+        stage_ids |= {row[0] for row in stages}
+        rows = []
+        for row in road.resources:  # an id this database has already keeps its resource (and gets the records)
+            if row[0] not in ids and row[schema.RESOURCE.names.index("stage_id")] in stage_ids:
+                rows.append(_owned(schema.RESOURCE, row, road.name))
+                ids.add(row[0])
+        same_as = schema.RESOURCE.names.index("same_as")
+        conn.executemany(schema.RESOURCE.insert(), [[*r[:same_as], r[same_as] if r[same_as] in ids else None,
+                                                     *r[same_as + 1:]] for r in rows])
+        have.add(road.name)
+        brought.append(road.name)
+    return tuple(brought)
+
+
+def _owned(table: schema.Table, row: Sequence[Any], name: str) -> list[Any]:
+    """A backup's stage or resource row, as roadmap `name`'s."""
+    out = list(row)
+    out[table.names.index("roadmap")] = name
+    return out
 
 
 def _check_day(conn: sqlite3.Connection, session: Session) -> float:

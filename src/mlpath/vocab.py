@@ -12,6 +12,10 @@ from enum import Enum
 # A stage or resource id: lower-case letters and digits, in words joined by single hyphens.
 ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 ID_PATTERN = re.compile(rf"^{ID}$")
+# A resource or stage id as stored: its roadmap's id, or name/id when another roadmap had it first
+# (catalog.stored_id); a roadmap name has the shape of an id.
+STORED_ID = rf"(?:{ID}/)?{ID}"
+STORED_ID_PATTERN = re.compile(rf"^{STORED_ID}$")
 
 
 def resource_number(stage_number: int, position: int) -> str:

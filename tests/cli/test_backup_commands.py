@@ -235,7 +235,7 @@ def test_a_version_1_backup_imports_every_review_rescheduled_by_fsrs(run, tmp_pa
     ng = json.loads(ok(run("show", "ng-ml-coursera", "--json")).stdout)
     assert ng["reviews"] == [{"at": "2026-10-21T20:00:00Z", "grade": "easy"}]
     doc = json.loads(ok(run("export", "--format", "json")).stdout)
-    assert doc["version"] == 4
+    assert doc["version"] == 5
     assert [r["grade"] for r in doc["reviews"]] == [3, 2, 4]
     again = ok(run("import", str(Path(__file__).parents[1] / "data" / "backup-v1.json")))
     assert "0 events, 0 study sessions, 0 notes, 0 reviews" in " ".join(again.stdout.split())
@@ -252,7 +252,7 @@ def test_a_version_3_backup_imports_and_progress_and_goals_travel_in_version_4(r
     target = tmp_path / "v4.json"
     ok(run("export", "--format", "json", "-o", str(target)))
     doc = json.loads(target.read_text())
-    assert doc["version"] == 4
+    assert doc["version"] == 5
     assert doc["progress"] == [{"resource": "imperial-math-for-ml-coursera", "at": "2026-11-24T12:00:00Z",
                                 "fraction": 0.25, "label": "3/12", "undone": None}]
     assert [g["hours_per_week"] for g in doc["goals"]] == [6.0, None]
@@ -315,3 +315,66 @@ def test_a_missing_import_file_is_one_line_about_its_path_not_its_format(run, sm
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1] == (  # after the line saying the database was created
         f"error: import file {tmp_path / 'bakup.json'} does not exist (check the file's name and folder)")
+
+
+def test_a_version_4_backup_imports_with_every_record_and_undo(run, tmp_path):
+    """backup-v4.json (before roadmaps travelled in it) imports into a fresh database as it was."""
+    v4 = Path(__file__).parents[1] / "data" / "backup-v4.json"
+    doc = json.loads(v4.read_text())
+    assert doc["version"] == 4 and "roadmaps" not in doc
+    result = " ".join(ok(run("import", str(v4))).stdout.split())
+    assert f"{len(doc['events'])} events" in result
+    undone = sum(r["undone"] is not None for key in ("events", "sessions", "notes", "progress") for r in doc[key])
+    assert undone and f"{undone} records the backup says were undone" in result
+    listed = {r["id"]: r["status"] for r in json.loads(ok(run("list", "--json")).stdout)}
+    assert listed["mml-book"] == "done" and listed["khan-academy-linear-algebra"] == "skipped"
+    assert listed["imperial-math-for-ml-coursera"] == "todo"  # its finish was undone there
+    assert "roadmaps tracked again" not in result
+
+
+def test_added_roadmaps_travel_in_the_backup_and_come_back_in_a_fresh_database(run, tmp_path, monkeypatch, clock):
+    """Format 5 carries every roadmap tracked beside the first, whole, with the ids and shared pages."""
+    data = Path(__file__).parents[1] / "data" / "convert"
+    ok(run("roadmap", "add", str(data / "awesome-list.md"), "--name", "dl"))
+    ok(run("roadmap", "add", str(data / "roadmap-sh.json"), "--name", "prompts"))
+    ok(run("done", "dl/deep-learning"))  # the same page as the bundled goodfellow-deep-learning-book
+    ok(run("log", "prompts/introduction-to-llms", "1h"))
+    ok(run("roadmap", "remove", "prompts"))
+    target = tmp_path / "v5.json"
+    ok(run("export", "--format", "json", "-o", str(target)))
+    doc = json.loads(target.read_text())
+    assert [r["name"] for r in doc["roadmaps"]] == ["dl", "prompts"]
+    assert [r["hidden"] for r in doc["roadmaps"]] == [False, True]
+    dl = {r["id"]: r for r in doc["roadmaps"][0]["resources"]}
+    assert dl["deep-learning"]["same_as"] == "goodfellow-deep-learning-book" and len(dl) == 12
+    assert {e["resource"] for e in doc["events"]} == {"goodfellow-deep-learning-book", "introduction-to-llms"}
+
+    monkeypatch.setenv("MLPATH_DB", str(tmp_path / "fresh.db"))
+    result = " ".join(ok(run("import", str(target))).stdout.split())
+    assert "roadmaps tracked again: dl, prompts" in result and "retired" not in result
+    lines = {r["name"]: r for r in json.loads(ok(run("roadmap", "list", "--json")).stdout)}
+    assert list(lines) == ["mlpath", "dl", "prompts"] and lines["prompts"]["removed"] is True
+    assert json.loads(ok(run("--in", "dl", "show", "deep-learning", "--json")).stdout)["status"] == "done"
+    ok(run("roadmap", "add", str(data / "roadmap-sh.json"), "--name", "prompts"))  # back from hidden
+    assert json.loads(ok(run("--in", "prompts", "show", "introduction-to-llms", "--json")).stdout)["status"] == "doing"
+    again = tmp_path / "again.json"
+    ok(run("roadmap", "remove", "prompts"))
+    ok(run("export", "--format", "json", "-o", str(again)))
+    assert json.loads(again.read_text())["roadmaps"] == doc["roadmaps"]
+    assert "roadmaps tracked again" not in ok(run("import", str(target))).stdout  # twice adds nothing
+
+
+def test_markdown_export_has_a_section_per_roadmap_only_when_there_are_several(run, tmp_path, clock):
+    single = ok(run("export")).stdout
+    assert "\n## 1. Math for Machine Learning (0/6)\n" in single and "###" not in single
+    data = Path(__file__).parents[1] / "data" / "convert"
+    ok(run("roadmap", "add", str(data / "awesome-list.md"), "--name", "dl"))
+    ok(run("done", "dl/deep-learning"))
+    several = ok(run("export")).stdout
+    assert several.startswith("# 2 roadmaps: progress")
+    assert "\n## Machine Learning for Engineers (`mlpath`, 1/195)\n" in several
+    assert "\n### 1. Math for Machine Learning (0/6)\n" in several
+    assert "\n## Awesome Deep Learning (`dl`, 1/12)\n" in several and "\n### 1. Books (1/4)\n" in several
+    assert "1 of 204 done" in several  # the shared book counts once overall
+    one = ok(run("--in", "mlpath", "export")).stdout  # one roadmap in scope: the layout it always had
+    assert one.startswith("# Machine Learning for Engineers: progress") and "###" not in one

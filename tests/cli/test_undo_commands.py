@@ -105,7 +105,7 @@ def test_the_backup_carries_what_was_undone_into_another_database(run, small_roa
     ok(run("undo"))
     exported = ok(run("export", "--format", "json")).stdout
     doc = json.loads(exported)
-    assert doc["version"] == 4
+    assert doc["version"] == 5
     assert [s["undone"] for s in doc["sessions"]] == [None, "2026-11-24T12:02:00Z"]
     backup_file = tmp_path / "b.json"
     backup_file.write_text(exported)
