@@ -129,6 +129,16 @@ class Database:
         except sqlite3.Error as exc:
             raise database_problem(exc, self.path) from None
 
+    def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 256) -> Iterator[list[Any]]:
+        """Rows in batches as they are wanted, from the command's snapshot (a reader that stops early
+        never reads the rest)."""
+        try:
+            cursor = self.snapshot().execute(sql, params)
+            while rows := cursor.fetchmany(batch):
+                yield rows
+        except sqlite3.Error as exc:
+            raise database_problem(exc, self.path) from None
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE); reads after it see what it wrote."""

@@ -96,6 +96,11 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_action_undoes ON action (undoes)",
     # `next` walks a stage's candidates in order, and `list` every resource in order
     "CREATE INDEX IF NOT EXISTS ix_resource_stage_position ON resource (stage_id, core, position, id)",
+    "CREATE INDEX IF NOT EXISTS ix_resource_stage_after ON resource (stage_id, core, position, id) "
+    "WHERE after IS NOT NULL",
+    # choose_one groups and retired resources are few: `next` finds them without reading every resource
+    "CREATE INDEX IF NOT EXISTS ix_resource_choose_one ON resource (choose_one) WHERE choose_one IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS ix_resource_retired ON resource (id) WHERE retired != 0",
 )
 
 

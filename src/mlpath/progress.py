@@ -7,7 +7,7 @@ them at start-up and per resource, and NamedTuples are several times cheaper to 
 make (it shows in `mlpath next` at 10,000 resources and in every command's start-up).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from mlpath.errors import AmbiguousResource, UnknownResource, UnknownStage
@@ -259,6 +259,68 @@ def overall(progress: Sequence[StageProgress]) -> StageProgress:
     )
 
 
+class Standing(NamedTuple):
+    """What ranking needs to know about the whole roadmap besides the candidates themselves:
+    worked out from every item by `standing`, or by the store with a few SQL aggregates."""
+
+    satisfied: frozenset[str]  # choose_one groups a finished member satisfies
+    stages: frozenset[str]  # the stages that have items
+    open_stages: frozenset[str]  # those whose core path (every item, if none is core) is finished
+    previous: dict[str, str]  # each stage's previous stage
+
+
+class Candidate(NamedTuple):
+    """An item `next` may suggest, with its unmet prerequisites and its turn among its stage's
+    ready items of the same kind (core or optional): 0 for the first, 1 for the next..."""
+
+    item: Item
+    waits: tuple[str, ...]
+    turn: int = 0
+
+
+def finished(status: Status, choose_one: str | None, satisfied: frozenset[str] | dict[str, Item]) -> bool:
+    """Whether a prerequisite is met: done or skipped, or its choose_one group finished by another member."""
+    return status in (Status.done, Status.skipped) or (choose_one is not None and choose_one in satisfied)
+
+
+def standing(stages: Sequence[StageInfo], items: Sequence[Item]) -> Standing:
+    """The Standing of a roadmap, from all its items."""
+    satisfied = frozenset(satisfied_groups(items))
+    core: dict[str, list[Item]] = {}
+    every: dict[str, list[Item]] = {}
+    for i in items:
+        every.setdefault(i.stage_id, []).append(i)
+        if i.core:
+            core.setdefault(i.stage_id, []).append(i)
+    open_stages = frozenset(sid for sid, members in every.items()
+                            if all(finished(i.status, i.choose_one, satisfied) for i in core.get(sid) or members))
+    return Standing(satisfied, frozenset(every), open_stages, previous_stages(stages))
+
+
+def previous_stages(stages: Sequence[StageInfo]) -> dict[str, str]:
+    """Each stage's previous stage in the same roadmap: another roadmap's first stage waits for nothing
+    of this one."""
+    return {s.id: stages[n - 1].id for n, s in enumerate(stages) if n and stages[n - 1].roadmap == s.roadmap}
+
+
+def stage_prerequisites(stage_id: str, standing: Standing) -> tuple[str, ...]:
+    """What an item without its own `after:` waits for: the previous stage, if there is one."""
+    return (standing.previous[stage_id],) if stage_id in standing.previous else ()
+
+
+def unmet(refs: Iterable[str], standing: Standing, finished_resource: Callable[[str], bool | None]) -> tuple[str, ...]:
+    """The prerequisites (resource or stage ids) not yet met. finished_resource says whether a resource
+    id is finished (None: no such resource, or a retired one)."""
+    return tuple(r for r in refs if (r in standing.stages and r not in standing.open_stages)
+                 or finished_resource(r) is False)
+
+
+def waits(item: Item, standing: Standing, finished_resource: Callable[[str], bool | None]) -> tuple[str, ...]:
+    """The item's prerequisites not yet met (see `unmet`)."""
+    refs = item.after if item.after is not None else stage_prerequisites(item.stage_id, standing)
+    return unmet(refs, standing, finished_resource)
+
+
 def waiting_for(items: Sequence[Item], stages: Sequence[StageInfo]) -> dict[str, tuple[str, ...]]:
     """Each item's prerequisites not yet met (resource or stage ids), for items that have any.
 
@@ -266,29 +328,19 @@ def waiting_for(items: Sequence[Item], stages: Sequence[StageInfo]) -> dict[str,
     a stage prerequisite once the stage's core path is (every item, if it has no core ones).
     An item without `after:` waits for the previous stage.
     """
-    satisfied = satisfied_groups(items)
-
-    def finished(i: Item) -> bool:
-        return i.status in (Status.done, Status.skipped) or (i.choose_one is not None and i.choose_one in satisfied)
-
-    by_id = {i.id: i for i in items}
-    core: dict[str, list[Item]] = {}
-    every: dict[str, list[Item]] = {}
-    for i in items:
-        every.setdefault(i.stage_id, []).append(i)
-        if i.core:
-            core.setdefault(i.stage_id, []).append(i)
-    open_stages = {sid for sid, members in every.items() if all(finished(i) for i in core.get(sid) or members)}
-    # the previous stage of the same roadmap: another roadmap's first stage waits for nothing of this one
-    previous = {s.id: stages[n - 1].id for n, s in enumerate(stages) if n and stages[n - 1].roadmap == s.roadmap}
+    known = standing(stages, items)
+    done = {i.id: finished(i.status, i.choose_one, known.satisfied) for i in items}
     result: dict[str, tuple[str, ...]] = {}
     for i in items:
-        refs = i.after if i.after is not None else ((previous[i.stage_id],) if i.stage_id in previous else ())
-        unmet = tuple(r for r in refs if (r in every and r not in open_stages)
-                      or (r in by_id and not finished(by_id[r])))
+        unmet = waits(i, known, done.get)
         if unmet:
             result[i.id] = unmet
     return result
+
+
+def is_candidate(item: Item, satisfied: frozenset[str] | dict[str, Item]) -> bool:
+    """Whether `next` may suggest the item: todo or under way, and not in a choose_one group already finished."""
+    return item.status in (Status.todo, Status.doing) and item.choose_one not in satisfied
 
 
 def recommend(
@@ -302,28 +354,23 @@ def recommend(
     item of each, then the second...), so projects go along with the courses. Items still waiting
     for prerequisites come last. Done and skipped items are never suggested, nor the other members
     of a choose_one group once one member is done, nor a page a roadmap tracked before also has.
+
+    This works from every item; `next` gets the same answer from the store's few candidates
+    (report.suggestions), through `best` and `explain` below.
     """
     satisfied = satisfied_groups(items)
-    titles = {s.id: s.title for s in stages}
     waiting = waiting_for(items, stages)
     ids = {i.id for i in items}
-    candidates = [
-        i
-        for i in items
-        if i.status in (Status.todo, Status.doing)
-        and i.choose_one not in satisfied
-        and (stage_id is None or i.stage_id == stage_id)
-        and (i.same_as is None or i.same_as not in ids)  # a page two roadmaps share: suggested once
-    ]
+    candidates = [i for i in items if is_candidate(i, satisfied) and (stage_id is None or i.stage_id == stage_id)
+                  and (i.same_as is None or i.same_as not in ids)]  # a page two roadmaps share: suggested once
     turn: dict[tuple[str, bool], int] = {}
-    order: dict[str, int] = {}
+    ranked = []
     for i in candidates:
-        if i.id not in waiting:
-            key = (i.stage_id, i.core)
-            order[i.id] = turn.get(key, 0)
-            turn[key] = order[i.id] + 1
-    candidates.sort(key=lambda i: (i.status is not Status.doing, i.id in waiting, not i.core,
-                                   order.get(i.id, 0), i.stage_number, i.position))
+        unmet = waiting.get(i.id, ())
+        key = (i.stage_id, i.core)
+        ranked.append(Candidate(i, unmet, 0 if unmet else turn.get(key, 0)))
+        if not unmet:
+            turn[key] = turn.get(key, 0) + 1
     core_left: dict[str, int] = {}
     for i in candidates:
         if i.core:
@@ -332,8 +379,25 @@ def recommend(
     for i in items:
         if i.choose_one:
             groups.setdefault(i.choose_one, []).append(i.id)
-    return [_recommendation(i, titles, core_left, groups, waiting.get(i.id, ()), week_hours_left)
-            for i in candidates[: max(n, 0)]]
+    titles = {s.id: s.title for s in stages}
+    return [explain(c, titles, core_left, groups, week_hours_left) for c in best(ranked, n)]
+
+
+def best(candidates: Iterable[Candidate], n: int) -> list[Candidate]:
+    """The n best candidates, best first (see `recommend`); among equals by stage number and position,
+    then in roadmap order."""
+    ordered = sorted(candidates, key=lambda c: (c.item.stage_number, c.item.position, c.item.roadmap_position,
+                                                c.item.id))
+    ordered.sort(key=lambda c: (c.item.status is not Status.doing, bool(c.waits), not c.item.core, c.turn))
+    return ordered[: max(n, 0)]
+
+
+def explain(candidate: Candidate, titles: dict[str, str], core_left: dict[str, int], groups: dict[str, list[str]],
+            week_hours_left: float | None) -> Recommendation:
+    """The recommendation of a candidate: why it comes where it does, and the rules behind it.
+
+    core_left: core candidates per stage; groups: the members of each choose_one group, in roadmap order."""
+    return _recommendation(candidate.item, titles, core_left, groups, candidate.waits, week_hours_left)
 
 
 def _recommendation(item: Item, titles: dict[str, str], core_left: dict[str, int], groups: dict[str, list[str]],

@@ -160,20 +160,78 @@ class Suggestions(NamedTuple):
 def suggestions(store: Store, today: date, tz: tzinfo, count: int = 1, stage: str | None = None) -> Suggestions:
     """`next`: what to study next and why, from one stage (number or id) or all.
 
-    Only what `next` prints is worked out: no stage totals, pace or finish dates, which at
-    100,000 resources cost more than the recommendation itself.
+    Only what `next` prints is worked out, from a few candidates and aggregates the store reads
+    (never every item): the same suggestions as progress.recommend over every item.
     """
-    stages, items = store.stages(), store.items()
+    stages = store.stages()
     chosen = progress.resolve_stage(stage, stages) if stage is not None else None
     goal = store.goal()
     week_left = None
     if goal is not None:
         monday = habits.week_start(today)
         week_left = max(0.0, goal - habits.hours_between(store.sessions(since_day=monday.isoformat()), monday, today))
-    recs = progress.recommend(stages, items, n=count, stage_id=chosen.id if chosen else None,
-                              week_hours_left=week_left)
-    return Suggestions(recs, chosen, len(spaced.due_reviews(items, store.latest_reviews(), today, tz)),
-                       store.last_notes())
+    standing = store.standing(stages)
+    top = progress.best(candidates(store, stages, standing, count, chosen.id if chosen else None), count)
+    core_left = store.core_left(sorted({c.item.stage_id for c in top}), standing.satisfied)
+    groups = store.choice_groups(sorted({c.item.choose_one for c in top if c.item.choose_one}))
+    titles = {s.id: s.title for s in stages}
+    recs = [progress.explain(c, titles, core_left, groups, week_left) for c in top]
+    return Suggestions(recs, chosen, store.reviews_due(today, tz), store.last_notes([r.item.id for r in recs]))
+
+
+def candidates(store: Store, stages: list[StageInfo], standing: progress.Standing, n: int,
+               stage_id: str | None = None) -> list[progress.Candidate]:
+    """Enough candidates for the n best of progress.recommend's order, read a stage at a time.
+
+    Per stage, core and optional apart: every item under way, the ready items (prerequisites met)
+    in roadmap order until n of them besides those under way are found, and the first n that still
+    wait. An item's turn counts the ready items before it, so each stage is read from its start;
+    a stage that waits for the previous one needs reading only where items name their own
+    prerequisites.
+    """
+    known: dict[str, bool] = {}
+
+    def look_up(items: list[Item]) -> None:
+        wanted = sorted({r for i in items for r in i.after or () if r not in known})
+        if wanted:
+            found = store.finished(wanted, standing.satisfied)
+            known.update({r: found[r] for r in wanted if r in found})
+
+    doing = store.doing(standing.satisfied, stage_id)
+    look_up(doing)
+    picked: dict[str, progress.Candidate] = {}
+    for stage in stages:
+        if stage_id is not None and stage.id != stage_id:
+            continue
+        stage_waits = bool(progress.unmet(progress.stage_prerequisites(stage.id, standing), standing, known.get))
+        for core in (True, False):
+            under_way = [(i.position, i.id) for i in doing if i.stage_id == stage.id and i.core is core]
+            need, last = n + len(under_way), max(under_way, default=None)
+            turn = waiting = 0
+            if stage_waits:  # its items without their own `after:` all wait: the first n are enough
+                for batch in store.candidates(standing.satisfied, stage.id, core, after=False, limit=n):
+                    picked.update((i.id, progress.Candidate(i, progress.waits(i, standing, known.get)))
+                                  for i in batch)
+            for batch in store.candidates(standing.satisfied, stage.id, core, after=True if stage_waits else None):
+                look_up(batch)
+                for i in batch:
+                    unmet = progress.waits(i, standing, known.get)
+                    if unmet:
+                        if waiting < n:
+                            picked[i.id] = progress.Candidate(i, unmet)
+                            waiting += 1
+                        continue
+                    picked[i.id] = progress.Candidate(i, (), turn)
+                    turn += 1
+                    if turn >= need and (last is None or (i.position, i.id) >= last):
+                        break
+                else:
+                    continue
+                break
+    for i in doing:  # under way but not read above: waiting for the previous stage
+        if i.id not in picked:
+            picked[i.id] = progress.Candidate(i, progress.waits(i, standing, known.get))
+    return list(picked.values())
 
 
 class ResourceDetail(NamedTuple):

@@ -25,7 +25,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -319,6 +319,83 @@ class Store:
         except UnknownResource:
             return resolve_all(queries, self.items(include_retired))  # raises, with suggestions
 
+    # What `next` reads (report.suggestions): the few candidates it ranks and the aggregates its
+    # rules need, never the whole item view; so it costs about the same at 150 resources or 100,000.
+
+    def standing(self, stages: Sequence[StageInfo]) -> progress.Standing:
+        """progress.Standing from SQL: the groups a done member satisfies, and which stages' core paths
+        are finished (each an EXISTS that stops at the first unfinished item)."""
+        rows = self._read("SELECT DISTINCT r.choose_one FROM resource r JOIN resource_state x ON x.resource_id = r.id"
+                          " WHERE r.choose_one IS NOT NULL AND r.retired = 0 AND x.status = 'done'")
+        satisfied = frozenset(str(group) for (group,) in rows)
+        rows = self._read(f"SELECT s.id, EXISTS ({_IN_STAGE}), EXISTS ({_IN_STAGE} AND r.core = 1), "
+                          f"EXISTS ({_UNFINISHED_IN_STAGE} AND r.core = 1), EXISTS ({_UNFINISHED_IN_STAGE}) "
+                          "FROM stage s",
+                          [json.dumps(sorted(satisfied))] * 2)
+        finished = frozenset(sid for sid, has, core, core_left, left in rows
+                             if has and not (core_left if core else left))
+        previous = progress.previous_stages(stages)
+        return progress.Standing(satisfied, frozenset(sid for sid, has, *_ in rows if has), finished, previous)
+
+    def doing(self, satisfied: frozenset[str], stage_id: str | None = None) -> list[Item]:
+        """The items under way that `next` may suggest (of one stage, or all), in roadmap order."""
+        where = " AND stage_id = ?" if stage_id is not None else ""
+        rows = self._read(f"{_CANDIDATES} AND id IN (SELECT resource_id FROM resource_state WHERE status = 'doing')"
+                          f"{where} ORDER BY stage_number, position, id",
+                          [json.dumps(sorted(satisfied)), *([stage_id] if stage_id is not None else [])])
+        return self._convert(rows, _item)
+
+    def candidates(self, satisfied: frozenset[str], stage_id: str, core: bool, after: bool | None = None,
+                   limit: int = -1, batch: int = 64) -> Iterator[list[Item]]:
+        """The items `next` may suggest in one stage, core or optional, in roadmap order, in batches read
+        as they are wanted: all of them, or only those with (after=True) or without (False) their own
+        prerequisites."""
+        where = "" if after is None else " AND after IS NOT NULL" if after else " AND after IS NULL"
+        for rows in self.db.stream(f"{_CANDIDATES} AND stage_id = ? AND core = ?{where} ORDER BY position, id LIMIT ?",
+                                   [json.dumps(sorted(satisfied)), stage_id, int(core), limit], batch):
+            yield self._convert(rows, _item)
+
+    def finished(self, ids: Sequence[str], satisfied: frozenset[str]) -> dict[str, bool]:
+        """Whether each of these resources is finished (progress.finished); retired or unknown ids are left out."""
+        rows = self._read("SELECT r.id, COALESCE(x.status, 'todo'), r.choose_one FROM resource r "
+                          "LEFT JOIN resource_state x ON x.resource_id = r.id "
+                          "WHERE r.retired = 0 AND r.id IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))])
+        return dict(self._convert(rows, lambda r: (r[0], progress.finished(_STATUS[r[1]], r[2], satisfied))))
+
+    def core_left(self, stage_ids: Sequence[str], satisfied: frozenset[str]) -> dict[str, int]:
+        """How many core items `next` may still suggest in each of these stages."""
+        rows = self._read(f"SELECT stage_id, COUNT(*) FROM ({_CANDIDATES} AND core = 1 AND stage_id IN "
+                          "(SELECT value FROM json_each(?))) GROUP BY stage_id",
+                          [json.dumps(sorted(satisfied)), json.dumps(list(stage_ids))])
+        return dict(rows)
+
+    def choice_groups(self, names: Sequence[str]) -> dict[str, list[str]]:
+        """The members of each of these choose_one groups, in roadmap order."""
+        groups: dict[str, list[str]] = {}
+        for group, rid in self._read("SELECT choose_one, id FROM item WHERE retired = 0 AND choose_one IN "
+                                     "(SELECT value FROM json_each(?)) ORDER BY stage_number, position, id",
+                                     [json.dumps(list(names))]):
+            groups.setdefault(group, []).append(rid)
+        return groups
+
+    def reviews_due(self, today: date, tz: tzinfo) -> int:
+        """How many finished resources are due for review on or before today (spaced.due_reviews' count).
+
+        SQL counts those surely due (before yesterday began in UTC, whatever the time zone) from the
+        stored state; the few due around today are checked in the learner's time zone."""
+        first = timedelta(days=spaced.FIRST_REVIEW_DAYS)
+        surely, unsure = (f"{today + timedelta(days=days)}T00:00:00Z" for days in (-1, 2))
+        # a resource never reviewed is due FIRST_REVIEW_DAYS after its finish: compared by its finish
+        bounds = [(at, clock.stamp(clock.parse_stamp(at) - first)) for at in (surely, unsure)]
+        before, after = _DUE.format("<", "<"), _DUE.format(">=", ">=")
+        (count,), = self._read(f"SELECT (SELECT COUNT(*) FROM resource_state x WHERE {_DONE} AND {before}) - "
+                               f"(SELECT COUNT(*) FROM ({_RETIRED_STATE} AND {_DONE} AND {before}))", [*bounds[0]] * 2)
+        near = self._read(f"SELECT x.review_due, x.done_at FROM resource_state x JOIN resource r "
+                          f"ON r.id = x.resource_id WHERE r.retired = 0 AND {_DONE} AND {after} AND {before}",
+                          [*bounds[0], *bounds[1]])
+        due: list[bool] = self._convert(near, lambda r: clock.local_day(r[0] or spaced.first_due(r[1]), tz) <= today)
+        return int(count) + sum(due)
+
     def _convert(self, rows: Sequence[Any], make: Callable[[Any], Any]) -> list[Any]:
         """Rows made into objects; a stored value that cannot be (bit flips, hand edits) is one clear error."""
         try:
@@ -360,11 +437,14 @@ class Store:
         """Progress shares set with `mlpath progress`, in the order they count (by place; the last counts)."""
         return self._records(schema.PROGRESS_MARK, [("resource_id = ?", resource_id)], "place, id")
 
-    def last_notes(self) -> dict[str, Note]:
-        """Each resource's latest note: a dated note or the note of a logged session, whichever is newer."""
+    def last_notes(self, ids: Sequence[str] | None = None) -> dict[str, Note]:
+        """Each resource's latest note (of every resource, or of these): a dated note or the note of a logged
+        session, whichever is newer."""
+        where = "" if ids is None else " AND resource_id IN (SELECT value FROM json_each(?))"
         rows = self._read(f"SELECT resource_id, at, text FROM (SELECT resource_id, at, text, id, 1 AS kind "
-                          f"FROM {schema.NOTE.live} UNION ALL SELECT resource_id, at, note, id, 0 "
-                          f"FROM {schema.STUDY_SESSION.live} WHERE note IS NOT NULL) ORDER BY at, kind, id")
+                          f"FROM {schema.NOTE.live} WHERE 1{where} UNION ALL SELECT resource_id, at, note, id, 0 "
+                          f"FROM {schema.STUDY_SESSION.live} WHERE note IS NOT NULL{where}) ORDER BY at, kind, id",
+                          [] if ids is None else [json.dumps(list(ids))] * 2)
         return {n.resource_id: n for n in self._convert(rows, lambda r: Note(*_checked(schema.NOTE, r)))}
 
     def goals(self) -> list[Goal]:
@@ -830,6 +910,22 @@ def completion_candidates(path: Path, prefix: str, first: Sequence[str] = ()) ->
 # resources building them by column name was the largest cost of `mlpath next`. Only the
 # fields named here need converting from their stored form.
 _ITEM_COLUMNS = ", ".join(Item._fields)
+# What `next` reads (Store.standing and after): the items it may suggest (todo or under way, not in a
+# choose_one group already finished, whose names are the one parameter, a JSON list) ...
+_CANDIDATES = (f"SELECT {_ITEM_COLUMNS} FROM item WHERE retired = 0 AND status IN ('todo', 'doing') AND "
+               "(choose_one IS NULL OR choose_one NOT IN (SELECT value FROM json_each(?)))")
+# ... the items of stage s, and those not finished (progress.finished; the same parameter) ...
+_IN_STAGE = "SELECT 1 FROM resource r WHERE r.stage_id = s.id AND r.retired = 0"
+_UNFINISHED_IN_STAGE = ("SELECT 1 FROM resource r LEFT JOIN resource_state x ON x.resource_id = r.id "
+                        "WHERE r.stage_id = s.id AND r.retired = 0 AND COALESCE(x.status, 'todo') NOT IN "
+                        "('done', 'skipped') AND (r.choose_one IS NULL OR r.choose_one NOT IN "
+                        "(SELECT value FROM json_each(?)))")
+# ... and the finished resources whose review is due before a stamp (the reviewed ones by their
+# latest review, the others by their finish), of the retired resources alone (few: from their index).
+_DONE = "x.status = 'done' AND x.done_at IS NOT NULL AND x.done_at != ''"
+_DUE = "CASE WHEN x.review_due IS NOT NULL THEN x.review_due {} ? ELSE x.done_at {} ? END"
+_RETIRED_STATE = ("SELECT x.resource_id FROM resource r CROSS JOIN resource_state x ON x.resource_id = r.id "
+                  "WHERE r.retired != 0")
 _NUMBER = re.compile(r"(\d{1,9})\.(\d{1,9})")  # a resource number, e.g. 2.5 (vocab.resource_number)
 _AFTER_ID_CHARS = "~"  # sorts after every character an id may hold ([a-z0-9-]): the end of a prefix range
 _STATUS = {s.value: s for s in Status}
