@@ -101,6 +101,7 @@ INDEXES = (
     # choose_one groups and retired resources are few: `next` finds them without reading every resource
     "CREATE INDEX IF NOT EXISTS ix_resource_choose_one ON resource (choose_one) WHERE choose_one IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS ix_resource_retired ON resource (id) WHERE retired != 0",
+    "CREATE INDEX IF NOT EXISTS ix_resource_same_as ON resource (same_as) WHERE same_as IS NOT NULL",
 )
 
 
@@ -286,6 +287,8 @@ REGISTER: tuple[Step, ...] = (
     Step(8, "each resource's state stored, kept current by triggers, so reads never work it out per resource",
          ()),
     Step(9, "several roadmaps in one database; a page in two of them is one piece of study", _V9_ROADMAPS),
+    # Derived data only: create_derived adds the indexes `next` reads through (see INDEXES).
+    Step(10, "indexes for reading a stage's items in order, choose_one groups and retired or linked resources", ()),
 )
 LATEST = REGISTER[-1].version  # the schema version a new database gets
 

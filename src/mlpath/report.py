@@ -176,7 +176,7 @@ def suggestions(store: Store, today: date, tz: tzinfo, count: int = 1, stage: st
     groups = store.choice_groups(sorted({c.item.choose_one for c in top if c.item.choose_one}))
     titles = {s.id: s.title for s in stages}
     recs = [progress.explain(c, titles, core_left, groups, week_left) for c in top]
-    return Suggestions(recs, chosen, store.reviews_due(today, tz), store.last_notes([r.item.id for r in recs]))
+    return Suggestions(recs, chosen, store.reviews_due(today, tz), store.last_notes([r.item.record_id for r in recs]))
 
 
 def candidates(store: Store, stages: list[StageInfo], standing: progress.Standing, n: int,

@@ -321,28 +321,43 @@ class Store:
 
     # What `next` reads (report.suggestions): the few candidates it ranks and the aggregates its
     # rules need, never the whole item view; so it costs about the same at 150 resources or 100,000.
+    # Like items(), each reads the roadmaps in scope, and a resource the same page as one tracked
+    # before (same_as) has that one's state.
 
     def standing(self, stages: Sequence[StageInfo]) -> progress.Standing:
         """progress.Standing from SQL: the groups a done member satisfies, and which stages' core paths
         are finished (each an EXISTS that stops at the first unfinished item)."""
-        rows = self._read("SELECT DISTINCT r.choose_one FROM resource r JOIN resource_state x ON x.resource_id = r.id"
-                          " WHERE r.choose_one IS NOT NULL AND r.retired = 0 AND x.status = 'done'")
+        scoped, scope = self._in_scope("r.roadmap")
+        rows = self._read(f"SELECT DISTINCT r.choose_one FROM resource r JOIN resource_state x ON {_STATE_OF_R} "
+                          f"WHERE r.choose_one IS NOT NULL AND r.retired = 0{scoped} AND x.status = 'done'", scope)
         satisfied = frozenset(str(group) for (group,) in rows)
+        scoped, scope = self._in_scope("s.roadmap")
         rows = self._read(f"SELECT s.id, EXISTS ({_IN_STAGE}), EXISTS ({_IN_STAGE} AND r.core = 1), "
                           f"EXISTS ({_UNFINISHED_IN_STAGE} AND r.core = 1), EXISTS ({_UNFINISHED_IN_STAGE}) "
-                          "FROM stage s",
-                          [json.dumps(sorted(satisfied))] * 2)
+                          f"FROM stage s WHERE 1{scoped}", [json.dumps(sorted(satisfied))] * 2 + scope)
         finished = frozenset(sid for sid, has, core, core_left, left in rows
                              if has and not (core_left if core else left))
-        previous = progress.previous_stages(stages)
-        return progress.Standing(satisfied, frozenset(sid for sid, has, *_ in rows if has), finished, previous)
+        with_items = frozenset(sid for sid, has, *_ in rows if has)
+        return progress.Standing(satisfied, with_items, finished, progress.previous_stages(stages))
+
+    def _candidates(self, satisfied: frozenset[str]) -> tuple[str, list[Any]]:
+        """The items `next` may suggest: todo or under way, not in a choose_one group already finished,
+        not the same page as an item in scope tracked before (progress.recommend's rules)."""
+        scoped, scope = self._in_scope()
+        other, other_scope = self._in_scope("o.roadmap")
+        return (f"SELECT {_ITEM_COLUMNS} FROM item WHERE retired = 0{scoped} AND status IN ('todo', 'doing') AND "
+                "(choose_one IS NULL OR choose_one NOT IN (SELECT value FROM json_each(?))) AND (same_as IS NULL "
+                f"OR NOT EXISTS (SELECT 1 FROM resource o WHERE o.id = item.same_as AND o.retired = 0{other}))",
+                [*scope, json.dumps(sorted(satisfied)), *other_scope])
 
     def doing(self, satisfied: frozenset[str], stage_id: str | None = None) -> list[Item]:
         """The items under way that `next` may suggest (of one stage, or all), in roadmap order."""
+        sql, params = self._candidates(satisfied)
+        doing = "SELECT resource_id FROM resource_state WHERE status = 'doing'"
         where = " AND stage_id = ?" if stage_id is not None else ""
-        rows = self._read(f"{_CANDIDATES} AND id IN (SELECT resource_id FROM resource_state WHERE status = 'doing')"
-                          f"{where} ORDER BY stage_number, position, id",
-                          [json.dumps(sorted(satisfied)), *([stage_id] if stage_id is not None else [])])
+        rows = self._read(f"{sql} AND status = 'doing' AND (id IN ({doing}) OR same_as IN ({doing})){where} "
+                          "ORDER BY roadmap_position, stage_number, position, id",
+                          [*params, *([stage_id] if stage_id is not None else [])])
         return self._convert(rows, _item)
 
     def candidates(self, satisfied: frozenset[str], stage_id: str, core: bool, after: bool | None = None,
@@ -350,49 +365,62 @@ class Store:
         """The items `next` may suggest in one stage, core or optional, in roadmap order, in batches read
         as they are wanted: all of them, or only those with (after=True) or without (False) their own
         prerequisites."""
+        sql, params = self._candidates(satisfied)
         where = "" if after is None else " AND after IS NOT NULL" if after else " AND after IS NULL"
-        for rows in self.db.stream(f"{_CANDIDATES} AND stage_id = ? AND core = ?{where} ORDER BY position, id LIMIT ?",
-                                   [json.dumps(sorted(satisfied)), stage_id, int(core), limit], batch):
+        for rows in self.db.stream(f"{sql} AND stage_id = ? AND core = ?{where} ORDER BY position, id LIMIT ?",
+                                   [*params, stage_id, int(core), limit], batch):
             yield self._convert(rows, _item)
 
     def finished(self, ids: Sequence[str], satisfied: frozenset[str]) -> dict[str, bool]:
-        """Whether each of these resources is finished (progress.finished); retired or unknown ids are left out."""
-        rows = self._read("SELECT r.id, COALESCE(x.status, 'todo'), r.choose_one FROM resource r "
-                          "LEFT JOIN resource_state x ON x.resource_id = r.id "
-                          "WHERE r.retired = 0 AND r.id IN (SELECT value FROM json_each(?))", [json.dumps(list(ids))])
+        """Whether each of these resources is finished (progress.finished); those retired or out of scope,
+        and unknown ids, are left out."""
+        scoped, scope = self._in_scope("r.roadmap")
+        rows = self._read(f"SELECT r.id, COALESCE(x.status, 'todo'), r.choose_one FROM resource r LEFT JOIN "
+                          f"resource_state x ON {_STATE_OF_R} WHERE r.retired = 0{scoped} AND r.id IN "
+                          "(SELECT value FROM json_each(?))", [*scope, json.dumps(list(ids))])
         return dict(self._convert(rows, lambda r: (r[0], progress.finished(_STATUS[r[1]], r[2], satisfied))))
 
     def core_left(self, stage_ids: Sequence[str], satisfied: frozenset[str]) -> dict[str, int]:
         """How many core items `next` may still suggest in each of these stages."""
-        rows = self._read(f"SELECT stage_id, COUNT(*) FROM ({_CANDIDATES} AND core = 1 AND stage_id IN "
-                          "(SELECT value FROM json_each(?))) GROUP BY stage_id",
-                          [json.dumps(sorted(satisfied)), json.dumps(list(stage_ids))])
+        sql, params = self._candidates(satisfied)
+        rows = self._read(f"SELECT stage_id, COUNT(*) FROM ({sql} AND core = 1 AND stage_id IN "
+                          "(SELECT value FROM json_each(?))) GROUP BY stage_id", [*params, json.dumps(list(stage_ids))])
         return dict(rows)
 
     def choice_groups(self, names: Sequence[str]) -> dict[str, list[str]]:
         """The members of each of these choose_one groups, in roadmap order."""
+        scoped, scope = self._in_scope()
         groups: dict[str, list[str]] = {}
-        for group, rid in self._read("SELECT choose_one, id FROM item WHERE retired = 0 AND choose_one IN "
-                                     "(SELECT value FROM json_each(?)) ORDER BY stage_number, position, id",
-                                     [json.dumps(list(names))]):
+        for group, rid in self._read(f"SELECT choose_one, id FROM item WHERE retired = 0{scoped} AND choose_one IN "
+                                     "(SELECT value FROM json_each(?)) "
+                                     "ORDER BY roadmap_position, stage_number, position, id",
+                                     [*scope, json.dumps(list(names))]):
             groups.setdefault(group, []).append(rid)
         return groups
 
     def reviews_due(self, today: date, tz: tzinfo) -> int:
-        """How many finished resources are due for review on or before today (spaced.due_reviews' count).
+        """How many finished resources in scope are due for review on or before today (spaced.due_reviews'
+        count: a resource the same page as another counts for each).
 
-        SQL counts those surely due (before yesterday began in UTC, whatever the time zone) from the
-        stored state; the few due around today are checked in the learner's time zone."""
+        SQL counts those surely due (before yesterday began in UTC, whatever the time zone); the few
+        due around today are checked in the learner's time zone. With every roadmap in scope the count
+        comes from the stored state alone, corrected by the few resources retired or linked to another."""
         first = timedelta(days=spaced.FIRST_REVIEW_DAYS)
         surely, unsure = (f"{today + timedelta(days=days)}T00:00:00Z" for days in (-1, 2))
         # a resource never reviewed is due FIRST_REVIEW_DAYS after its finish: compared by its finish
         bounds = [(at, clock.stamp(clock.parse_stamp(at) - first)) for at in (surely, unsure)]
         before, after = _DUE.format("<", "<"), _DUE.format(">=", ">=")
-        (count,), = self._read(f"SELECT (SELECT COUNT(*) FROM resource_state x WHERE {_DONE} AND {before}) - "
-                               f"(SELECT COUNT(*) FROM ({_RETIRED_STATE} AND {_DONE} AND {before}))", [*bounds[0]] * 2)
-        near = self._read(f"SELECT x.review_due, x.done_at FROM resource_state x JOIN resource r "
-                          f"ON r.id = x.resource_id WHERE r.retired = 0 AND {_DONE} AND {after} AND {before}",
-                          [*bounds[0], *bounds[1]])
+        scoped, scope = self._in_scope("r.roadmap")
+        if scoped:
+            (count,), = self._read(f"SELECT COUNT(*) FROM resource r JOIN resource_state x ON {_STATE_OF_R} "
+                                   f"WHERE r.retired = 0{scoped} AND {_DONE} AND {before}", [*scope, *bounds[0]])
+        else:
+            (count,), = self._read(f"SELECT (SELECT COUNT(*) FROM resource_state x WHERE {_DONE} AND {before}) "
+                                   f"- (SELECT COUNT(*) FROM ({_NOT_ITS_OWN} AND {_DONE} AND {before})) "
+                                   f"+ (SELECT COUNT(*) FROM ({_LINKED} AND {_DONE} AND {before}))", [*bounds[0]] * 3)
+        near = self._read(f"SELECT x.review_due, x.done_at FROM resource r JOIN resource_state x ON {_STATE_OF_R} "
+                          f"WHERE r.retired = 0{scoped} AND {_DONE} AND {after} AND {before}",
+                          [*scope, *bounds[0], *bounds[1]])
         due: list[bool] = self._convert(near, lambda r: clock.local_day(r[0] or spaced.first_due(r[1]), tz) <= today)
         return int(count) + sum(due)
 
@@ -910,22 +938,26 @@ def completion_candidates(path: Path, prefix: str, first: Sequence[str] = ()) ->
 # resources building them by column name was the largest cost of `mlpath next`. Only the
 # fields named here need converting from their stored form.
 _ITEM_COLUMNS = ", ".join(Item._fields)
-# What `next` reads (Store.standing and after): the items it may suggest (todo or under way, not in a
-# choose_one group already finished, whose names are the one parameter, a JSON list) ...
-_CANDIDATES = (f"SELECT {_ITEM_COLUMNS} FROM item WHERE retired = 0 AND status IN ('todo', 'doing') AND "
-               "(choose_one IS NULL OR choose_one NOT IN (SELECT value FROM json_each(?)))")
-# ... the items of stage s, and those not finished (progress.finished; the same parameter) ...
+# What `next` reads (Store.standing and after): a resource r's stored state ...
+_STATE_OF_R = "x.resource_id = COALESCE(r.same_as, r.id)"
+# ... the items of stage s, and those not finished (progress.finished; the parameter is a JSON list
+# of the choose_one groups already finished) ...
 _IN_STAGE = "SELECT 1 FROM resource r WHERE r.stage_id = s.id AND r.retired = 0"
-_UNFINISHED_IN_STAGE = ("SELECT 1 FROM resource r LEFT JOIN resource_state x ON x.resource_id = r.id "
+_UNFINISHED_IN_STAGE = (f"SELECT 1 FROM resource r LEFT JOIN resource_state x ON {_STATE_OF_R} "
                         "WHERE r.stage_id = s.id AND r.retired = 0 AND COALESCE(x.status, 'todo') NOT IN "
                         "('done', 'skipped') AND (r.choose_one IS NULL OR r.choose_one NOT IN "
                         "(SELECT value FROM json_each(?)))")
 # ... and the finished resources whose review is due before a stamp (the reviewed ones by their
-# latest review, the others by their finish), of the retired resources alone (few: from their index).
+# latest review, the others by their finish): the state rows of no resource in view (their own is
+# retired, or shows another's state), and the resources in view that show another's (both few,
+# found from their indexes).
 _DONE = "x.status = 'done' AND x.done_at IS NOT NULL AND x.done_at != ''"
 _DUE = "CASE WHEN x.review_due IS NOT NULL THEN x.review_due {} ? ELSE x.done_at {} ? END"
-_RETIRED_STATE = ("SELECT x.resource_id FROM resource r CROSS JOIN resource_state x ON x.resource_id = r.id "
-                  "WHERE r.retired != 0")
+_NOT_ITS_OWN = ("SELECT x.resource_id FROM resource r CROSS JOIN resource_state x ON x.resource_id = r.id "
+                "WHERE r.id IN (SELECT id FROM resource WHERE retired != 0 UNION SELECT id FROM resource "
+                "WHERE same_as IS NOT NULL)")
+_LINKED = (f"SELECT x.resource_id FROM resource r CROSS JOIN resource_state x ON {_STATE_OF_R} "
+           "WHERE r.same_as IS NOT NULL AND r.retired = 0")
 _NUMBER = re.compile(r"(\d{1,9})\.(\d{1,9})")  # a resource number, e.g. 2.5 (vocab.resource_number)
 _AFTER_ID_CHARS = "~"  # sorts after every character an id may hold ([a-z0-9-]): the end of a prefix range
 _STATUS = {s.value: s for s in Status}
