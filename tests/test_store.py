@@ -10,9 +10,10 @@ import pytest
 
 from mlpath import roadmap
 from mlpath import store as store_module
+from mlpath.completion import candidates as completion_candidates
 from mlpath.errors import DatabaseUnavailable, NotADatabase, RoadmapInvalid, SchemaTooNew
 from mlpath.progress import Status
-from mlpath.store import Store, completion_candidates
+from mlpath.store import Store
 
 SMALL = Path(__file__).parent / "data" / "small.yaml"
 AT = "2026-11-24T12:00:00Z"

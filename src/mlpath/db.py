@@ -65,12 +65,6 @@ def connect(path: Path, wal: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that can neither create nor change the file, waiting at most a second for a lock
-    (shell completion runs on every Tab press); no pragmas, since it never writes."""
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
-
-
 def set_wal(conn: sqlite3.Connection) -> None:
     """Readers and one writer at once. Persistent in the file, so this is a no-op once set; on a
     database not yet in WAL it changes the file, so it waits for the first write (a database that

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from typing import NoReturn
 
 from mlpath import session
 from mlpath.errors import has_surrogate
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more than this module
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from typing import NoReturn
 
 # Commands whose every argument is a resource id (Typer's `Ids`), and those whose first one is
 # (`OneId`): what id completion completes. tests/test_light.py checks both against the Typer app.

@@ -5,13 +5,13 @@ path in light.py), so that a screen is produced by one piece of code whichever p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
-
 from mlpath import paths
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more than this module
 if TYPE_CHECKING:  # imported lazily at run time
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from mlpath.store import Store
     from mlpath.vocab import Status
 
@@ -98,9 +98,9 @@ def id_candidates(command: str, incomplete: str) -> list[tuple[str, str]]:
     """Resource ids (with titles) for shell completion of `mlpath COMMAND incomplete<Tab>`, read
     straight from the database (never seeding it); nothing, never a traceback, when that fails."""
     try:
-        from mlpath.store import completion_candidates
+        from mlpath import completion
         from mlpath.vocab import ACTS_ON
 
-        return completion_candidates(paths.db_path(), incomplete, ACTS_ON.get(command, ()))
+        return completion.candidates(paths.db_path(), incomplete, ACTS_ON.get(command, ()))
     except Exception:  # completion must never print a traceback into the shell
         return []

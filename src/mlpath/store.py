@@ -24,7 +24,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, tzinfo
 from enum import Enum
 from pathlib import Path
@@ -905,33 +905,6 @@ def _add_placeholders(conn: sqlite3.Connection, resources: Sequence[BackupResour
 
 
 RETIRED_STAGE_BASE = 1000  # numbers for stages that exist only because imported history needs them
-
-
-def completion_candidates(path: Path, prefix: str, first: Sequence[str] = ()) -> list[tuple[str, str]]:
-    """(id, title) pairs starting with prefix, statuses in `first` ahead; [] without a database.
-
-    Shell completion runs this on every Tab press: a read-only connection, never creating,
-    upgrading or seeding a database.
-    """
-    if not path.is_file():
-        return []
-    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    with closing(db.connect_read_only(path)) as conn:
-        marks = ",".join("?" * len(first)) or "''"
-        shown = "retired = 0 AND roadmap IN (SELECT name FROM roadmap WHERE hidden = 0)"
-        # name/short-id, the form every resource also answers to, once a roadmap name is typed
-        column = "roadmap || '/' || short_id" if "/" in prefix else "id"
-        rows = conn.execute(
-            f"SELECT {column}, title, status IN ({marks}) AS preferred FROM item "
-            f"WHERE {shown} AND {column} LIKE ? ESCAPE '\\' "
-            "ORDER BY preferred DESC, roadmap_position, stage_number, position",
-            (*first, pattern),
-        ).fetchall()
-        if "/" not in prefix:  # the roadmap names, to go on with name/ (only when there are several)
-            rows = [(f"{name}/", title, 0) for name, title in conn.execute(
-                "SELECT name, title FROM roadmap WHERE hidden = 0 AND name LIKE ? ESCAPE '\\' AND "
-                "(SELECT COUNT(*) FROM roadmap WHERE hidden = 0) > 1 ORDER BY position", (pattern,))] + rows
-    return [(rid, title) for rid, title, _ in rows]
 
 
 # The item view's columns in Item's field order, so rows become Items positionally: at 10,000

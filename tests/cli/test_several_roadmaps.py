@@ -10,7 +10,8 @@ import pytest
 
 from mlpath import clock as real_clock
 from mlpath import report, roadmap
-from mlpath.store import Store, completion_candidates
+from mlpath.completion import candidates as completion_candidates
+from mlpath.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "convert"
 
