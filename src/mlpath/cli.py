@@ -1,8 +1,10 @@
-"""The one Typer app: the error boundary, the global options and the dashboard.
+"""The one Typer app: every option, the global ones and the dashboard's entry.
 
 The commands live in mlpath.commands, one module per group, each merged in here. Rendering,
-storage and the ORM are imported inside the commands that need them, so that `mlpath --version`
-and shell completion start as fast as Typer itself.
+storage and the ORM are imported inside the commands that need them. The daily forms that carry
+no option (`mlpath`, `mlpath next`, `mlpath done ID...`, bash's id completion) are answered by
+light.py before this module is imported, by the same functions (session.py) inside the same
+error boundary (boundary.py); tests/test_light.py checks that both paths print the same bytes.
 
 No `from __future__ import annotations` here, unlike the other modules: Typer would then have
 to evaluate every annotation string at start-up, which measurably slows `mlpath --help`.

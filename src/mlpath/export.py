@@ -32,12 +32,13 @@ if TYPE_CHECKING:
 # text follows "- [ ] ", "# " or a date): a backslash escape, a code span, emphasis, a link or
 # image, a strike-through. A line break could start a new block, so it folds to a space. Other
 # punctuation (`-`, `.`, `#`, `(`, `|`, `>`, `!` ...) means something only at the start of a line
-# or after one of these, so it is left alone: `ch 8-9 (PCA)` stays as it is written.
-_ALWAYS = re.compile(r"[\\`*\[\]~]")
-_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # snake_case is never emphasis: left alone
-_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
-_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85\v\f]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# or after one of these, so it is left alone: `ch 8-9 (PCA)` stays as it is written. The patterns are
+# compiled on first use (re's cache), not at import: `list --json` imports this module for its records.
+_ALWAYS = r"[\\`*\[\]~]"
+_UNDERSCORE = r"(?<![^\W_])_|_(?![^\W_])"  # snake_case is never emphasis: left alone
+_ENTITY = r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)"
+_LINE_BREAKS = r"[\r\n\u2028\u2029\x85\v\f]+"
+_CONTROL = r"[\x00-\x08\x0e-\x1f\x7f]"
 
 
 def escape_markdown(text: str) -> str:
@@ -47,10 +48,10 @@ def escape_markdown(text: str) -> str:
     characters are dropped, `<` becomes `&lt;` (no HTML, no autolink) and `&` becomes `&amp;` only
     where it would start an entity.
     """
-    text = _CONTROL.sub("", _LINE_BREAKS.sub(" ", text)).strip()
-    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;")
-    text = _ALWAYS.sub(r"\\\g<0>", text)
-    return _UNDERSCORE.sub(r"\\_", text)
+    text = re.sub(_CONTROL, "", re.sub(_LINE_BREAKS, " ", text)).strip()
+    text = re.sub(_ENTITY, "&amp;", text).replace("<", "&lt;")
+    text = re.sub(_ALWAYS, r"\\\g<0>", text)
+    return re.sub(_UNDERSCORE, r"\\_", text)
 
 
 def escape_url(url: str) -> str:
@@ -125,16 +126,16 @@ def _stage_sections(stages: Sequence[StageInfo], current: Sequence[Item], level:
 
 
 SKIPPED = "(skipped)"
-_EXPORTED_AT = re.compile(r"^<!-- exported (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) by mlpath -->$", re.MULTILINE)
-_EXPORTED_ON = re.compile(r"^Exported (\d{4}-\d\d-\d\d) by mlpath", re.MULTILINE)
+_EXPORTED_AT = r"(?m)^<!-- exported (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) by mlpath -->$"
+_EXPORTED_ON = r"(?m)^Exported (\d{4}-\d\d-\d\d) by mlpath"
 
 
 def exported_at(text: str) -> str | None:
     """When a markdown export was made (UTC); from an older export only its day (its end is taken)."""
-    found = _EXPORTED_AT.search(text)
+    found = re.search(_EXPORTED_AT, text)
     if found:
         return found.group(1)
-    day = _EXPORTED_ON.search(text)
+    day = re.search(_EXPORTED_ON, text)
     return f"{day.group(1)}T23:59:59Z" if day else None
 
 
@@ -172,8 +173,8 @@ class Tick(NamedTuple):
     skipped: bool  # marked "(skipped)"; older exports left skipped items unticked and unmarked
 
 
-_TASK = re.compile(rf"^[-*+] \[( |x|X)\] (.*)`({STORED_ID})`\s*$")
-_SKIPPED = re.compile(r"^~~.*~~ " + re.escape(SKIPPED) + " · ")
+_TASK = rf"^[-*+] \[( |x|X)\] (.*)`({STORED_ID})`\s*$"
+_SKIPPED = r"^~~.*~~ " + re.escape(SKIPPED) + " · "
 
 
 def parse_checklist(text: str) -> dict[str, Tick]:
@@ -185,10 +186,11 @@ def parse_checklist(text: str) -> dict[str, Tick]:
     "skipped" among the details), which has no skipped mark.
     """
     states: dict[str, Tick] = {}
+    task, skipped = re.compile(_TASK), re.compile(_SKIPPED)
     for line in text.splitlines():
-        m = _TASK.match(line.rstrip("\r"))
+        m = task.match(line.rstrip("\r"))
         if m:
-            states[m.group(3)] = Tick(m.group(1) != " ", bool(_SKIPPED.match(m.group(2))))
+            states[m.group(3)] = Tick(m.group(1) != " ", bool(skipped.match(m.group(2))))
     return states
 
 
