@@ -57,9 +57,9 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
     pace = habits.pace(sessions, today, first)
     due = spaced.due_reviews(items, store.latest_reviews(), today, tz)
     goal = store.goal()
-    lines = roadmap_lines(store.scoped_roadmaps(), stages, every, store.default_roadmap(),
-                          pace.hours_per_week or goal, today)
     scoped = store.scoped_roadmaps()
+    lines = roadmap_lines(scoped, per_stage, store.default_roadmap(), pace.hours_per_week or goal, today) \
+        if len(scoped) > 1 else []
     return Overview(
         title=scoped[0].title if len(scoped) == 1 else f"{len(scoped)} roadmaps",
         today=today,
@@ -75,18 +75,18 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
         finish=habits.finish(total.core_hours_left, total.hours_left, pace.hours_per_week, goal, today),
         week_logged=habits.hours_between(sessions, habits.week_start(today), today),
         last_notes=store.last_notes(),
-        roadmaps=tuple(lines) if len(lines) > 1 else (),
+        roadmaps=tuple(lines),
     )
 
 
-def roadmap_lines(roadmaps: Sequence[RoadmapInfo], stages: Sequence[StageInfo], items: Sequence[Item],
-                  default: str | None, hours_per_week: float | None, today: date) -> list[RoadmapProgress]:
-    """Each roadmap's progress over its own resources, with a finish date at hours_per_week."""
-    by_roadmap: dict[str, list[Item]] = {}
-    for item in items:
-        by_roadmap.setdefault(item.roadmap, []).append(item)
-    totals = [progress.overall(progress.stage_progress([s for s in stages if s.roadmap == r.name],
-                                                       by_roadmap.get(r.name, []))) for r in roadmaps]
+def roadmap_lines(roadmaps: Sequence[RoadmapInfo], per_stage: Sequence[StageProgress], default: str | None,
+                  hours_per_week: float | None, today: date) -> list[RoadmapProgress]:
+    """Each roadmap's progress over its own resources (the sum of its stages'), with a finish date
+    at hours_per_week."""
+    by_roadmap: dict[str, list[StageProgress]] = {}
+    for p in per_stage:
+        by_roadmap.setdefault(p.stage.roadmap, []).append(p)
+    totals = [progress.overall(by_roadmap.get(r.name, [])) for r in roadmaps]
     etas = habits.stage_etas(totals, hours_per_week, today) if hours_per_week else [None] * len(totals)
     return [RoadmapProgress(r, total, r.name == default, eta)
             for r, total, eta in zip(roadmaps, totals, etas, strict=True)]
@@ -95,8 +95,8 @@ def roadmap_lines(roadmaps: Sequence[RoadmapInfo], stages: Sequence[StageInfo], 
 def roadmaps(store: Store, today: date) -> list[RoadmapProgress]:
     """`roadmap list`: every roadmap the database tracks (removed ones too), with its progress."""
     every = store.roadmaps()
-    return roadmap_lines(every, store.stages(every_roadmap=True), store.items(every_roadmap=True),
-                         store.default_roadmap(), None, today)
+    per_stage = progress.stage_progress(store.stages(every_roadmap=True), store.items(every_roadmap=True))
+    return roadmap_lines(every, per_stage, store.default_roadmap(), None, today)
 
 
 class Week(NamedTuple):

@@ -987,6 +987,8 @@ class _Placed(NamedTuple):
                 row[at["id"]], row[at["short_id"]], row[at["roadmap"]], row[at["retired"]] = stored, r.id, self.name, 0
                 row[at["stage_id"]] = stage_ids[r.stage_id]
                 row[at["same_as"]] = self.known[r.id][1] if r.id in self.known else links.get(stored)
+                if r.choose_one and self.name != catalog.FIRST:  # a group is one roadmap's: name/group, like ids
+                    row[at["choose_one"]] = f"{self.name}/{r.choose_one}"
                 if r.after is not None:
                     row[at["after"]] = json.dumps([ids.get(ref) or stage_ids.get(ref) or ref for ref in r.after])
                 yield row

@@ -240,3 +240,16 @@ stages:
         kind: article
         hours: 2
 """
+
+
+def test_choose_one_groups_of_the_same_name_stay_each_roadmap_s_own(run, tmp_path):
+    text = ROADMAP.format(title="One", url="https://example.org/a").replace(
+        "        hours: 2\n", "        hours: 2\n        choose_one: pick\n").replace(
+        "        hours: 1\n", "        hours: 1\n        choose_one: pick\n")
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.yaml").write_text(text.replace("example.org/a", f"example.org/{name}"), encoding="utf-8")
+        ok(run("roadmap", "add", str(tmp_path / f"{name}.yaml")))
+    ok(run("done", "one/intro"))  # the group is done in one, not in two
+    recs = {(r["roadmap"], r["id"]) for r in json.loads(ok(run("next", "-n", "9", "--json")).stdout)}
+    assert ("two", "two/intro") in recs or ("two", "two/extra") in recs
+    assert not {("one", "intro"), ("one", "extra")} & recs
