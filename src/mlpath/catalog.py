@@ -47,7 +47,7 @@ class RoadmapProgress(NamedTuple):
     roadmap: RoadmapInfo
     progress: StageProgress
     default: bool = False  # the one `roadmap use` chose
-    eta: date | None = None  # at the learner's pace (else goal), studying the roadmaps one after another
+    eta: date | None = None  # at the learner's pace (else goal), were it studied alone
 
 
 class Added(NamedTuple):

@@ -502,7 +502,8 @@ def changes(done: Sequence[Change]) -> None:
              Status.skipped: "skipped"}
     for c in done:
         prefix = verbs[c.status] if c.changed else f"already {c.status.value}"
-        _say(f"{c.item.id}  {c.item.title}", f"{prefix}: ")
+        shared = f" (the same page as {c.item.same_as}, which shows it too)" if c.item.same_as else ""
+        _say(f"{c.item.id}  {c.item.title}{shared}", f"{prefix}: ")
 
 
 def logged(item: Item, session: Session, day_total: float, started: bool) -> None:
@@ -1087,7 +1088,8 @@ def roadmap_list(lines: Sequence[RoadmapProgress]) -> None:
     title_w = max(len("title"), width - fixed)
     specs = [Column(name_w), Column(title_w), Column(done_w, True), Column(4, True), Column(left_w, True),
              Column(mark_w)]
-    out = [columns(specs, [("name", ""), ("title", ""), ("done", ""), ("%", ""), ("h left", ""), ("", "")], "bold")]
+    out = [columns(specs, [("name", ""), ("title", ""), ("done", ""), ("%", ""), ("h left", ""), ("", "")], "bold"),
+           _rule(sum(s.width for s in specs) + 5 * len(GAP))]
     for r, d, mark in zip(lines, done, marks, strict=True):
         out.append(columns(specs, [(r.roadmap.name, ""), (shorten(r.roadmap.title, title_w), ""), (d, ""),
                                    (f"{r.progress.percent:.0f}%", ""), (f"{r.progress.hours_left:.0f}", ""),

@@ -87,7 +87,8 @@ def roadmap_lines(roadmaps: Sequence[RoadmapInfo], per_stage: Sequence[StageProg
     for p in per_stage:
         by_roadmap.setdefault(p.stage.roadmap, []).append(p)
     totals = [progress.overall(by_roadmap.get(r.name, [])) for r in roadmaps]
-    etas = habits.stage_etas(totals, hours_per_week, today) if hours_per_week else [None] * len(totals)
+    # each on its own (a roadmap studied alone): one after another would count a page they share twice
+    etas = [habits.eta(t.hours_left, hours_per_week, today) for t in totals]
     return [RoadmapProgress(r, total, r.name == default, eta)
             for r, total, eta in zip(roadmaps, totals, etas, strict=True)]
 
