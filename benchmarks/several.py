@@ -10,7 +10,9 @@ roadmaps (`mlpath roadmap add`) of 2,000 resources each, whose ids are the same 
 (so four of them are stored as name/id) and one link in ten the same page in all five (one
 piece of study, see catalog.py). Both have the same progress on the bundled roadmap, and the
 second a fifth of every added roadmap done. Every daily command runs unscoped (every roadmap
-at once) against both, interleaved, with run.py's launcher and runner; medians are compared.
+at once) against both, and once more scoped to the bundled roadmap (MLPATH_ROADMAP_NAME=mlpath,
+what `--in mlpath` or `roadmap use mlpath` do) in the database holding all six, interleaved, with
+run.py's launcher and runner; medians are compared. The target applies to the unscoped runs.
 Standard library only; this is not a test.
 """
 
@@ -90,21 +92,23 @@ def main(argv: list[str] | None = None) -> int:
             prepare(mlpath, alone_env, work, several=False)
             prepare(mlpath, several_env, work, several=True)
             alone, several = cases(mlpath, alone_env, "alone"), cases(mlpath, several_env, "several")
-            base.run_interleaved(launcher, alone + several, args.rounds, "several roadmaps")
+            scoped = cases(mlpath, several_env | {"MLPATH_ROADMAP_NAME": "mlpath"}, "scoped")
+            base.run_interleaved(launcher, alone + several + scoped, args.rounds, "several roadmaps")
     finally:
         launcher.close()
     rows = []
-    for unit_a, unit_b in zip(alone, several, strict=True):
-        for a, b in zip(unit_a, unit_b, strict=True):
+    for unit_a, unit_b, unit_c in zip(alone, several, scoped, strict=True):
+        for a, b, c in zip(unit_a, unit_b, unit_c, strict=True):
             ratio = b.median_ms / a.median_ms if a.median_ms and b.median_ms else None
+            in_one = c.median_ms / a.median_ms if a.median_ms and c.median_ms else None
             verdict = verdicts.mark(ratio is not None and ratio <= TARGET) if ratio is not None else "?"
             rows.append([a.name.split("|", 1)[1], base.fmt(a.median_ms), base.fmt(b.median_ms),
-                         base.fmt(ratio, ".2f", "x"), f"<={TARGET:g}x", verdict,
-                         a.error or b.error or ""])
+                         base.fmt(ratio, ".2f", "x"), f"<={TARGET:g}x", verdict, base.fmt(c.median_ms),
+                         base.fmt(in_one, ".2f", "x"), a.error or b.error or c.error or ""])
     print(f"\n== Daily commands: the bundled roadmap alone vs. it and {ROADMAPS} roadmaps of {RESOURCES:,} "
           f"resources (unscoped; medians of {args.rounds} rounds) ==")
-    print(base.table(["command", "alone ms", f"+{ROADMAPS}x{RESOURCES} ms", "ratio", "target", "result", "note"],
-                     rows))
+    print(base.table(["command", "alone ms", f"+{ROADMAPS}x{RESOURCES} ms", "ratio", "target", "result",
+                      "--in mlpath ms", "ratio", "note"], rows))
     print(f"\ntargets: {verdicts.passed} passed, {verdicts.failed} failed")
     return 1 if args.strict and verdicts.failed else 0
 

@@ -59,8 +59,11 @@ def dashboard(app: AppState) -> None:
     """`mlpath` alone: overall progress, a bar per stage and what to study next."""
     from mlpath import clock, render, report
 
-    view = report.overview(app.store(), clock.today(), clock.zone())
-    top = view.recommend(n=1)
+    store, today, tz = app.store(), clock.today(), clock.zone()
+    view = report.overview(store, today, tz)
+    # what `next` reads, not recommend over every item: the same suggestion (report.suggestions),
+    # at a fraction of the cost once several roadmaps hold thousands of resources
+    top = report.suggestions(store, today, tz, 1).recommendations
     render.dashboard(view, top[0] if top else None)
 
 
