@@ -243,6 +243,7 @@ def show_record(item: Item, history: Sequence[Event], notes: Sequence[Note] = ()
         "progress": round(work.progress, 4),
         "hours_left": round(work.hours_left, 2),
         "estimate_hours": round(work.estimate, 2),
+        "same_as": item.same_as,
     }
 
 

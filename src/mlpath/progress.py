@@ -497,10 +497,14 @@ def suggest(query: str, candidates: Sequence[str], n: int = 3) -> list[str]:
 
 
 def resolve_stage(query: str, stages: Sequence[StageInfo]) -> StageInfo:
-    """A stage by number (`2`) or id (`intro-ml`), or a unique id prefix."""
+    """A stage by number (`2`) or id (`intro-ml`), or a unique id prefix; `name/2` is roadmap name's stage 2."""
     q = query.strip().lower()
     for stage in stages:
-        if str(stage.number) == q or stage.id == q:
+        if stage.id == q:
+            return stage
+    name, rest = split_id(q)
+    for stage in stages:
+        if str(stage.number) == rest and (name is None or stage.roadmap == name):
             return stage
     matches = [s for s in stages if q and s.id.startswith(q)]
     if len(matches) == 1:

@@ -964,6 +964,9 @@ def show(item: Item, stage_title: str, history: Sequence[Event], notes: Sequence
         lines.extend(wrap([(value, style)], width, (label.ljust(label_w) + GAP, "dim"), hang))
 
     field("id", f"{item.id}  ({item.number})")
+    if item.roadmap != "mlpath" or item.same_as:  # with several roadmaps: whose, and what it shares
+        shared = f"; the same page as {item.same_as}, whose history this is" if item.same_as else ""
+        field("roadmap", f"{item.roadmap}{shared}")
     field("stage", f"{item.stage_number}. {stage_title}")
     field("kind", f"{item.kind}, {'core' if item.core else 'optional'}")
     if item.authors:

@@ -17,7 +17,7 @@ LIST_KEYS = ["id", "number", "title", "stage", "kind", "core", "hours", "url", "
 STAGE_KEYS = ["id", "number", "title", "done", "total", "percent", "hours_left", "eta", "pace_hours_per_week",
               "hours_done", "hours_total", "core_hours_left", "eta_goal", "goal_hours_per_week", "roadmap"]
 SHOW_KEYS = [*LIST_KEYS, "authors", "note", "history", "rating", "logged_hours", "notes", "retired", "reviews",
-             "next_review", "progress", "hours_left", "estimate_hours"]
+             "next_review", "progress", "hours_left", "estimate_hours", "same_as"]
 
 
 def ok(result):

@@ -253,3 +253,13 @@ def test_choose_one_groups_of_the_same_name_stay_each_roadmap_s_own(run, tmp_pat
     recs = {(r["roadmap"], r["id"]) for r in json.loads(ok(run("next", "-n", "9", "--json")).stdout)}
     assert ("two", "two/intro") in recs or ("two", "two/extra") in recs
     assert not {("one", "intro"), ("one", "extra")} & recs
+
+
+def test_show_says_whose_it_is_and_stages_take_the_name_form(run, tracked):
+    shown = " ".join(ok(run("show", "awesome/deep-learning")).stdout.split())
+    assert "roadmap awesome; the same page as goodfellow-deep-learning-book, whose history this is" in shown
+    assert json.loads(ok(run("show", "awesome/deep-learning", "--json")).stdout)["same_as"] == \
+        "goodfellow-deep-learning-book"
+    assert "roadmap " not in ok(run("show", "mml-book")).stdout
+    assert {r["roadmap"] for r in json.loads(ok(run("list", "osu/2", "--json")).stdout)} == {"osu"}
+    assert {r["stage"] for r in json.loads(ok(run("list", "2", "--json")).stdout)} == {"intro-ml"}
