@@ -198,6 +198,9 @@ def _with_libyaml() -> bool:
     return bool(getattr(yaml, "__with_libyaml__", False))
 
 
+_NO_KEYS: set[str] = set()  # never added to: only the roadmap's and the stages' keys are tracked
+
+
 class _Frame:
     """A mapping or sequence being composed, and what it is in a roadmap when that is known."""
 
@@ -210,7 +213,8 @@ class _Frame:
         self.start = start  # characters composed before it (an anchored node's size is the difference)
         self.anchored = anchored
         self.key: Any = None  # a mapping's key, waiting for its value
-        self.seen: set[str] = set()  # a mapping's keys so far (the first of each is the one that counts)
+        # the roadmap's or a stage's keys so far (the first of each is the one that counts)
+        self.seen: set[str] = set() if role in ("roadmap", "stage") else _NO_KEYS
         self.number = number  # a stage's number
         self.stage_id = ""  # a stage's id once read ("" when it is not a slug)
         self.stage_what = ""  # how messages name a stage, once its id was read
@@ -427,6 +431,7 @@ class _Checker:
         self.name = name
         self.problems: list[str] = []
         self._constructor = yaml.SafeLoader("")
+        self._scalars: dict[tuple[str, str], Any] = {}  # (tag, text) -> the value built from it
         self._after_lines: dict[str, int] = {}
 
     def problem(self, node: Any, message: str) -> None:
@@ -434,12 +439,19 @@ class _Checker:
 
     def _value(self, node: Any) -> Any:
         scalar = isinstance(node, self.yaml.ScalarNode)
-        if scalar and node.tag == STR_TAG:
-            return node.value  # what the constructor would make of it, without its bookkeeping
+        if scalar:
+            if node.tag == STR_TAG:
+                return node.value  # what the constructor would make of it, without its bookkeeping
+            made = self._scalars.get((node.tag, node.value), _UNMADE)  # true, 3, 1.5 and the like, made once
+            if made is not _UNMADE:
+                return made
         constructor = self._constructor
         try:
             if scalar and node.tag in constructor.yaml_constructors:
-                return constructor.yaml_constructors[node.tag](constructor, node)
+                made = constructor.yaml_constructors[node.tag](constructor, node)
+                if len(self._scalars) < 4096:
+                    self._scalars[node.tag, node.value] = made
+                return made
             return constructor.construct_object(node, deep=True)
         except (self.yaml.YAMLError, ValueError, TypeError, OverflowError):
             return _Unreadable(node.value if scalar else "")
@@ -473,10 +485,11 @@ class _Checker:
         if node is None:
             return None
         value = self._value(node) if isinstance(node, self.yaml.ScalarNode) else None
-        if not isinstance(value, str) or not value.strip():
+        value = value.strip() if isinstance(value, str) else ""
+        if not value:
             self.problem(node, f"{key} of {what} must be non-empty text")
             return None
-        return value.strip()
+        return value
 
     def slug(self, fields: dict[str, Any], key: str, what: str) -> str | None:
         value = self.text(fields, key, what)
@@ -713,6 +726,9 @@ class _Checker:
             return "a mapping"
         text = repr(value)
         return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+_UNMADE = object()  # no value made yet (None is a value: null)
 
 
 class _Unreadable:

@@ -959,10 +959,13 @@ def _item(r: tuple[Any, ...]) -> Item:
     return Item._make(values)
 
 
-# Where each resource column comes from: the roadmap field of its name, or None for those _Placed fills in.
+# Where each resource column comes from: the roadmap field of its name (core and authors then
+# encoded), or None for those _Placed fills in.
 _RESOURCE_FIELDS = tuple(roadmap.Resource._fields.index(n) if n in roadmap.Resource._fields and n != "after"
                          else None for n in schema.RESOURCE.names)
-_AT = {name: n for n, name in enumerate(schema.RESOURCE.names)}
+_ID, _SHORT_ID, _ROADMAP, _RETIRED, _STAGE_ID, _SAME_AS, _AFTER, _CORE, _AUTHORS, _CHOOSE_ONE = (
+    schema.RESOURCE.names.index(n)
+    for n in ("id", "short_id", "roadmap", "retired", "stage_id", "same_as", "after", "core", "authors", "choose_one"))
 
 
 class _Placed(NamedTuple):
@@ -979,18 +982,19 @@ class _Placed(NamedTuple):
     def resources(self) -> Iterator[list[Any]]:
         """The resource table's rows in schema.RESOURCE's column order, made one at a time: at 100,000
         resources the rows are never all in memory at once (executemany takes them as they come)."""
-        at, ids, stage_ids, links = _AT, self.ids, self.stage_ids, dict(self.links)
+        ids, stage_ids, known, links = self.ids, self.stage_ids, self.known, dict(self.links)
         for stage in self.road.stages:
             for r in stage.resources:
-                row = [None if n is None else _encode(r[n]) for n in _RESOURCE_FIELDS]
-                stored = ids[r.id]
-                row[at["id"]], row[at["short_id"]], row[at["roadmap"]], row[at["retired"]] = stored, r.id, self.name, 0
-                row[at["stage_id"]] = stage_ids[r.stage_id]
-                row[at["same_as"]] = self.known[r.id][1] if r.id in self.known else links.get(stored)
+                row = [None if n is None else r[n] for n in _RESOURCE_FIELDS]
+                row[_CORE] = int(r.core)
+                row[_AUTHORS] = _encode(r.authors) if r.authors else "[]"
+                row[_ID] = stored = ids[r.id]
+                row[_SHORT_ID], row[_ROADMAP], row[_RETIRED], row[_STAGE_ID] = r.id, self.name, 0, stage_ids[r.stage_id]
+                row[_SAME_AS] = known[r.id][1] if r.id in known else links.get(stored)
                 if r.choose_one and self.name != catalog.FIRST:  # a group is one roadmap's: name/group, like ids
-                    row[at["choose_one"]] = f"{self.name}/{r.choose_one}"
+                    row[_CHOOSE_ONE] = f"{self.name}/{r.choose_one}"
                 if r.after is not None:
-                    row[at["after"]] = json.dumps([ids.get(ref) or stage_ids.get(ref) or ref for ref in r.after])
+                    row[_AFTER] = json.dumps([ids.get(ref) or stage_ids.get(ref) or ref for ref in r.after])
                 yield row
 
 
