@@ -57,7 +57,7 @@ def cases(mlpath: Path, sizes: Sequence[int], work: Path, label: str) -> list[li
             db = work / f"{label}-seed-{n}-{number + 1}.db"
             return env | {"MLPATH_DB": str(db)}
 
-        def fresh_resync(number: int, n: int = n, env: dict[str, str] = env) -> dict[str, str]:
+        def fresh_resync(number: int, n: int = n, env: dict[str, str] = env, changed: Path = changed) -> dict[str, str]:
             db = work / f"{label}-resync-{n}-{number + 1}.db"
             shutil.copyfile(env["MLPATH_DB"], db)  # untimed: made before the launch
             return env | {"MLPATH_DB": str(db), "MLPATH_ROADMAP": str(changed)}
@@ -70,7 +70,7 @@ def cases(mlpath: Path, sizes: Sequence[int], work: Path, label: str) -> list[li
 def report(groups: list[list[list[run.Case]]]) -> str:
     """One row per case: each install's median and peak memory, and new/old when there are two."""
     rows = []
-    for same in zip(*(list(c for unit in units for c in unit) for units in groups), strict=True):
+    for same in zip(*([c for unit in units for c in unit] for units in groups), strict=True):
         name = same[0].name.split(":", 1)[1]
         row = [name]
         for case in same:
