@@ -7,8 +7,9 @@ as soon as its text is read, so a 100,000-resource file never has all its nodes 
 """
 
 import re
+import stat
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -89,11 +90,28 @@ class Roadmap(NamedTuple):
         return tuple(r for s in self.stages for r in s.resources)
 
 
-class RoadmapFile(NamedTuple):
-    """Where a roadmap comes from, and its bytes (enough to tell if it changed, without parsing)."""
+class RoadmapFile:
+    """Where a roadmap comes from, and its bytes (enough to tell if it changed, without parsing).
 
-    name: str
-    data: bytes
+    A file's bytes are read only when asked for: its stamp (size, modification time, inode) is
+    enough to tell it is the file synced last time (Store.open), so a big roadmap is not read and
+    checksummed by every command.
+    """
+
+    __slots__ = ("_data", "_read", "name", "stamp")
+
+    def __init__(self, name: str, data: bytes | None = None, stamp: str | None = None,
+                 read: Callable[[], bytes] | None = None) -> None:
+        self.name = name
+        self.stamp = stamp  # None: no file, or one changed too recently for its stamp to be trusted
+        self._data = data
+        self._read = read
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            self._data = self._read() if self._read is not None else b""
+        return self._data
 
     @property
     def digest(self) -> str:
@@ -104,6 +122,25 @@ class RoadmapFile(NamedTuple):
         """
         data = self.data
         return f"{len(data)}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
+
+
+# A file modified less than this long ago gets no stamp: another edit within the file system's
+# timestamp granularity could leave size and time as they were (git's "racily clean" files).
+SETTLED_NS = 2_000_000_000
+
+
+def file_stamp(path: Path) -> str | None:
+    """A regular file's size, modification time, inode, device and mode, when it has settled; else None."""
+    import os
+    import time
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or time.time_ns() - st.st_mtime_ns < SETTLED_NS:
+        return None
+    return f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}-{st.st_dev}-{st.st_mode:o}"
 
 
 class SyncReport(NamedTuple):
@@ -144,12 +181,19 @@ def _bundled_bytes() -> bytes:
 
 
 def read_source(path: Path | None) -> RoadmapFile:
-    """The bytes of the roadmap in use: the bundled one when path is None."""
+    """The roadmap in use (the bundled one when path is None), its bytes read when first needed.
+
+    A file that cannot be stamped (missing, not a regular file, just changed) is read at once,
+    so a missing or unreadable file is reported here as before."""
     from mlpath import files
 
     if path is None:
-        return RoadmapFile(BUNDLED_NAME, _bundled_bytes())
-    return RoadmapFile(str(path), files.read_bytes(path, "roadmap file", files.MAX_READ_BYTES, RoadmapNotFound))
+        return RoadmapFile(BUNDLED_NAME, stamp=file_stamp(_bundled_path()), read=_bundled_bytes)
+    stamp = file_stamp(path)
+    if stamp is None:
+        return RoadmapFile(str(path), files.read_bytes(path, "roadmap file", files.MAX_READ_BYTES, RoadmapNotFound))
+    return RoadmapFile(str(path), stamp=stamp,
+                       read=lambda: files.read_bytes(path, "roadmap file", files.MAX_READ_BYTES, RoadmapNotFound))
 
 
 def load(path: Path | None = None) -> Roadmap:

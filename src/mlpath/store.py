@@ -98,8 +98,11 @@ class Store:
                 if upgrade is not None:
                     migrated, backup_path = (upgrade.old, upgrade.new), upgrade.backup
             report = None
-            if sync and store.meta().get("roadmap_digest") != source.digest:
-                report = store.sync(parse(source))
+            # the file found in sync last time (same stamp) is not read again; else its bytes are compared
+            if sync and (source.stamp is None or store._stamp() != source.stamp):
+                if store.meta().get("roadmap_digest") != source.digest:
+                    report = store.sync(parse(source))
+                store._remember_stamp(source.stamp)
         except BaseException:
             store.close()
             raise
@@ -107,6 +110,26 @@ class Store:
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return self.db.read(sql, params)
+
+    def _stamp(self) -> str | None:
+        """The stamp (roadmap.file_stamp) of the roadmap file last found in sync, while the digest
+        synced then is still the one stored (an upgrade that clears it forces a sync)."""
+        stamp, _, digest = self.meta().get("roadmap_stamp", "").partition(" ")
+        return stamp if digest and digest == self.meta().get("roadmap_digest") else None
+
+    def _remember_stamp(self, stamp: str | None) -> None:
+        """Note the stamp of the roadmap file just found in sync, with its digest. It only saves
+        reading the file again: a database that cannot be written (read-only) goes on without it."""
+        digest = self.meta().get("roadmap_digest")
+        if stamp is None or digest is None or self._stamp() == stamp:
+            return
+        try:
+            with self.db.transaction() as conn:
+                conn.execute(f"{schema.META.insert()} ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             ("roadmap_stamp", f"{stamp} {digest}"))
+        except MlpathError:
+            return
+        self._meta = None
 
     def meta(self) -> dict[str, str]:
         if self._meta is None:
