@@ -117,3 +117,10 @@ def test_next_from_sql_says_what_recommend_says_from_every_item(case):
                                         if k in {r.item.record_id for r in expected}}
         finally:
             store.close()
+
+
+def test_next_asks_for_any_number_of_suggestions(run, small_roadmap):
+    """A count past what SQLite's LIMIT takes is all of them (it was an OverflowError)."""
+    result = run("next", "-n", str(2**70), "--stage", "2", "--json")  # stage 2 waits: its first n are read
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)] == ["colab", "sagemaker", "deep-learning-book"]

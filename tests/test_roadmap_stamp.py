@@ -38,8 +38,7 @@ def refuse_reads(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_settled_file_synced_before_is_not_read_again(run, small_roadmap, db_path, monkeypatch):
     age(small_roadmap)
-    assert run("stages").exit_code == 0  # creates the database from the file
-    assert run("stages").exit_code == 0  # reads it once more, and notes its stamp
+    assert run("stages").exit_code == 0  # creates the database from the file, noting its stamp
     assert stamp_in(db_path) is not None
     refuse_reads(monkeypatch)
     result = run("next")
@@ -67,6 +66,17 @@ def test_a_file_changed_moments_ago_is_always_read(run, small_roadmap, db_path, 
     refuse_reads(monkeypatch)
     with pytest.raises(AssertionError, match="was read"):
         run("next")
+
+
+def test_a_stamp_not_noted_at_creation_is_noted_by_the_next_command_that_reads_the_file(run, small_roadmap,
+                                                                                        db_path, monkeypatch):
+    assert run("stages").exit_code == 0  # the file was just written: no stamp yet
+    assert stamp_in(db_path) is None
+    age(small_roadmap)
+    assert run("next").exit_code == 0
+    assert stamp_in(db_path) is not None
+    refuse_reads(monkeypatch)
+    assert run("next").exit_code == 0
 
 
 def test_a_cleared_digest_forces_a_sync_whatever_the_stamp(run, small_roadmap, db_path):

@@ -88,7 +88,12 @@ class Store:
         store = cls(path)
         if not db.exists(store.path):
             road = parse(source)
-            if db.create(store.path, lambda conn: _seed(conn, road)):
+
+            def seed(conn: sqlite3.Connection) -> None:
+                _seed(conn, road)
+                _note_stamp(conn, source.stamp, road.digest)
+
+            if db.create(store.path, seed):
                 return store, Opened(True, len(road.stages), len(road.resources))
         try:
             migrated = backup_path = None
@@ -125,8 +130,7 @@ class Store:
             return
         try:
             with self.db.transaction() as conn:
-                conn.execute(f"{schema.META.insert()} ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                             ("roadmap_stamp", f"{stamp} {digest}"))
+                _note_stamp(conn, stamp, digest)
         except MlpathError:
             return
         self._meta = None
@@ -391,7 +395,7 @@ class Store:
         sql, params = self._candidates(satisfied)
         where = "" if after is None else " AND after IS NOT NULL" if after else " AND after IS NULL"
         for rows in self.db.stream(f"{sql} AND stage_id = ? AND core = ?{where} ORDER BY position, id LIMIT ?",
-                                   [*params, stage_id, int(core), limit], batch):
+                                   [*params, stage_id, int(core), min(limit, _MOST_ROWS)], batch):
             yield self._convert(rows, _item)
 
     def finished(self, ids: Sequence[str], satisfied: frozenset[str]) -> dict[str, bool]:
@@ -731,6 +735,13 @@ def _owned(table: schema.Table, row: Sequence[Any], name: str) -> list[Any]:
     return out
 
 
+def _note_stamp(conn: sqlite3.Connection, stamp: str | None, digest: str) -> None:
+    """Note in meta the stamp of the roadmap file whose bytes have this digest (see Store._stamp)."""
+    if stamp is not None:
+        conn.execute(f"{schema.META.insert()} ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                     ("roadmap_stamp", f"{stamp} {digest}"))
+
+
 def _check_day(conn: sqlite3.Connection, session: Session) -> float:
     """The day's total with session, refusing more hours than a day has (inside the write transaction)."""
     logged = conn.execute("SELECT COALESCE(SUM(hours), 0) FROM live_study_session WHERE day = ?",
@@ -954,6 +965,7 @@ _NOT_ITS_OWN = ("SELECT x.resource_id FROM resource r CROSS JOIN resource_state 
                 "WHERE same_as IS NOT NULL)")
 _LINKED = (f"SELECT x.resource_id FROM resource r CROSS JOIN resource_state x ON {_STATE_OF_R} "
            "WHERE r.same_as IS NOT NULL AND r.retired = 0")
+_MOST_ROWS = 2**62  # a LIMIT SQLite takes (`next -n` may ask for any number)
 _NUMBER = re.compile(r"(\d{1,9})\.(\d{1,9})")  # a resource number, e.g. 2.5 (vocab.resource_number)
 _AFTER_ID_CHARS = "~"  # sorts after every character an id may hold ([a-z0-9-]): the end of a prefix range
 _STATUS = {s.value: s for s in Status}
