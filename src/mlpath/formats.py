@@ -40,7 +40,7 @@ def _json(store: Store, now: datetime, tz: tzinfo) -> str:
 def _svg(store: Store, now: datetime, tz: tzinfo) -> str:
     from mlpath import render, report
 
-    view = report.overview(store, now.astimezone(tz).date(), tz)
+    view = report.overview(store, now.astimezone(tz).date(), tz, every_item=False)
     return render.card_svg(view, report.streaks(store, view.today, tz))
 
 

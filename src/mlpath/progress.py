@@ -175,15 +175,19 @@ LOGGED_CAP = 0.9
 
 def effort(item: Item) -> Effort:
     """A resource's progress: 1 when done; else the share the learner set; else logged over estimate, capped."""
-    planned = item.hours
-    over = item.status is not Status.done and item.logged_hours > planned
-    estimate = item.logged_hours / LOGGED_CAP if over else planned
-    if item.status is Status.done:
+    return effort_of(item.status, item.hours, item.logged_hours, item.fraction)
+
+
+def effort_of(status: Status, planned: float, logged: float, fraction: float | None) -> Effort:
+    """effort() from the four facts it rests on (for rows read without making an Item)."""
+    over = status is not Status.done and logged > planned
+    estimate = logged / LOGGED_CAP if over else planned
+    if status is Status.done:
         return Effort(1.0, estimate, planned, "done")
-    if item.fraction is not None:
-        return Effort(min(1.0, max(0.0, item.fraction)), estimate, planned, "set")
-    if item.logged_hours > 0 and estimate > 0:
-        return Effort(min(LOGGED_CAP, item.logged_hours / estimate), estimate, planned, "logged")
+    if fraction is not None:
+        return Effort(min(1.0, max(0.0, fraction)), estimate, planned, "set")
+    if logged > 0 and estimate > 0:
+        return Effort(min(LOGGED_CAP, logged / estimate), estimate, planned, "logged")
     return Effort(0.0, estimate, planned, "none")
 
 
@@ -227,21 +231,38 @@ def units(items: Iterable[Item]) -> list[Item]:
 
 def stage_progress(stages: Sequence[StageInfo], items: Sequence[Item]) -> list[StageProgress]:
     """Per stage: items done of total, and estimated hours done of total (see `units`)."""
-    by_stage: dict[str, list[Item]] = {s.id: [] for s in stages}
-    for item in units(items):
-        by_stage.setdefault(item.stage_id, []).append(item)
+    return stage_totals(stages, [Unit(i.stage_id, i.stage_number, i.position, i.core, i.status, effort(i))
+                                 for i in units(items)])
+
+
+class Unit(NamedTuple):
+    """What a stage's totals need of one of its units (see `units`)."""
+
+    stage_id: str
+    stage_number: int
+    position: int
+    core: bool
+    status: Status
+    effort: Effort
+
+
+def stage_totals(stages: Sequence[StageInfo], found: Sequence[Unit]) -> list[StageProgress]:
+    """Per stage, the totals of its units, added up in roadmap order (stage_progress, or the units
+    the store works out without reading every item)."""
+    by_stage: dict[str, list[Unit]] = {s.id: [] for s in stages}
+    for unit in sorted(found, key=lambda u: (u.stage_number, u.position)):
+        by_stage.setdefault(unit.stage_id, []).append(unit)
     result = []
     for stage in stages:
         members = by_stage[stage.id]
-        efforts = [effort(i) for i in members]
         result.append(StageProgress(
             stage,
-            done=sum(i.status is Status.done for i in members),
+            done=sum(u.status is Status.done for u in members),
             total=len(members),
-            doing=sum(i.status is Status.doing for i in members),
-            hours_done=round(sum(e.hours_done for e in efforts), 2),
-            hours_total=round(sum(e.estimate for e in efforts), 2),
-            core_hours_left=round(sum(e.hours_left for i, e in zip(members, efforts, strict=False) if i.core), 2),
+            doing=sum(u.status is Status.doing for u in members),
+            hours_done=round(sum(u.effort.hours_done for u in members), 2),
+            hours_total=round(sum(u.effort.estimate for u in members), 2),
+            core_hours_left=round(sum(u.effort.hours_left for u in members if u.core), 2),
         ))
     return result
 

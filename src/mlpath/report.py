@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta, tzinfo
 from typing import NamedTuple
 
-from mlpath import catalog, clock, habits, progress, reviewing, spaced
+from mlpath import catalog, clock, habits, progress, reviewing
 from mlpath.catalog import RoadmapInfo, RoadmapProgress
 from mlpath.habits import Finish, Mark, Note, Pace, Streaks
 from mlpath.progress import Event, Item, Recommendation, StageInfo, StageProgress, Status
@@ -46,16 +46,24 @@ class Overview(NamedTuple):
                                   week_hours_left=self.week_hours_left)
 
 
-def overview(store: Store, today: date, tz: tzinfo) -> Overview:
-    stages, every = store.stages(), store.items()
-    per_stage = progress.stage_progress(stages, every)
-    items = catalog.distinct(every)
-    total = progress.overall(per_stage if len(items) == len(every) else progress.stage_progress(stages, items))
+def overview(store: Store, today: date, tz: tzinfo, every_item: bool = True) -> Overview:
+    """What the dashboard, `stages`, the card and `week` show. With every_item=False the per-stage
+    totals come from the store's units (Store.stage_units) and `items` is empty: what the
+    dashboard, `stages` and the card need, without making an Item of every resource."""
+    stages = store.stages()
+    if every_item:
+        every = store.items()
+        per_stage = progress.stage_progress(stages, every)
+        items = catalog.distinct(every)
+        total = progress.overall(per_stage if len(items) == len(every) else progress.stage_progress(stages, items))
+    else:
+        found, once = store.stage_units()
+        per_stage, items = progress.stage_totals(stages, found), []
+        total = progress.overall(per_stage if len(once) == len(found) else progress.stage_totals(stages, once))
     since = min(today - timedelta(weeks=habits.PACE_WEEKS, days=6), habits.week_start(today))  # pace_window's reach
     sessions = store.sessions(since_day=since.isoformat())
     first = habits.first_day(*store.first_activity(), tz)
     pace = habits.pace(sessions, today, first)
-    due = spaced.due_reviews(items, store.latest_reviews(), today, tz)
     goal = store.goal()
     scoped = store.scoped_roadmaps()
     lines = roadmap_lines(scoped, per_stage, store.default_roadmap(), pace.hours_per_week or goal, today) \
@@ -69,7 +77,7 @@ def overview(store: Store, today: date, tz: tzinfo) -> Overview:
         total=total,
         pace=pace,
         etas=habits.stage_etas(per_stage, pace.hours_per_week, today),
-        reviews_due=len(due),
+        reviews_due=store.reviews_due(today, tz),
         goal=goal,
         etas_goal=tuple(habits.stage_etas(per_stage, goal, today)),
         finish=habits.finish(total.core_hours_left, total.hours_left, pace.hours_per_week, goal, today),

@@ -60,7 +60,7 @@ def dashboard(app: AppState) -> None:
     from mlpath import clock, render, report
 
     store, today, tz = app.store(), clock.today(), clock.zone()
-    view = report.overview(store, today, tz)
+    view = report.overview(store, today, tz, every_item=False)
     # what `next` reads, not recommend over every item: the same suggestion (report.suggestions),
     # at a fraction of the cost once several roadmaps hold thousands of resources
     top = report.suggestions(store, today, tz, 1).recommendations

@@ -425,6 +425,34 @@ class Store:
             groups.setdefault(group, []).append(rid)
         return groups
 
+    def stage_units(self) -> tuple[list[progress.Unit], list[progress.Unit]]:
+        """What the per-stage totals add up (progress.stage_totals), without making every item: each
+        unit of the roadmaps in scope, and the same with every page counted once (catalog.distinct).
+
+        Resources in no choose_one group are read as the few values effort needs; the members of
+        groups, which need progress.units' choice, are read whole."""
+        scoped, scope = self._in_scope("r.roadmap")
+        other, other_scope = self._in_scope("o.roadmap")
+        rows = self._read(
+            f"SELECT r.stage_id, s.number, r.position, r.core, COALESCE(x.status, 'todo'), r.hours, "
+            f"COALESCE(x.logged_hours, 0), x.fraction, r.same_as IS NOT NULL AND EXISTS (SELECT 1 FROM resource o "
+            f"WHERE o.id = r.same_as AND o.retired = 0{other}) FROM resource r JOIN stage s ON s.id = r.stage_id "
+            f"LEFT JOIN resource_state x ON {_STATE_OF_R} WHERE r.retired = 0{scoped} AND r.choose_one IS NULL "
+            "AND COALESCE(x.status, 'todo') != 'skipped'", [*other_scope, *scope])
+        found: list[tuple[progress.Unit, bool]] = self._convert(rows, _unit)
+        every = [unit for unit, _ in found]
+        once = [unit for unit, linked in found if not linked]
+        rows = self._read(f"SELECT {_ITEM_COLUMNS} FROM item r WHERE retired = 0{scoped} AND choose_one IS NOT NULL "
+                          "ORDER BY roadmap_position, stage_number, position, id", scope)
+        members = self._convert(rows, _item)
+        if members:
+            shown = {rid for (rid,) in self._read(
+                f"SELECT o.id FROM resource o WHERE o.retired = 0{other} AND o.id IN (SELECT value FROM json_each(?))",
+                [*other_scope, json.dumps(sorted({m.same_as for m in members if m.same_as}))])}
+            every += [_as_unit(i) for i in progress.units(members)]
+            once += [_as_unit(i) for i in progress.units([m for m in members if m.same_as not in shown])]
+        return every, once
+
     def reviews_due(self, today: date, tz: tzinfo) -> int:
         """How many finished resources in scope are due for review on or before today (spaced.due_reviews'
         count: a resource the same page as another counts for each).
@@ -977,6 +1005,18 @@ def _authors(value: str | None) -> tuple[str, ...]:
 
 def _ids(value: str | None) -> tuple[str, ...] | None:
     return None if value is None else tuple(json.loads(value))
+
+
+def _unit(r: tuple[Any, ...]) -> tuple[progress.Unit, bool]:
+    """A stage_units row (stage id, number, position, core, status, hours, logged, fraction, linked), checked."""
+    for n, name in ((5, "hours"), (6, "logged_hours"), (7, "fraction")):
+        _check(f"resource of stage {r[0]!r:.40}: {name}", r[n], "FLOAT", nullable=name == "fraction")
+    status = _STATUS[r[4]]
+    return progress.Unit(r[0], r[1], r[2], bool(r[3]), status, progress.effort_of(status, r[5], r[6], r[7])), bool(r[8])
+
+
+def _as_unit(i: Item) -> progress.Unit:
+    return progress.Unit(i.stage_id, i.stage_number, i.position, i.core, i.status, progress.effort(i))
 
 
 _CONVERT = tuple((Item._fields.index(name), convert) for name, convert in (

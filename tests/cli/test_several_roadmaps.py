@@ -263,3 +263,55 @@ def test_show_says_whose_it_is_and_stages_take_the_name_form(run, tracked):
     assert "roadmap " not in ok(run("show", "mml-book")).stdout
     assert {r["roadmap"] for r in json.loads(ok(run("list", "osu/2", "--json")).stdout)} == {"osu"}
     assert {r["stage"] for r in json.loads(ok(run("list", "2", "--json")).stdout)} == {"intro-ml"}
+
+
+GROUPED = """\
+version: 1
+title: {title}
+stages:
+  - id: basics
+    title: Basics
+    resources:
+      - {{id: intro, title: Intro, kind: article, hours: 1, url: "https://example.org/{a}", choose_one: pick}}
+      - {{id: other, title: Other, kind: article, hours: 3, url: "https://example.org/{b}", choose_one: pick}}
+      - {{id: extra, title: Extra, kind: book, hours: 20, core: true, url: "https://example.org/{c}"}}
+  - id: more
+    title: More
+    resources:
+      - {{id: deep, title: Deep, kind: course, hours: 12, core: true, url: "https://example.org/{d}"}}
+      - {{id: wide, title: Wide, kind: video, hours: 2}}
+"""
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_stage_totals_without_every_item_match_stage_progress_over_every_item(run, tmp_path, db_path, clock, seed):
+    """The dashboard's and `stages`' totals (Store.stage_units) are what progress.stage_progress gives
+    over every item: groups, skips, logged time past the estimate, shares, shared pages, scopes."""
+    import random
+
+    rng = random.Random(seed)
+    for name, pages in (("one", "abcd"), ("two", "bxcy"), ("three", "pqrd")):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(GROUPED.format(title=name.title(), a=pages[0], b=pages[1], c=pages[2], d=pages[3]),
+                        encoding="utf-8")
+        ok(run("roadmap", "add", str(path)))
+    ids = [r["roadmap"] + "/" + r["id"].split("/")[-1] for r in json.loads(ok(run("list", "--json")).stdout)]
+    for _ in range(25):
+        rid = rng.choice(ids)
+        action = rng.choice(["done", "start", "skip", "reset", "log", "log", "progress"])
+        args = {"log": ["log", rid, rng.choice(["1h", "4h", "30h"])],
+                "progress": ["progress", rid, rng.choice(["1/3", "90%", "0%"])]}.get(action, [action, rid])
+        run(*args)  # a refused one (progress on a done resource) changes nothing
+        clock.advance(hours=1)
+    if seed % 2:
+        ok(run("roadmap", "remove", "two"))
+    store, _ = Store.open(db_path, roadmap.read_source(None), roadmap.parse)
+    try:
+        for scope in (None, "mlpath", "one", "three"):
+            store.wanted, store._scope = scope, None
+            full = report.overview(store, real_clock.today(), real_clock.zone())
+            light = report.overview(store, real_clock.today(), real_clock.zone(), every_item=False)
+            assert light.progress == full.progress and light.total == full.total, scope
+            assert light.roadmaps == full.roadmaps and light.reviews_due == full.reviews_due
+    finally:
+        store.close()

@@ -29,7 +29,7 @@ def stages_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     Example: mlpath stages"""
     from mlpath import clock, render, report
 
-    view = report.overview(state(ctx).store(), clock.today(), clock.zone())
+    view = report.overview(state(ctx).store(), clock.today(), clock.zone(), every_item=False)
     if as_json:
         from mlpath import export
 
