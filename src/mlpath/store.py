@@ -1009,10 +1009,15 @@ def _ids(value: str | None) -> tuple[str, ...] | None:
 
 def _unit(r: tuple[Any, ...]) -> tuple[progress.Unit, bool]:
     """A stage_units row (stage id, number, position, core, status, hours, logged, fraction, linked), checked."""
-    for n, name in ((5, "hours"), (6, "logged_hours"), (7, "fraction")):
-        _check(f"resource of stage {r[0]!r:.40}: {name}", r[n], "FLOAT", nullable=name == "fraction")
+    for n, name in _UNIT_CHECKS:  # on the hot read: the full check only where it can fail
+        value = r[n]
+        if (type(value) not in _PLAIN["FLOAT"] or value in _INFINITE) and (value is not None or n != 7):
+            _check(f"resource of stage {r[0]!r:.40}: {name}", value, "FLOAT", nullable=name == "fraction")
     status = _STATUS[r[4]]
     return progress.Unit(r[0], r[1], r[2], bool(r[3]), status, progress.effort_of(status, r[5], r[6], r[7])), bool(r[8])
+
+
+_UNIT_CHECKS = ((5, "hours"), (6, "logged_hours"), (7, "fraction"))
 
 
 def _as_unit(i: Item) -> progress.Unit:
