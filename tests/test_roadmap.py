@@ -436,3 +436,28 @@ def test_many_resources_stream_with_every_problem_in_file_order(monkeypatch):
     problems = outcome(many(3000, broken_every=500), monkeypatch)
     # resource n is on line n + 1 after the 3 lines of the roadmap's head and 3 per stage up to its own
     assert [p.split(":")[1] for p in problems] == [str(n + 1 + 3 + 3 * (n // 1000 + 1)) for n in range(499, 3000, 500)]
+
+
+def test_nesting_past_libyamls_limit_is_refused_by_either_parser(monkeypatch):
+    """libyaml stops at 1,000 levels; PyYAML's own parser has no limit, so the loader keeps the same one."""
+    text = GOOD_STAGE + "      - {id: a, title: A, kind: book, hours: 1, note: " + "[" * 5000 + "]" * 5000 + "}\n"
+    for libyaml in [False] + ([True] if yaml.__with_libyaml__ else []):
+        (problem,) = outcome(text, monkeypatch, libyaml=libyaml)
+        assert re.fullmatch(r"r\.yaml:7:\d+: not valid YAML: exceeded maximum nesting depth", problem)
+
+
+def test_a_resources_parser_nodes_are_dropped_once_it_is_checked(monkeypatch):
+    """What lets 100,000 resources load in little memory: when a resource is checked, the nodes of
+    those before it are gone (only their results are kept)."""
+    import weakref
+
+    check, nodes, alive = roadmap._Checker.check_resource, [], []
+
+    def watched(self, node, *args):
+        alive.append(sum(ref() is not None for ref in nodes))
+        nodes.append(weakref.ref(node))
+        return check(self, node, *args)
+
+    monkeypatch.setattr(roadmap._Checker, "check_resource", watched)
+    assert isinstance(outcome(many(300), monkeypatch), roadmap.Roadmap)
+    assert len(nodes) == 300 and max(alive) == 0

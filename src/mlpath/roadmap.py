@@ -10,6 +10,7 @@ import re
 import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -437,8 +438,8 @@ class _Composer:
         if frame.role == "resources":  # its items are resources: checked now, their nodes dropped
             if self.problem is None and self.composed <= self.budget:
                 stage = stack[-2]
-                node = self.checker.streamed(node, stage.stage_id, stage.number, len(frame.node.value) + 1,
-                                             stage.stage_what)
+                node = self.checker.check_resource(node, stage.stage_id, stage.number, len(frame.node.value) + 1,
+                                                   stage.stage_what)
             frame.node.value.append(node)
         elif not frame.mapping:
             frame.node.value.append(node)
@@ -658,7 +659,8 @@ class _Checker:
             elif not items.value:
                 self.problem(items, f"{what} is empty: it needs at least one resource")
             for position, item in enumerate(getattr(items, "value", []) or [], start=1):
-                checked = item if isinstance(item, _Checked) else self.streamed(item, sid or "", number, position, what)
+                checked = item if isinstance(item, _Checked) else self.check_resource(
+                    item, sid or "", number, position, what)  # kept whole (see _Composer): checked now
                 self.problems += checked.problems
                 res, line = checked.resource, checked.line
                 if res is None:
@@ -680,20 +682,23 @@ class _Checker:
     def stage_name(self, node: Any, number: int) -> tuple[str, str]:
         """A stage's id ("" when it is not a slug) and how messages name the stage, from its id's node.
 
-        Its problems are not kept here: `stage` finds them again when it checks the stage."""
-        kept, self.problems = self.problems, []
-        try:
+        Its problems are dropped here: `stage` finds them again when it checks the stage."""
+        with self._apart():
             sid = self.slug({"id": node}, "id", f"stage {number}")
-        finally:
-            self.problems = kept
         return sid or "", f"stage {sid or number}"
 
-    def streamed(self, node: Any, stage_id: str, stage_number: int, position: int, stage_what: str) -> _Checked:
+    def check_resource(self, node: Any, stage_id: str, stage_number: int, position: int, stage_what: str) -> _Checked:
         """One resource checked on its own: what it makes, and its problems kept apart for `stage`."""
+        with self._apart() as problems:
+            resource = self.resource(node, stage_id, stage_number, position, stage_what)
+        return _Checked(resource, tuple(problems), node.start_mark.line + 1)
+
+    @contextmanager
+    def _apart(self) -> Iterator[list[str]]:
+        """The problems found inside collected in a list of their own, not in self.problems."""
         kept, self.problems = self.problems, []
         try:
-            resource = self.resource(node, stage_id, stage_number, position, stage_what)
-            return _Checked(resource, tuple(self.problems), node.start_mark.line + 1)
+            yield self.problems
         finally:
             self.problems = kept
 
