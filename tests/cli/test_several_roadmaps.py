@@ -162,13 +162,16 @@ def test_refresh_keeps_ids_and_progress_and_retires_what_is_gone(run, tracked):
     assert len(json.loads(ok(run("--in", "awesome", "list", "--json")).stdout)) == 11
 
 
+def add_small(run, tmp_path: Path, name: str, url: str, *more: str) -> str:
+    """Track a two-resource roadmap (ids intro and extra; intro links to url) from tmp_path/name.yaml."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(ROADMAP.format(title=name.title(), url=url), encoding="utf-8")
+    return ok(run("roadmap", "add", str(path), *more)).stdout
+
+
 def test_ids_two_roadmaps_share_take_the_name_prefix(run, tmp_path):
-    first = tmp_path / "one.yaml"
-    first.write_text(ROADMAP.format(title="One", url="https://example.org/a"), encoding="utf-8")
-    second = tmp_path / "two.yaml"
-    second.write_text(ROADMAP.format(title="Two", url="https://example.org/b"), encoding="utf-8")
-    ok(run("roadmap", "add", str(first)))
-    ok(run("roadmap", "add", str(second)))
+    add_small(run, tmp_path, "one", "https://example.org/a")
+    add_small(run, tmp_path, "two", "https://example.org/b")
     ids = {(r["roadmap"], r["id"]) for r in json.loads(ok(run("list", "--json")).stdout)
            if r["roadmap"] != "mlpath"}
     assert ids == {("one", "intro"), ("one", "extra"), ("two", "two/intro"), ("two", "two/extra")}
@@ -189,10 +192,8 @@ def test_ids_two_roadmaps_share_take_the_name_prefix(run, tmp_path):
 
 
 def test_completion_offers_short_ids_and_the_name_form(run, tmp_path, db_path):
-    first = tmp_path / "one.yaml"
-    first.write_text(ROADMAP.format(title="One", url="https://example.org/a"), encoding="utf-8")
-    ok(run("roadmap", "add", str(first)))
-    ok(run("roadmap", "add", str(first), "--name", "onecopy"))
+    add_small(run, tmp_path, "one", "https://example.org/a")
+    add_small(run, tmp_path, "one", "https://example.org/a", "--name", "onecopy")
     # the second copy's ids are stored as onecopy/intro: `intro` means the first's
     assert [c for c, _ in completion_candidates(db_path, "int")] == ["intro"]
     assert [c for c, _ in completion_candidates(db_path, "one")] == ["one/", "onecopy/", "onecopy/intro",
@@ -203,12 +204,8 @@ def test_completion_offers_short_ids_and_the_name_form(run, tmp_path, db_path):
 
 
 def test_the_same_page_with_another_scheme_host_slash_or_trackers_is_shared(run, tmp_path):
-    page = tmp_path / "one.yaml"
-    page.write_text(ROADMAP.format(title="One", url="https://www.example.org/a/"), encoding="utf-8")
-    same = tmp_path / "two.yaml"
-    same.write_text(ROADMAP.format(title="Two", url="http://example.org/a?utm_source=x&fbclid=1"), encoding="utf-8")
-    ok(run("roadmap", "add", str(page)))
-    out = ok(run("roadmap", "add", str(same))).stdout
+    add_small(run, tmp_path, "one", "https://www.example.org/a/")
+    out = add_small(run, tmp_path, "two", "http://example.org/a?utm_source=x&fbclid=1")
     assert "two/intro = intro" in out
     ok(run("log", "two/intro", "1h"))
     assert listed(run, "--in", "one")["intro"]["status"] == "doing"
