@@ -236,7 +236,7 @@ def old_items(db: Path) -> dict[str, tuple]:
     return {r[0]: dict(zip(wanted, r[1:], strict=True)) for r in rows}
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4, 7])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 7, 8])
 def test_every_schema_upgrades_to_one_roadmap_named_mlpath_with_nothing_else_changed(tmp_path, version):
     """Schema 9 (several roadmaps): what the database tracked becomes the first roadmap, every id
     stays as it was, and every resource reads as it did."""
