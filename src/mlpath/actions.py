@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from mlpath.errors import ConvertFailed, ReopenNeeded, UsageProblem
+from mlpath.errors import ConvertFailed, ReopenNeeded, RoadmapInvalid, UsageProblem
 from mlpath.habits import Goal, Mark, Note, Session
 from mlpath.progress import Change, Checklist, Item, Undone
 from mlpath.store import Store
@@ -131,11 +131,16 @@ def add_roadmap(store: Store, path: Path, name: str | None) -> Added:
     from mlpath import catalog, convert, importer, roadmap
 
     chosen = catalog.check_name(name) if name else catalog.name_from_file(path.stem)
-    if path.suffix.lower() in (".yaml", ".yml"):
-        road = roadmap.parse(roadmap.read_source(path))
-    else:
-        text = importer.read_text(path, "source", "a roadmap YAML, a markdown outline or a roadmap.sh JSON file",
-                                  ConvertFailed)
-        yaml_text = convert.convert(text, path.name).text
-        road = roadmap.parse(roadmap.RoadmapFile(str(path), yaml_text.encode()))
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            road = roadmap.parse(roadmap.read_source(path))
+        else:
+            text = importer.read_text(path, "source", "a roadmap YAML, a markdown outline or a roadmap.sh JSON file",
+                                      ConvertFailed)
+            yaml_text = convert.convert(text, path.name).text
+            road = roadmap.parse(roadmap.RoadmapFile(str(path), yaml_text.encode()))
+    except (RoadmapInvalid, ConvertFailed) as exc:  # their hints speak of --roadmap and of `roadmap import`
+        exc.hint = ("fix the lines named, then run mlpath roadmap add again" if isinstance(exc, RoadmapInvalid)
+                    else "give a roadmap YAML file, a markdown outline with links, or a roadmap.sh roadmap JSON")
+        raise
     return store.add_roadmap(road, chosen, str(path.resolve()))

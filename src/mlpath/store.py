@@ -217,6 +217,8 @@ class Store:
         """The roadmaps this command sees: the one named by --in (self.wanted), MLPATH_ROADMAP_NAME
         or `roadmap use`, else every roadmap not removed; None when that is all of them (no filter)."""
         if self._scope is None:
+            if self.wanted is not None and not self.wanted.strip():
+                raise UsageProblem("--in names no roadmap", hint="give a name from mlpath roadmap list")
             every = self.roadmaps()
             wanted = self.wanted or os.environ.get(paths.ROADMAP_NAME_ENV) or self.default_roadmap()
             if wanted and wanted != catalog.SCOPE_ALL:

@@ -218,6 +218,13 @@ def test_add_reads_markdown_directly_and_refuses_bad_input(run, tmp_path):
     assert "first roadmap's name" in fails(run("roadmap", "add", str(DATA / "awesome-list.md"), "--name", "mlpath"))
     assert fails(run("roadmap", "add", str(tmp_path / "missing.yaml")))
     assert "no roadmap named" in fails(run("roadmap", "remove", "nope"))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(ROADMAP.format(title="Bad", url="https://x.org").replace("id: intro", "id: Not A Slug"),
+                   encoding="utf-8")
+    stderr = fails(run("roadmap", "add", str(bad)))
+    assert "is not a slug" in stderr and "then run mlpath roadmap add again" in stderr and "--roadmap" not in stderr
+    assert "give a roadmap YAML file" in fails(run("roadmap", "add", str(tmp_path)))
+    assert "--in names no roadmap" in fails(run("--in", " ", "list"))
 
 
 ROADMAP = """\
