@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from mlpath.habits import Mark, Note, Session, Streaks
     from mlpath.live import Stopped, Summary
     from mlpath.migrations import Opened
-    from mlpath.report import Entry, History, Overview, Suggestions, Week
+    from mlpath.report import Entry, History, Listing, Overview, Suggestions, Week
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
     from mlpath.roadmap import SyncReport
     from mlpath.timer import Timer, Totals
@@ -172,7 +172,7 @@ class Terminal:
 
     def _text(self, lines: Sequence[Line]) -> str:
         if not self.colour:
-            rows = ["".join(text for text, _ in line).rstrip(" ") for line in lines]
+            rows = ["".join([text for text, _ in line]).rstrip(" ") for line in lines]
             text = "\n".join(rows) + "\n"
             # One search over the whole text instead of one per span: control characters are
             # rare, and only then is each span cleaned on its own (a newline inside a span is
@@ -899,19 +899,20 @@ def week(w: Week) -> None:
 # ------------------------------------------------------------------ list
 
 
-def items(rows: Sequence[Item], page: bool = True) -> None:
+def items(listing: Listing, page: bool = True) -> None:
     """The resource list: one line with number, core mark, id, kind, hours and status, then the
     title wrapped under the id. Laid out by hand, not by a Rich table, so a row costs a few
-    string operations (the list can hold 100,000 resources)."""
+    string operations (the list can hold 100,000 resources), and printed as the rows are read."""
     term = terminal()
     width = term.width
-    if not rows:
+    if not listing.total:
         term.emit(say("No resources match.", width=width))
         return
-    number_w = max(len("#"), *(len(i.number) for i in rows))
+    rows = listing.rows
+    number_w = max(len("#"), listing.number_width)
     kind_w, hours_w, status_w = len("newsletter"), len("hours"), len("skipped")
     fixed = number_w + 1 + kind_w + hours_w + status_w + 5 * len(GAP)
-    id_w = max(len("id / title"), min(max(len(i.id) for i in rows), width - fixed))
+    id_w = max(len("id / title"), min(listing.id_width, width - fixed))
     specs = [Column(number_w, True), Column(1), Column(id_w), Column(kind_w), Column(hours_w, True),
              Column(status_w)]
     title_indent = " " * (number_w + 1 + 2 * len(GAP))
@@ -925,26 +926,32 @@ def items(rows: Sequence[Item], page: bool = True) -> None:
         core = 0
         hours = 0.0
         # Each row is built from a few padded strings rather than through columns() and wrap():
-        # the same layout, at a small fraction of the cost per row.
+        # the same layout, at a small fraction of the cost per row. The cells that repeat (status,
+        # hours, core mark) are made once.
+        statuses = {s: (s.value, STATUS_STYLE[s]) for s in Status}
+        amounts: dict[float, str] = {}
+        marks = {True: f"{GAP}{CORE_MARK}{GAP}", False: f"{GAP} {GAP}"}
         for i in rows:
             core += i.core
             hours += i.hours
-            lead = f"{i.number:>{number_w}}{GAP}{CORE_MARK if i.core else ' '}{GAP}"
-            rest = f"{GAP}{i.kind:<{kind_w}}{GAP}{_hours(i.hours):>{hours_w}}{GAP}"
-            status = (i.status.value, STATUS_STYLE[i.status])
+            cell = amounts.get(i.hours)
+            if cell is None:
+                cell = amounts[i.hours] = _hours(i.hours).rjust(hours_w)
+            lead = f"{i.stage_number}.{i.position}".rjust(number_w) + marks[i.core]  # i.number, without a call
+            rest = f"{GAP}{i.kind.ljust(kind_w)}{GAP}{cell}{GAP}"
             rid = (i.id, "bold" if i.core else "")
             if len(i.id) > id_w:  # an id is never cut: alone on its line, the columns below it
                 yield [(lead, ""), rid]
-                yield [(" " * (len(lead) + id_w) + rest, ""), status]
+                yield [(" " * (len(lead) + id_w) + rest, ""), statuses[i.status]]
             else:
-                yield [(lead, ""), rid, (" " * (id_w - len(i.id)) + rest, ""), status]
+                yield [(lead, ""), rid, (" " * (id_w - len(i.id)) + rest, ""), statuses[i.status]]
             title = i.title
             if len(title) <= title_room and title.isascii() and "  " not in title and title.strip() == title:
                 yield [(title_indent + title, "dim")]
             else:
                 yield from wrap([(title, "dim")], width, title_indent)
         yield []
-        yield from say(f"{_keep(plural(len(rows), 'resource'))}, {core} of them core ({CORE_LEGEND}), "
+        yield from say(f"{_keep(plural(listing.total, 'resource'))}, {core} of them core ({CORE_LEGEND}), "
                        f"{_keep(plural(hours, 'hour'))}", width=width)
 
     term.emit(lines(), page=page)

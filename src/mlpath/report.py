@@ -5,7 +5,7 @@ pace, finish dates, reviews due, streaks); this is the one place that gathers th
 command stays a few lines long. No printing here, and no SQL.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta, tzinfo
 from typing import NamedTuple
 
@@ -157,6 +157,27 @@ def resources(store: Store, stage: str | None = None, status: Status | None = No
     stage_id = progress.resolve_stage(stage, store.stages()).id if stage is not None else None
     return progress.filter_items(store.items(), stage_id=stage_id, status=status, kind=kind, core=core,
                                  search=search)
+
+
+class Listing(NamedTuple):
+    """`list`'s screen: how many rows, the longest number and id, and the rows (read as they are shown)."""
+
+    total: int  # how many rows
+    number_width: int
+    id_width: int
+    rows: Iterable[Item]
+
+
+def listing(store: Store, stage: str | None = None, status: Status | None = None, kind: str | None = None,
+            core: bool = False, search: str | None = None) -> Listing:
+    """`list` on the terminal: the filters but --search applied by SQL, so the rows stream from the
+    database to the screen; --search (which reads titles, authors and notes) filters every item."""
+    if search is not None:
+        items = resources(store, stage, status, kind, core, search)
+        return Listing(len(items), max((len(i.number) for i in items), default=0),
+                       max((len(i.id) for i in items), default=0), items)
+    stage_id = progress.resolve_stage(stage, store.stages()).id if stage is not None else None
+    return Listing(*store.listed(stage_id, status, kind, core))
 
 
 class Suggestions(NamedTuple):

@@ -317,6 +317,31 @@ class Store:
                           "ORDER BY retired, roadmap_position, stage_number, position, id", params)
         return self._convert(rows, _item)
 
+    def listed(self, stage_id: str | None = None, status: Status | None = None, kind: str | None = None,
+               core: bool = False) -> tuple[int, int, int, Iterator[Item]]:
+        """`list`'s rows (the items of the roadmaps in scope that pass every filter given): how many,
+        the longest number and id (so the screen's columns are known before its first row), and the
+        items in roadmap order as they are read, each with only what the list shows (id, stage,
+        number, title, kind, core, hours and status; the rest left at its default)."""
+        scoped, params = self._in_scope()
+        where = f"retired = 0{scoped}"
+        for condition, value in (("stage_id = ?", stage_id), ("status = ?", status.value if status else None),
+                                 ("kind = ?", kind)):
+            if value is not None:
+                where += f" AND {condition}"
+                params.append(value)
+        where += " AND core != 0" if core else ""
+        (count, number_w, id_w), = self._read(
+            "SELECT COUNT(*), COALESCE(MAX(LENGTH(stage_number || '.' || position)), 0), "
+            f"COALESCE(MAX(LENGTH(id)), 0) FROM item WHERE {where}", params)
+
+        def rows() -> Iterator[Item]:
+            for batch in self.db.stream(f"SELECT {_LISTED} FROM item WHERE {where} "
+                                        "ORDER BY retired, roadmap_position, stage_number, position, id", params, 1024):
+                yield from self._convert(batch, _listed)
+
+        return count, number_w, id_w, rows()
+
     def find(self, queries: Sequence[str], include_retired: bool = False) -> list[Item]:
         """The items a learner names by id, unique id prefix or number (progress.resolve_all's rules).
 
@@ -1028,6 +1053,18 @@ def _as_unit(i: Item) -> progress.Unit:
 
 _CONVERT = tuple((Item._fields.index(name), convert) for name, convert in (
     ("core", bool), ("retired", bool), ("status", _STATUS.__getitem__), ("authors", _authors), ("after", _ids)))
+
+
+# The columns `list` shows, Item's first fields (Store.listed).
+_LISTED = ", ".join(Item._fields[:Item._fields.index("status") + 1])
+_LISTED_HOURS = Item._fields.index("hours")
+
+
+def _listed(r: tuple[Any, ...]) -> Item:
+    hours = r[_LISTED_HOURS]
+    if type(hours) not in _PLAIN["FLOAT"] or hours in _INFINITE:
+        _check(f"resource {r[0]!r:.40}: hours", hours, "FLOAT", nullable=False)
+    return Item(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), hours, _STATUS[r[8]])
 
 
 def _item(r: tuple[Any, ...]) -> Item:

@@ -62,11 +62,11 @@ def list_command(
     Example: mlpath list 2 --core"""
     from mlpath import export, render, report
 
-    items = report.resources(state(ctx).store(), stage, status, kind.value if kind else None, core, search)
+    filters = (stage, status, kind.value if kind else None, core, search)
     if as_json:
-        render.json_out(export.item_records(items))
+        render.json_out(export.item_records(report.resources(state(ctx).store(), *filters)))
     else:
-        render.items(items, page=not no_pager)
+        render.items(report.listing(state(ctx).store(), *filters), page=not no_pager)
 
 
 @app.command("show")
