@@ -172,7 +172,9 @@ class Terminal:
 
     def _text(self, lines: Sequence[Line]) -> str:
         if not self.colour:
-            rows = ["".join([text for text, _ in line]).rstrip(" ") for line in lines]
+            # (a line of one span, as most of a long list are, needs no join)
+            rows = [(line[0][0] if len(line) == 1 else "".join([text for text, _ in line])).rstrip(" ")
+                    for line in lines]
             text = "\n".join(rows) + "\n"
             # One search over the whole text instead of one per span: control characters are
             # rare, and only then is each span cleaned on its own (a newline inside a span is
@@ -931,6 +933,7 @@ def items(listing: Listing, page: bool = True) -> None:
         statuses = {s: (s.value, STATUS_STYLE[s]) for s in Status}
         amounts: dict[float, str] = {}
         marks = {True: f"{GAP}{CORE_MARK}{GAP}", False: f"{GAP} {GAP}"}
+        plain = not term.colour
         for i in rows:
             core += i.core
             hours += i.hours
@@ -943,6 +946,8 @@ def items(listing: Listing, page: bool = True) -> None:
             if len(i.id) > id_w:  # an id is never cut: alone on its line, the columns below it
                 yield [(lead, ""), rid]
                 yield [(" " * (len(lead) + id_w) + rest, ""), statuses[i.status]]
+            elif plain:  # without colour the styles make no difference: the line as one span
+                yield [(f"{lead}{i.id}{' ' * (id_w - len(i.id))}{rest}{statuses[i.status][0]}", "")]
             else:
                 yield [(lead, ""), rid, (" " * (id_w - len(i.id)) + rest, ""), statuses[i.status]]
             title = i.title

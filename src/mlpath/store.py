@@ -323,17 +323,22 @@ class Store:
         the longest number and id (so the screen's columns are known before its first row), and the
         items in roadmap order as they are read, each with only what the list shows (id, stage,
         number, title, kind, core, hours and status; the rest left at its default)."""
-        scoped, params = self._in_scope()
-        where = f"retired = 0{scoped}"
-        for condition, value in (("stage_id = ?", stage_id), ("status = ?", status.value if status else None),
-                                 ("kind = ?", kind)):
-            if value is not None:
-                where += f" AND {condition}"
-                params.append(value)
-        where += " AND core != 0" if core else ""
+        # (the item view's condition, the same on the tables, its parameters) for each filter given
+        given: list[tuple[str, str, list[Any]]] = []
+        given += [("stage_id = ?", "r.stage_id = ?", [stage_id])] if stage_id is not None else []
+        given += [("status = ?", "COALESCE(x.status, 'todo') = ?", [status.value])] if status is not None else []
+        given += [("kind = ?", "r.kind = ?", [kind])] if kind is not None else []
+        given += [("core != 0", "r.core != 0", [])] if core else []
+        # the widths from the tables, not the item view: the state is joined only when --status asks
+        scoped, scope = self._in_scope("r.roadmap")
+        state = f"LEFT JOIN resource_state x ON {_STATE_OF_R} " if status is not None else ""
         (count, number_w, id_w), = self._read(
-            "SELECT COUNT(*), COALESCE(MAX(LENGTH(stage_number || '.' || position)), 0), "
-            f"COALESCE(MAX(LENGTH(id)), 0) FROM item WHERE {where}", params)
+            "SELECT COUNT(*), COALESCE(MAX(LENGTH(s.number || '.' || r.position)), 0), COALESCE(MAX(LENGTH(r.id)), 0) "
+            f"FROM resource r JOIN stage s ON s.id = r.stage_id {state}WHERE r.retired = 0{scoped}"
+            + "".join(f" AND {table}" for _, table, _ in given), [*scope, *(p for _, _, ps in given for p in ps)])
+        scoped, scope = self._in_scope()
+        where = f"retired = 0{scoped}" + "".join(f" AND {view}" for view, _, _ in given)
+        params = [*scope, *(p for _, _, ps in given for p in ps)]
 
         def rows() -> Iterator[Item]:
             for batch in self.db.stream(f"SELECT {_LISTED} FROM item WHERE {where} "
