@@ -8,9 +8,10 @@ one started), so each reads the schema it writes. Every case of run.py's command
 (floors left out: they are the same for both) runs for both installs in one interleaved
 series: one untimed warm-up each, then N rounds in a shuffled, seeded order, so drift of a busy
 machine falls on both alike. Reported per command: the median wall time of each install, their
-ratio (new / old), and the spread of the per-round ratios (25th to 75th percentile of new/old in
-the same round), which says how much of a difference is noise. Standard library only; never a
-test.
+ratio (new / old), the spread of the per-round ratios (25th to 75th percentile of new/old in
+the same round), which says how much of a difference is noise, and the median CPU time (user +
+system) of each, which a busy machine disturbs less than wall time. Standard library only;
+never a test.
 """
 
 from __future__ import annotations
@@ -47,23 +48,33 @@ def quartiles(values: Sequence[float]) -> tuple[float, float]:
     return q[0], q[2]
 
 
+def cpu_ms(case: run.Case) -> float | None:
+    ok = [r.cpu_seconds for r in case.runs if r.returncode == 0]
+    return statistics.median(ok) * 1000 if ok else None
+
+
 def report(old: list[list[run.Case]], new: list[list[run.Case]]) -> tuple[str, int]:
-    """The table, and how many commands came out slower than old beyond their own noise."""
+    """The table, and how many commands came out slower than old beyond their own noise (by
+    wall time; the CPU time columns, user + system, are less disturbed by other work)."""
     rows, slower = [], 0
     for a, b in zip((c for u in old for c in u), (c for u in new for c in u), strict=True):
         name = a.name.split(":", 1)[1]
         old_ms, new_ms = a.median_ms, b.median_ms
         paired = [y.seconds / x.seconds for x, y in zip(a.runs, b.runs, strict=False)
                   if x.returncode == 0 and y.returncode == 0]
-        if old_ms is None or new_ms is None or not paired:
-            rows.append([name, run.fmt(old_ms), run.fmt(new_ms), "?", "?", a.error or b.error or "failed"])
+        old_cpu, new_cpu = cpu_ms(a), cpu_ms(b)
+        if old_ms is None or new_ms is None or not paired or not old_cpu or new_cpu is None:
+            rows.append([name, run.fmt(old_ms), run.fmt(new_ms), "?", "?", "?", "?", "?",
+                         a.error or b.error or "failed"])
             continue
         low, high = quartiles(paired)
         ratio = new_ms / old_ms
         verdict = "faster" if high < 1 else "slower" if low > 1 else "same within noise"
         slower += verdict == "slower"
-        rows.append([name, run.fmt(old_ms), run.fmt(new_ms), f"{ratio:.2f}x", f"{low:.2f}-{high:.2f}", verdict])
-    headers = ["command", "old ms", "new ms", "new/old", "per-round IQR", "verdict"]
+        rows.append([name, run.fmt(old_ms), run.fmt(new_ms), f"{ratio:.2f}x", f"{low:.2f}-{high:.2f}",
+                     run.fmt(old_cpu), run.fmt(new_cpu), f"{new_cpu / old_cpu:.2f}x", verdict])
+    headers = ["command", "old ms", "new ms", "new/old", "per-round IQR", "old cpu", "new cpu", "cpu new/old",
+               "verdict"]
     return run.table(headers, rows), slower
 
 

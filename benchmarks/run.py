@@ -46,14 +46,16 @@ KINDS = (
     "podcast", "newsletter", "person", "tool", "dataset", "website",
 )
 SEED = 20260101
-HEAVY_MODULES = ("sqlalchemy", "sqlmodel")
+# The light path (mlpath/light.py) answers these without Typer, Rich or the ORM.
+HEAVY_MODULES = ("sqlalchemy", "sqlmodel", "typer", "click", "rich")
 
-# Prints the top-level ORM packages that running mlpath's entry point imported.
+# Prints the top-level heavy packages that running mlpath's entry point (the console script's
+# function, mlpath.__main__.main) imported.
 IMPORT_PROBE = textwrap.dedent(
     """
     import sys
     sys.argv = {argv!r}
-    from mlpath.cli import main
+    from mlpath.__main__ import main
     try:
         main()
     except SystemExit:
@@ -74,6 +76,7 @@ class Run:
     seconds: float
     maxrss_kib: int
     returncode: int
+    cpu_seconds: float = 0.0  # user + system time of the child: less disturbed by a busy machine
 
 
 # The launcher: a minimal Python (no site, only os/time/marshal) that starts each timed child.
@@ -90,7 +93,8 @@ LAUNCHER = textwrap.dedent(
         pid = os.posix_spawnp(argv[0], argv, env, file_actions=quiet)
         _, status, usage = os.wait4(pid, 0)
         seconds = time.perf_counter() - start
-        reply = marshal.dumps((seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status)))
+        cpu = usage.ru_utime + usage.ru_stime
+        reply = marshal.dumps((seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status), cpu))
         replies.write(len(reply).to_bytes(4, 'little') + reply)
         replies.flush()
     """
@@ -122,8 +126,8 @@ class Launcher:
         head = self._proc.stdout.read(4)
         if len(head) != 4:
             raise RuntimeError(f"the benchmark's launcher process died (exit {self._proc.wait()})")
-        seconds, maxrss, code = marshal.loads(self._proc.stdout.read(int.from_bytes(head, "little")))
-        return Run(seconds, maxrss, code)
+        seconds, maxrss, code, cpu = marshal.loads(self._proc.stdout.read(int.from_bytes(head, "little")))
+        return Run(seconds, maxrss, code, cpu)
 
     def close(self) -> None:
         """Let the helper finish (end of input) and reap it."""
@@ -440,12 +444,15 @@ def floor_check(python: str, mlpath: Path, env: dict[str, str], verdicts: Verdic
 
 
 def import_checks(python: str, env: dict[str, str], verdicts: Verdicts) -> str:
-    """Check that --version and completion never import sqlalchemy or sqlmodel."""
+    """Check that --version, completion, next and the dashboard import neither the ORM nor Typer,
+    click or Rich (the light path)."""
     probes = [
         ("mlpath --version", ["mlpath", "--version"], env),
         ("completion (done ml<Tab>)", ["mlpath"], completion_env(env)),
+        ("mlpath next", ["mlpath", "next"], env),
+        ("mlpath (dashboard)", ["mlpath"], env),
     ]
-    lines = ["ORM imports (must be none):"]
+    lines = [f"imports of {', '.join(HEAVY_MODULES)} (must be none):"]
     for name, argv, probe_env in probes:
         done = run_checked([python, "-c", IMPORT_PROBE.format(argv=argv, heavy=set(HEAVY_MODULES))], probe_env)
         loaded = next((line.split(None, 1)[1] for line in done.stderr.splitlines() if line.startswith("LOADED ")), None)

@@ -101,6 +101,15 @@ def test_an_unusable_database_path_fails_the_same_way(tmp_path):
         assert code == 1 and err.startswith("error: ") and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("name", ["all", "nope"])
+def test_the_roadmap_name_variable_is_read_the_same_way(twins, name):
+    """MLPATH_ROADMAP_NAME (what --in sets) is read by the same function on both paths."""
+    twins.both("next")
+    for args in ([], ["next"], ["done", "colab"]):
+        _, err, code = twins.both(*args, env={"MLPATH_ROADMAP_NAME": name})
+        assert code == (1 if name == "nope" else 0), err
+
+
 def test_colour_and_width_settings_give_the_same_bytes(twins):
     twins.both("next")
     for env in ({"NO_COLOR": "1"}, {"FORCE_COLOR": "1", "NO_COLOR": ""}, {"COLUMNS": "60"}, {"COLUMNS": "120"},
