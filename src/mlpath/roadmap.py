@@ -10,7 +10,6 @@ import re
 import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -683,24 +682,22 @@ class _Checker:
         """A stage's id ("" when it is not a slug) and how messages name the stage, from its id's node.
 
         Its problems are dropped here: `stage` finds them again when it checks the stage."""
-        with self._apart():
-            sid = self.slug({"id": node}, "id", f"stage {number}")
+        before = len(self.problems)
+        sid = self.slug({"id": node}, "id", f"stage {number}")
+        self._taken_since(before)
         return sid or "", f"stage {sid or number}"
 
     def check_resource(self, node: Any, stage_id: str, stage_number: int, position: int, stage_what: str) -> _Checked:
         """One resource checked on its own: what it makes, and its problems kept apart for `stage`."""
-        with self._apart() as problems:
-            resource = self.resource(node, stage_id, stage_number, position, stage_what)
-        return _Checked(resource, tuple(problems), node.start_mark.line + 1)
+        before = len(self.problems)
+        resource = self.resource(node, stage_id, stage_number, position, stage_what)
+        return _Checked(resource, self._taken_since(before), node.start_mark.line + 1)
 
-    @contextmanager
-    def _apart(self) -> Iterator[list[str]]:
-        """The problems found inside collected in a list of their own, not in self.problems."""
-        kept, self.problems = self.problems, []
-        try:
-            yield self.problems
-        finally:
-            self.problems = kept
+    def _taken_since(self, before: int) -> tuple[str, ...]:
+        """The problems found since self.problems held `before`, taken out of it."""
+        found = tuple(self.problems[before:])
+        del self.problems[before:]
+        return found
 
     def resource(self, node: Any, stage_id: str, stage_number: int, position: int, stage_what: str) -> Resource | None:
         fields = self.mapping(node, RESOURCE_KEYS, f"resource {position} of {stage_what}")
