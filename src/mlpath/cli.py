@@ -11,6 +11,7 @@ to evaluate every annotation string at start-up, which measurably slows `mlpath 
 """
 
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from typer.core import TyperGroup
 from mlpath import VERSION_OPTION, boundary, session, version_line
 from mlpath.commands import reviews, roadmaps, study, tracking, transfer, views
 from mlpath.errors import first_undecodable
+from mlpath.lean import only
 
 # The one place mlpath reaches into Typer's private, vendored click (typer._click, Typer 0.27-0.29):
 # a command-line mistake raises its ClickException. If an upgrade moves it, mlpath falls back to
@@ -139,5 +141,10 @@ app.add_typer(roadmaps.app)
 
 
 def main() -> None:
-    """Run the Typer app (the `mlpath` command, mlpath.__main__, calls it)."""
-    app()
+    """Run the Typer app (the `mlpath` command, mlpath.__main__, calls it).
+
+    A command line that starts with a command's name runs a copy of the app holding only that
+    command (lean.only); anything else (root options first, --help, a typo, completion) the whole app."""
+    first = sys.argv[1] if len(sys.argv) > 1 else "-"
+    lean = None if first.startswith("-") or "_MLPATH_COMPLETE" in os.environ else only(app, first)
+    (lean or app)()

@@ -1,0 +1,63 @@
+"""lean.only: a command line that starts with a command's name runs an app holding that command alone.
+
+The lean app must answer exactly as the whole app does: the same help, the same output, the same
+errors. Every command (and the `roadmap` group) is compared through CliRunner.
+"""
+
+from __future__ import annotations
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from mlpath import cli
+
+NAMES = sorted(typer.main.get_command(cli.app).commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_has_a_lean_app_and_nothing_else_does() -> None:
+    assert len(NAMES) > 15
+    for name in NAMES:
+        lean = cli.only(cli.app, name)
+        assert lean is not None, name
+        assert sorted(typer.main.get_command(lean).commands) == [name]  # type: ignore[attr-defined]
+    assert cli.only(cli.app, "nexxt") is None
+    assert cli.only(cli.app, "--help") is None
+
+
+def _both(args: list[str]) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
+    runner = CliRunner()
+    lean = cli.only(cli.app, args[0])
+    assert lean is not None
+    a = runner.invoke(cli.app, args)
+    b = runner.invoke(lean, args)
+    return (a.exit_code, a.stdout, a.stderr), (b.exit_code, b.stdout, b.stderr)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_lean_app_prints_the_same_help(name: str) -> None:
+    whole, lean = _both([name, "--help"])
+    assert whole[0] == 0
+    assert lean == whole
+
+
+@pytest.mark.parametrize("args", [
+    ["next", "-n", "3"],
+    ["list", "--json"],
+    ["done", "mml-book"],
+    ["reset", "no-such-id"],
+    ["log", "mml-book", "abc"],
+    ["list", "--no-such-option"],
+    ["roadmap", "list"],
+    ["roadmap", "nope"],
+    ["export", "--format", "nope"],
+])
+def test_the_lean_app_answers_as_the_whole_app_does(args: list[str], tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    outputs = []
+    for where, target in (("whole-app", cli.app), ("lean-app", cli.only(cli.app, args[0]))):
+        assert target is not None
+        monkeypatch.setenv("MLPATH_DB", str(tmp_path / where / "mlpath.db"))
+        result = CliRunner().invoke(target, args)
+        outputs.append((result.exit_code, result.stdout.replace(where, "DIR"), result.stderr.replace(where, "DIR")))
+    assert outputs[0][0] in (0, 1, 2)
+    assert outputs[1] == outputs[0]
