@@ -650,6 +650,14 @@ def _date(when: date | None, hours_left: float) -> str:
     return when.isoformat() if when else "-"
 
 
+def _by(what: str, hours_left: float, when: date | None, amount: str = "") -> str:
+    """"core path (58 h left) by 2027-08-24", or "core path done" when nothing of it is left (a
+    roadmap without core items, or its core path finished), never "by done"."""
+    if hours_left <= 0:
+        return f"{what} done"
+    return f"{what}{f' ({_keep(amount)})' if amount else ''} by {_date(when, hours_left)}"
+
+
 def _pace_lines(view: Overview) -> list[str]:
     """Pace, goal and the finish dates they give, for the core path and for everything."""
     pace, goal, f = view.pace, view.goal, view.finish
@@ -661,15 +669,15 @@ def _pace_lines(view: Overview) -> list[str]:
                 "or set a weekly goal with `mlpath goal 8`."]
     lines = []
     if pace.hours_per_week > 0:
-        lines.append(f"Pace {_keep(f'{_hours(pace.hours_per_week)} h/week')} ({pace.basis}): core path "
-                     f"({_keep(f'{core:.0f} h left')}) by {_date(f.core_at_pace, core)}, everything "
-                     f"({_keep(f'{every:.0f} h')}) by {_date(f.all_at_pace, every)}.")
+        lines.append(f"Pace {_keep(f'{_hours(pace.hours_per_week)} h/week')} ({pace.basis}): "
+                     f"{_by('core path', core, f.core_at_pace, f'{core:.0f} h left')}, "
+                     f"{_by('everything', every, f.all_at_pace, f'{every:.0f} h')}.")
     else:
         lines.append(f"No pace yet ({pace.basis}): the eta column is at your goal; log time with "
                      "`mlpath log ID 1h30m`.")
     if goal:
-        lines.append(f"At your goal of {_hours(goal)} h/week: core path by {_date(f.core_at_goal, core)}, "
-                     f"everything by {_date(f.all_at_goal, every)}.")
+        lines.append(f"At your goal of {_hours(goal)} h/week: {_by('core path', core, f.core_at_goal)}, "
+                     f"{_by('everything', every, f.all_at_goal)}.")
     else:
         lines.append("Set a weekly goal for dates at it and a plan for the week: mlpath goal 8")
     return lines

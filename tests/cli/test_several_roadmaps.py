@@ -319,3 +319,16 @@ def test_stage_totals_without_every_item_match_stage_progress_over_every_item(ru
             assert light.roadmaps == full.roadmaps and light.reviews_due == full.reviews_due
     finally:
         store.close()
+
+
+def test_a_roadmap_without_core_items_says_its_core_path_is_done_not_by_done(run, tracked, clock):
+    # osu (converted from a README) marks nothing core: with a pace and a goal, its finish lines
+    # say the core path is done instead of giving it a date of "done"
+    ok(run("log", "osu/machine-learning", "3h"))
+    clock.advance(days=8)
+    ok(run("goal", "5"))
+    shown = " ".join(ok(run("--in", "osu")).stdout.split())  # the lines wrap at the terminal's width
+    assert "by done" not in shown
+    assert "core path done, everything (" in shown and "core path done, everything by " in shown
+    bundled = " ".join(ok(run("--in", "mlpath")).stdout.split())
+    assert "core path (" in bundled and "core path done" not in bundled
