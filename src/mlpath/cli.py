@@ -23,6 +23,7 @@ from mlpath import VERSION_OPTION, boundary, session, version_line
 from mlpath.commands import reviews, roadmaps, study, tracking, transfer, views
 from mlpath.errors import first_undecodable
 from mlpath.lean import only
+from mlpath.light import COMPLETE_VAR
 
 # The one place mlpath reaches into Typer's private, vendored click (typer._click, Typer 0.27-0.29):
 # a command-line mistake raises its ClickException. If an upgrade moves it, mlpath falls back to
@@ -146,5 +147,5 @@ def main() -> None:
     A command line that starts with a command's name runs a copy of the app holding only that
     command (lean.only); anything else (root options first, --help, a typo, completion) the whole app."""
     first = sys.argv[1] if len(sys.argv) > 1 else "-"
-    lean = None if first.startswith("-") or "_MLPATH_COMPLETE" in os.environ else only(app, first)
+    lean = None if first.startswith("-") or COMPLETE_VAR in os.environ else only(app, first)
     (lean or app)()
