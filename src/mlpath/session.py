@@ -91,10 +91,12 @@ def mark(app: AppState, queries: Sequence[str], status: Status, note: str | None
 
 
 def check_text(value: str | None, what: str) -> None:
+    """Refuse blank text; the hint names the option only when the text came from one (`--note`)."""
     if value is not None and not value.strip():
         from mlpath.errors import UsageProblem
 
-        raise UsageProblem(f"{what} is empty", hint='give it some text, e.g. --note "skimmed chapter 2"')
+        example = f'{what} "skimmed chapter 2"' if what.startswith("-") else '"skimmed chapter 2"'
+        raise UsageProblem(f"{what} is empty", hint=f"give it some text, e.g. {example}")
 
 
 def id_candidates(command: str, incomplete: str) -> list[tuple[str, str]]:

@@ -76,7 +76,12 @@ def test_notes_show_up_in_show_and_export(run, small_roadmap, clock):
     at = lines.index("- [ ] Google Colab · tool · doing · 2 h spent · `colab`")
     assert lines[at + 1] == "  - 2026-11-24: use the GPU runtime - \\[x\\] not a task"
     assert lines[at + 2] == "  - 2026-11-25: second"
-    fail(run("note", "colab", "   "), "the note is empty")
+    blank = fail(run("note", "colab", "   "), "the note is empty")
+    assert "--note" not in blank.stderr  # the text is an argument here, not an option
+
+
+def test_blank_note_option_hint_names_the_option(run, small_roadmap):
+    assert 'e.g. --note "' in fail(run("done", "colab", "--note", " "), "--note is empty").stderr
 
 
 def test_history_calendar_streaks_and_weekly_hours(run, small_roadmap, clock):
