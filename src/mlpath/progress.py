@@ -231,8 +231,7 @@ def units(items: Iterable[Item]) -> list[Item]:
 
 def stage_progress(stages: Sequence[StageInfo], items: Sequence[Item]) -> list[StageProgress]:
     """Per stage: items done of total, and estimated hours done of total (see `units`)."""
-    return stage_totals(stages, [Unit(i.stage_id, i.stage_number, i.position, i.core, i.status, effort(i))
-                                 for i in units(items)])
+    return stage_totals(stages, [as_unit(i) for i in units(items)])
 
 
 class Unit(NamedTuple):
@@ -244,6 +243,11 @@ class Unit(NamedTuple):
     core: bool
     status: Status
     effort: Effort
+
+
+def as_unit(item: Item) -> Unit:
+    """What the stage totals need of an item that was read whole."""
+    return Unit(item.stage_id, item.stage_number, item.position, item.core, item.status, effort(item))
 
 
 def stage_totals(stages: Sequence[StageInfo], found: Sequence[Unit]) -> list[StageProgress]:

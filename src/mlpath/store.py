@@ -481,8 +481,8 @@ class Store:
             shown = {rid for (rid,) in self._read(
                 f"SELECT o.id FROM resource o WHERE o.retired = 0{other} AND o.id IN (SELECT value FROM json_each(?))",
                 [*other_scope, json.dumps(sorted({m.same_as for m in members if m.same_as}))])}
-            every += [_as_unit(i) for i in progress.units(members)]
-            once += [_as_unit(i) for i in progress.units([m for m in members if m.same_as not in shown])]
+            every += [progress.as_unit(i) for i in progress.units(members)]
+            once += [progress.as_unit(i) for i in progress.units([m for m in members if m.same_as not in shown])]
         return every, once
 
     def reviews_due(self, today: date, tz: tzinfo) -> int:
@@ -1050,10 +1050,6 @@ def _unit(r: tuple[Any, ...]) -> tuple[progress.Unit, bool]:
 
 
 _UNIT_CHECKS = ((5, "hours"), (6, "logged_hours"), (7, "fraction"))
-
-
-def _as_unit(i: Item) -> progress.Unit:
-    return progress.Unit(i.stage_id, i.stage_number, i.position, i.core, i.status, progress.effort(i))
 
 
 _CONVERT = tuple((Item._fields.index(name), convert) for name, convert in (
