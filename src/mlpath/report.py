@@ -154,8 +154,7 @@ def week(store: Store, today: date, tz: tzinfo) -> Week:
 def resources(store: Store, stage: str | None = None, status: Status | None = None, kind: str | None = None,
               core: bool = False, search: str | None = None) -> list[Item]:
     """`list`: the resources that pass every filter given (a stage by number or id)."""
-    stage_id = progress.resolve_stage(stage, store.stages()).id if stage is not None else None
-    return progress.filter_items(store.items(), stage_id=stage_id, status=status, kind=kind, core=core,
+    return progress.filter_items(store.items(), stage_id=_stage_id(store, stage), status=status, kind=kind, core=core,
                                  search=search)
 
 
@@ -176,8 +175,12 @@ def listing(store: Store, stage: str | None = None, status: Status | None = None
         items = resources(store, stage, status, kind, core, search)
         return Listing(len(items), max((len(i.number) for i in items), default=0),
                        max((len(i.id) for i in items), default=0), items)
-    stage_id = progress.resolve_stage(stage, store.stages()).id if stage is not None else None
-    return Listing(*store.listed(stage_id, status, kind, core))
+    return Listing(*store.listed(_stage_id(store, stage), status, kind, core))
+
+
+def _stage_id(store: Store, stage: str | None) -> str | None:
+    """The id of the stage `list --stage` names (by number or id), if any."""
+    return progress.resolve_stage(stage, store.stages()).id if stage is not None else None
 
 
 class Suggestions(NamedTuple):
