@@ -130,7 +130,7 @@ def add_roadmap(store: Store, path: Path, name: str | None) -> Added:
     the way in) beside the others, as `name` (default: from the file's name); again, to refresh it."""
     from mlpath import catalog, convert, importer, roadmap
 
-    chosen = catalog.check_name(name) if name else catalog.name_from_file(path.stem)
+    chosen = catalog.check_name(name) if name is not None else catalog.name_from_file(path.stem)
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             road = roadmap.parse(roadmap.read_source(path))

@@ -215,6 +215,7 @@ def test_add_reads_markdown_directly_and_refuses_bad_input(run, tmp_path):
     out = ok(run("roadmap", "add", str(DATA / "awesome-list.md"), "--name", "dl")).stdout
     assert out.startswith("Tracking dl (Awesome Deep Learning): 4 stages, 12 resources.")
     assert "not a roadmap name" in fails(run("roadmap", "add", str(DATA / "awesome-list.md"), "--name", "a b"))
+    assert "not a roadmap name" in fails(run("roadmap", "add", str(DATA / "awesome-list.md"), "--name", ""))
     assert "first roadmap's name" in fails(run("roadmap", "add", str(DATA / "awesome-list.md"), "--name", "mlpath"))
     assert fails(run("roadmap", "add", str(tmp_path / "missing.yaml")))
     assert "no roadmap named" in fails(run("roadmap", "remove", "nope"))
