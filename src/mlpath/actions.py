@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mlpath.backup import MergeReport
     from mlpath.catalog import Added
     from mlpath.convert import Conversion
+    from mlpath.roadmap import Roadmap
 
 
 class Logged(NamedTuple):
@@ -125,9 +126,18 @@ def convert_roadmap(source: Path, output: Path | None, stage_level: int | None) 
     return convert.convert(text, source.name, stage_level, previous, str(output))
 
 
-def add_roadmap(store: Store, path: Path, name: str | None) -> Added:
-    """`roadmap add`: track the roadmap file (or a markdown outline / roadmap.sh JSON, converted on
-    the way in) beside the others, as `name` (default: from the file's name); again, to refresh it."""
+class ToAdd(NamedTuple):
+    """A roadmap file read and checked for `roadmap add`, before the database is opened."""
+
+    road: Roadmap
+    name: str
+    source: str
+
+
+def read_roadmap_to_add(path: Path, name: str | None) -> ToAdd:
+    """`roadmap add`, first half: read the roadmap file (or a markdown outline / roadmap.sh JSON,
+    converted on the way in) and the name to track it as (default: from the file's name). It runs
+    before the store opens, so a bad file or name leaves no database behind on a first run."""
     from mlpath import catalog, convert, importer, roadmap
 
     chosen = catalog.check_name(name) if name is not None else catalog.name_from_file(path.stem)
@@ -143,4 +153,9 @@ def add_roadmap(store: Store, path: Path, name: str | None) -> Added:
         exc.hint = ("fix the lines named, then run mlpath roadmap add again" if isinstance(exc, RoadmapInvalid)
                     else "give a roadmap YAML file, a markdown outline with links, or a roadmap.sh roadmap JSON")
         raise
-    return store.add_roadmap(road, chosen, str(path.resolve()))
+    return ToAdd(road, chosen, str(path.resolve()))
+
+
+def add_roadmap(store: Store, to_add: ToAdd) -> Added:
+    """`roadmap add`, second half: track it beside the others; again, to refresh it."""
+    return store.add_roadmap(to_add.road, to_add.name, to_add.source)

@@ -333,3 +333,15 @@ def test_a_roadmap_without_core_items_says_its_core_path_is_done_not_by_done(run
     assert "core path done, everything (" in shown and "core path done, everything by " in shown
     bundled = " ".join(ok(run("--in", "mlpath")).stdout.split())
     assert "core path (" in bundled and "core path done" not in bundled
+
+
+def test_add_of_a_bad_file_or_name_on_a_first_run_leaves_no_database(run, tmp_path):
+    from mlpath import paths
+
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    for args in ((str(tmp_path / "missing.yaml"),), (str(tmp_path),), (str(empty),),
+                 (str(DATA / "awesome-list.md"), "--name", "a b")):
+        stderr = fails(run("roadmap", "add", *args))
+        assert len(stderr.strip().splitlines()) == 1, stderr
+        assert not paths.db_path().exists()

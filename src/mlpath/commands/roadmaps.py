@@ -69,7 +69,8 @@ def roadmap_add_command(
     Example: mlpath roadmap add awesome-ml.yaml --name awesome-ml"""
     from mlpath import actions, render
 
-    render.roadmap_added(actions.add_roadmap(state(ctx).store(), file, name))
+    to_add = actions.read_roadmap_to_add(file, name)  # before the store opens: a bad file creates no database
+    render.roadmap_added(actions.add_roadmap(state(ctx).store(), to_add))
 
 
 @app.command("list")
