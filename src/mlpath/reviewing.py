@@ -53,7 +53,8 @@ def due(store: Store, today: date, tz: tzinfo) -> list[DueReview]:
 
 def answer(store: Store, item: Item, grade: int, at: str, tz: tzinfo) -> Answered:
     """Record one answer and reschedule the resource."""
-    review = spaced.review(item, store.latest_reviews().get(item.record_id), grade, at)
+    earlier = store.reviews(item.record_id)  # this resource's own rows only, the latest last
+    review = spaced.review(item, earlier[-1] if earlier else None, grade, at)
     store.add_review(review)
     return Answered(item, review, clock.local_day(review.due, tz))
 
