@@ -9,10 +9,10 @@ import itertools
 import pytest
 
 from mlpath import progress, report, roadmap
-from mlpath.progress import Item, Status
+from mlpath.progress import ListRow, Status
 from mlpath.store import Store
 
-SHOWN = Item._fields[:Item._fields.index("status") + 1]  # what the list shows of each item
+SHOWN = ListRow._fields  # what the list shows of each item (an Item's fields of the same names)
 
 
 @pytest.fixture

@@ -56,6 +56,26 @@ class Item(NamedTuple):
         return self.same_as or self.id
 
 
+class ListRow(NamedTuple):
+    """What `list` shows of an item: read for every resource of a roadmap of any size, so it holds
+    only these (an Item's fields of the same names) and is made with no per-row work beyond its
+    status (see Store.listed)."""
+
+    id: str
+    stage_number: int
+    position: int
+    title: str
+    kind: str
+    core: bool
+    hours: float
+    status: Status
+
+    @classmethod
+    def of(cls, item: Item) -> "ListRow":
+        return cls(item.id, item.stage_number, item.position, item.title, item.kind, item.core, item.hours,
+                   item.status)
+
+
 class StageInfo(NamedTuple):
     id: str
     number: int

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from mlpath import catalog, clock, habits, progress, reviewing
 from mlpath.catalog import RoadmapInfo, RoadmapProgress
 from mlpath.habits import Finish, Mark, Note, Pace, Streaks
-from mlpath.progress import Event, Item, Recommendation, StageInfo, StageProgress, Status
+from mlpath.progress import Event, Item, ListRow, Recommendation, StageInfo, StageProgress, Status
 from mlpath.reviewing import ReviewRecord
 from mlpath.store import Store
 
@@ -164,7 +164,7 @@ class Listing(NamedTuple):
     total: int  # how many rows
     number_width: int
     id_width: int
-    rows: Iterable[Item]
+    rows: Iterable[ListRow]
 
 
 def listing(store: Store, stage: str | None = None, status: Status | None = None, kind: str | None = None,
@@ -174,7 +174,7 @@ def listing(store: Store, stage: str | None = None, status: Status | None = None
     if search is not None:
         items = resources(store, stage, status, kind, core, search)
         return Listing(len(items), max((len(i.number) for i in items), default=0),
-                       max((len(i.id) for i in items), default=0), items)
+                       max((len(i.id) for i in items), default=0), [ListRow.of(i) for i in items])
     return Listing(*store.listed(_stage_id(store, stage), status, kind, core))
 
 

@@ -23,6 +23,7 @@ import math
 import os
 import re
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, tzinfo
@@ -43,7 +44,7 @@ from mlpath.errors import (
 )
 from mlpath.habits import Goal, Mark, Note, Session
 from mlpath.migrations import Opened
-from mlpath.progress import Change, Event, Item, StageInfo, Status, Undone, resolve_all
+from mlpath.progress import Change, Event, Item, ListRow, StageInfo, Status, Undone, resolve_all
 from mlpath.roadmap import Roadmap, RoadmapFile, SyncReport
 from mlpath.spaced import Review
 from mlpath.timer import Timer
@@ -318,32 +319,44 @@ class Store:
         return self._convert(rows, _item)
 
     def listed(self, stage_id: str | None = None, status: Status | None = None, kind: str | None = None,
-               core: bool = False) -> tuple[int, int, int, Iterator[Item]]:
+               core: bool = False) -> tuple[int, int, int, Iterator[ListRow]]:
         """`list`'s rows (the items of the roadmaps in scope that pass every filter given): how many,
         the longest number and id (so the screen's columns are known before its first row), and the
-        items in roadmap order as they are read, each with only what the list shows (id, stage,
-        number, title, kind, core, hours and status; the rest left at its default)."""
-        # (the item view's condition, the same on the tables, its parameters) for each filter given
-        given: list[tuple[str, str, list[Any]]] = []
-        given += [("stage_id = ?", "r.stage_id = ?", [stage_id])] if stage_id is not None else []
-        given += [("status = ?", "COALESCE(x.status, 'todo') = ?", [status.value])] if status is not None else []
-        given += [("kind = ?", "r.kind = ?", [kind])] if kind is not None else []
-        given += [("core != 0", "r.core != 0", [])] if core else []
-        # the widths from the tables, not the item view: the state is joined only when --status asks
-        scoped, scope = self._in_scope("r.roadmap")
-        state = f"LEFT JOIN resource_state x ON {_STATE_OF_R} " if status is not None else ""
-        (count, number_w, id_w), = self._read(
-            "SELECT COUNT(*), COALESCE(MAX(LENGTH(s.number || '.' || r.position)), 0), COALESCE(MAX(LENGTH(r.id)), 0) "
-            f"FROM resource r JOIN stage s ON s.id = r.stage_id {state}WHERE r.retired = 0{scoped}"
-            + "".join(f" AND {table}" for _, table, _ in given), [*scope, *(p for _, _, ps in given for p in ps)])
-        scoped, scope = self._in_scope()
-        where = f"retired = 0{scoped}" + "".join(f" AND {view}" for view, _, _ in given)
-        params = [*scope, *(p for _, _, ps in given for p in ps)]
+        rows in roadmap order as they are read.
 
-        def rows() -> Iterator[Item]:
-            for batch in self.db.stream(f"SELECT {_LISTED} FROM item WHERE {where} "
-                                        "ORDER BY retired, roadmap_position, stage_number, position, id", params, 1024):
-                yield from self._convert(batch, _listed)
+        Read from the tables, not the item view, with only what the list shows; the one stored value
+        a row could hold that the screen cannot show (hours that are not a finite number) is looked
+        for by the first query, so the rows are made without a check each."""
+        given: list[tuple[str, list[Any]]] = []  # each filter given: its condition on the tables, its parameters
+        given += [("r.stage_id = ?", [stage_id])] if stage_id is not None else []
+        given += [("COALESCE(x.status, 'todo') = ?", [status.value])] if status is not None else []
+        given += [("r.kind = ?", [kind])] if kind is not None else []
+        given += [("r.core != 0", [])] if core else []
+        scoped, scope = self._in_scope("r.roadmap")
+        where = f"r.retired = 0{scoped}" + "".join(f" AND {condition}" for condition, _ in given)
+        params = [*scope, *(p for _, ps in given for p in ps)]
+        # the state is joined for the count only when --status asks
+        state = f"LEFT JOIN resource_state x ON {_STATE_OF_R} " if status is not None else ""
+        (count, number_w, id_w, damaged), = self._read(
+            "SELECT COUNT(*), COALESCE(MAX(LENGTH(s.number || '.' || r.position)), 0), COALESCE(MAX(LENGTH(r.id)), 0), "
+            f"MIN(CASE WHEN {_FINITE_HOURS} THEN NULL ELSE r.id END) "
+            f"FROM resource r JOIN stage s ON s.id = r.stage_id {state}WHERE {where}", params)
+        if damaged is not None:
+            (hours,), = self._read("SELECT hours FROM resource WHERE id = ?", [damaged])
+            self._convert([hours], lambda h: _check(f"resource {damaged!r:.40}: hours", h, "FLOAT", nullable=False))
+
+        def rows() -> Iterator[ListRow]:
+            make, statuses = tuple.__new__, _STATUS
+            for batch in self.db.stream(f"SELECT {_LIST_COLUMNS} FROM resource r JOIN stage s ON s.id = r.stage_id "
+                                        f"JOIN roadmap m ON m.name = r.roadmap LEFT JOIN resource_state x ON "
+                                        f"{_STATE_OF_R} WHERE {where} ORDER BY m.position, s.number, r.position, r.id",
+                                        params, 1024):
+                try:  # (an unknown status is the one value left that cannot be made)
+                    made = [make(ListRow, (rid, number, position, title, kind, core == 1, hours, statuses[status]))
+                            for rid, number, position, title, kind, core, hours, status in batch]
+                except KeyError as exc:
+                    raise database_problem(exc, self.path) from None
+                yield from made
 
         return count, number_w, id_w, rows()
 
@@ -1056,16 +1069,12 @@ _CONVERT = tuple((Item._fields.index(name), convert) for name, convert in (
     ("core", bool), ("retired", bool), ("status", _STATUS.__getitem__), ("authors", _authors), ("after", _ids)))
 
 
-# The columns `list` shows, Item's first fields (Store.listed).
-_LISTED = ", ".join(Item._fields[:Item._fields.index("status") + 1])
-_LISTED_HOURS = Item._fields.index("hours")
-
-
-def _listed(r: tuple[Any, ...]) -> Item:
-    hours = r[_LISTED_HOURS]
-    if type(hours) not in _PLAIN["FLOAT"] or hours in _INFINITE:
-        _check(f"resource {r[0]!r:.40}: hours", hours, "FLOAT", nullable=False)
-    return Item(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), hours, _STATUS[r[8]])
+# The columns `list` shows (Store.listed), in ListRow's order: core as 0 or 1, hours checked beforehand.
+_LIST_COLUMNS = ("r.id, s.number, r.position, r.title, r.kind, r.core IS NOT NULL AND r.core != 0, r.hours, "
+                 "COALESCE(x.status, 'todo')")
+# Hours a row can be shown with: a number, not infinite (SQLite stores no NaN).
+_FINITE_HOURS = (f"(typeof(r.hours) = 'integer' OR (typeof(r.hours) = 'real' AND abs(r.hours) <= "
+                 f"{sys.float_info.max!r}))")
 
 
 def _item(r: tuple[Any, ...]) -> Item:
