@@ -32,12 +32,12 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlpath.errors import MlpathError
-from mlpath.progress import Change, Checklist, Effort, Event, Item, Recommendation, Status, Undone, effort
+from mlpath.progress import Change, Checklist, Effort, Event, Item, ListRow, Recommendation, Status, Undone, effort
 from mlpath.spaced import grade_name
 from mlpath.vocab import amount, plural
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Generator, Iterator
     from datetime import date, datetime, timedelta, tzinfo
     from pathlib import Path
 
@@ -56,6 +56,9 @@ if TYPE_CHECKING:
 
 Span = tuple[str, str]  # (text, style); style "" is the terminal's default colour
 Line = list[Span]
+# What Terminal.emit prints as one line: styled spans, or plain text in the default style (how a
+# long screen without colour is made, a few string operations a row; see items).
+Printed = Line | str
 
 STATUS_STYLE = {
     Status.todo: "",
@@ -107,8 +110,9 @@ def clean(text: str, newlines: bool = False) -> str:
     return pattern.sub(_picture, text) if pattern.search(text) else text
 
 
-def _clean_lines(lines: Iterable[Line]) -> list[Line]:
-    return [[(clean(text), style) for text, style in line] for line in lines]
+def _clean_lines(lines: Iterable[Printed]) -> list[Line]:
+    return [[(clean(line), "")] if isinstance(line, str) else [(clean(text), style) for text, style in line]
+            for line in lines]
 
 
 # In JSON the encoder escapes C0; DEL, C1, lone surrogates and the JavaScript line separators are
@@ -152,7 +156,7 @@ class Terminal:
                                     force_terminal=True)
         return self._console
 
-    def emit(self, lines: Iterable[Line], page: bool = False) -> None:
+    def emit(self, lines: Iterable[Printed], page: bool = False) -> None:
         """Print lines; with page=True, through the pager when they are more than a screenful
         and stdout is a terminal (never when piped).
 
@@ -170,11 +174,11 @@ class Terminal:
             sys.stdout.write(self._text(batch))
             batch = list(itertools.islice(stream, STREAM_BATCH))
 
-    def _text(self, lines: Sequence[Line]) -> str:
+    def _text(self, lines: Sequence[Printed]) -> str:
         if not self.colour:
-            # (a line of one span, as most of a long list are, needs no join)
-            rows = [(line[0][0] if len(line) == 1 else "".join([text for text, _ in line])).rstrip(" ")
-                    for line in lines]
+            # (a line of plain text or of one span, as most of a long list are, needs no join)
+            rows = [(line if isinstance(line, str) else line[0][0] if len(line) == 1
+                     else "".join([text for text, _ in line])).rstrip(" ") for line in lines]
             text = "\n".join(rows) + "\n"
             # One search over the whole text instead of one per span: control characters are
             # rare, and only then is each span cleaned on its own (a newline inside a span is
@@ -918,56 +922,96 @@ def items(listing: Listing, page: bool = True) -> None:
     if not listing.total:
         term.emit(say("No resources match.", width=width))
         return
-    rows = listing.rows
     number_w = max(len("#"), listing.number_width)
-    kind_w, hours_w, status_w = len("newsletter"), len("hours"), len("skipped")
-    fixed = number_w + 1 + kind_w + hours_w + status_w + 5 * len(GAP)
+    status_w = len("skipped")
+    fixed = number_w + 1 + _KIND_W + _HOURS_W + status_w + 5 * len(GAP)
     id_w = max(len("id / title"), min(listing.id_width, width - fixed))
-    specs = [Column(number_w, True), Column(1), Column(id_w), Column(kind_w), Column(hours_w, True),
+    specs = [Column(number_w, True), Column(1), Column(id_w), Column(_KIND_W), Column(_HOURS_W, True),
              Column(status_w)]
     title_indent = " " * (number_w + 1 + 2 * len(GAP))
-    title_room = width - len(title_indent)
 
-    def lines() -> Iterator[Line]:
+    def lines() -> Iterator[Printed]:
         """The screen, line by line, so that it is printed as it is made."""
         yield columns(specs, [("#", ""), ("", ""), ("id / title", ""), ("kind", ""), ("hours", ""), ("status", "")],
                       "bold")
         yield _rule(fixed + id_w)
-        core = 0
-        hours = 0.0
-        # Each row is built from a few padded strings rather than through columns() and wrap():
-        # the same layout, at a small fraction of the cost per row. The cells that repeat (status,
-        # hours, core mark) are made once.
-        statuses = {s: (s.value, STATUS_STYLE[s]) for s in Status}
-        amounts: dict[float, str] = {}
-        marks = {True: f"{GAP}{CORE_MARK}{GAP}", False: f"{GAP} {GAP}"}
-        plain = not term.colour
-        for i in rows:
-            core += i.core
-            hours += i.hours
-            cell = amounts.get(i.hours)
-            if cell is None:
-                cell = amounts[i.hours] = _hours(i.hours).rjust(hours_w)
-            lead = f"{i.stage_number}.{i.position}".rjust(number_w) + marks[i.core]  # i.number, without a call
-            rest = f"{GAP}{i.kind.ljust(kind_w)}{GAP}{cell}{GAP}"
-            rid = (i.id, "bold" if i.core else "")
-            if len(i.id) > id_w:  # an id is never cut: alone on its line, the columns below it
-                yield [(lead, ""), rid]
-                yield [(" " * (len(lead) + id_w) + rest, ""), statuses[i.status]]
-            elif plain:  # without colour the styles make no difference: the line as one span
-                yield [(f"{lead}{i.id}{' ' * (id_w - len(i.id))}{rest}{statuses[i.status][0]}", "")]
-            else:
-                yield [(lead, ""), rid, (" " * (id_w - len(i.id)) + rest, ""), statuses[i.status]]
-            title = i.title
-            if len(title) <= title_room and title.isascii() and "  " not in title and title.strip() == title:
-                yield [(title_indent + title, "dim")]
-            else:
-                yield from wrap([(title, "dim")], width, title_indent)
+        rows = _styled_rows if term.colour else _plain_rows
+        core, hours = yield from rows(listing.rows, number_w, id_w, width, title_indent)
         yield []
         yield from say(f"{_keep(plural(listing.total, 'resource'))}, {core} of them core ({CORE_LEGEND}), "
                        f"{_keep(plural(hours, 'hour'))}", width=width)
 
     term.emit(lines(), page=page)
+
+
+# Each row is built from a few padded strings rather than through columns() and wrap(): the same
+# layout, at a small fraction of the cost per row. The cells that repeat (kind, hours, status, core
+# mark) are made once. A title fits on one line unless it is too long, holds what wrap() must look
+# at (double spaces, edge spaces) or is not plain ASCII (wide characters, control characters).
+_KIND_W, _HOURS_W = len("newsletter"), len("hours")
+
+
+def _plain_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int,
+                title_indent: str) -> Generator[Printed, None, tuple[int, float]]:
+    """items' rows without colour, each line one string (what the terminal writes as it is); returns
+    how many are core and their hours."""
+    room = width - len(title_indent)
+    marks = {True: f"{GAP}{CORE_MARK}{GAP}", False: f"{GAP} {GAP}"}
+    kinds: dict[str, str] = {}
+    amounts: dict[float, str] = {}
+    core, hours = 0, 0.0
+    for rid, stage_number, position, title, kind, is_core, h, status in rows:
+        core += is_core
+        hours += h
+        kind_cell = kinds.get(kind)
+        if kind_cell is None:
+            kind_cell = kinds[kind] = f"{GAP}{kind.ljust(_KIND_W)}{GAP}"
+        hours_cell = amounts.get(h)
+        if hours_cell is None:
+            hours_cell = amounts[h] = f"{_hours(h).rjust(_HOURS_W)}{GAP}"
+        lead = f"{stage_number}.{position}".rjust(number_w) + marks[is_core]  # the number, without a call
+        # (status._value_: the text without Enum's slower .value and hash)
+        if len(rid) > id_w:  # an id is never cut: alone on its line, the columns below it
+            yield lead + rid
+            yield f"{' ' * (len(lead) + id_w)}{kind_cell}{hours_cell}{status._value_}"
+        else:
+            yield f"{lead}{rid.ljust(id_w)}{kind_cell}{hours_cell}{status._value_}"
+        if len(title) <= room and title.isascii() and "  " not in title and title.strip() == title:
+            yield title_indent + title
+        else:
+            yield from wrap([(title, "dim")], width, title_indent)
+    return core, hours
+
+
+def _styled_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int,
+                  title_indent: str) -> Generator[Printed, None, tuple[int, float]]:
+    """items' rows in colour (ids of core items in bold, statuses in their colours, titles dim); returns
+    how many are core and their hours."""
+    room = width - len(title_indent)
+    statuses = {s: (s.value, STATUS_STYLE[s]) for s in Status}
+    marks = {True: f"{GAP}{CORE_MARK}{GAP}", False: f"{GAP} {GAP}"}
+    amounts: dict[float, str] = {}
+    core, hours = 0, 0.0
+    for i in rows:
+        core += i.core
+        hours += i.hours
+        cell = amounts.get(i.hours)
+        if cell is None:
+            cell = amounts[i.hours] = _hours(i.hours).rjust(_HOURS_W)
+        lead = f"{i.stage_number}.{i.position}".rjust(number_w) + marks[i.core]
+        rest = f"{GAP}{i.kind.ljust(_KIND_W)}{GAP}{cell}{GAP}"
+        rid = (i.id, "bold" if i.core else "")
+        if len(i.id) > id_w:
+            yield [(lead, ""), rid]
+            yield [(" " * (len(lead) + id_w) + rest, ""), statuses[i.status]]
+        else:
+            yield [(lead, ""), rid, (" " * (id_w - len(i.id)) + rest, ""), statuses[i.status]]
+        title = i.title
+        if len(title) <= room and title.isascii() and "  " not in title and title.strip() == title:
+            yield [(title_indent + title, "dim")]
+        else:
+            yield from wrap([(title, "dim")], width, title_indent)
+    return core, hours
 
 
 # ------------------------------------------------------------------ show
