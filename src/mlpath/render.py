@@ -110,6 +110,18 @@ def clean(text: str, newlines: bool = False) -> str:
     return pattern.sub(_picture, text) if pattern.search(text) else text
 
 
+def _has_controls(text: str) -> bool:
+    """Whether text holds a character clean() would replace, newlines apart. ASCII text (nearly
+    all of it) is checked as bytes: deleting every printable one leaves nothing, several times
+    faster than a regular expression's search (it shows in `list` at 10,000 resources)."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _PRINTABLE_ASCII))
+    return _controls(True, False).search(text) is not None
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
+
+
 def _clean_lines(lines: Iterable[Printed]) -> list[Line]:
     return [[(clean(line), "")] if isinstance(line, str) else [(clean(text), style) for text, style in line]
             for line in lines]
@@ -183,7 +195,7 @@ class Terminal:
             # One search over the whole text instead of one per span: control characters are
             # rare, and only then is each span cleaned on its own (a newline inside a span is
             # user text and must show as a sign, not break the line).
-            if _controls(True, text.isascii()).search(text) or text.count("\n") != len(rows):
+            if _has_controls(text) or text.count("\n") != len(rows):
                 rows = ["".join(text for text, _ in line).rstrip(" ") for line in _clean_lines(lines)]
                 text = "\n".join(rows) + "\n"
             return text

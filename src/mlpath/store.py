@@ -337,20 +337,23 @@ class Store:
         params = [*scope, *(p for _, ps in given for p in ps)]
         # the state is joined for the count only when --status asks
         state = f"LEFT JOIN resource_state x ON {_STATE_OF_R} " if status is not None else ""
-        (count, number_w, id_w, damaged), = self._read(
-            "SELECT COUNT(*), COALESCE(MAX(LENGTH(s.number || '.' || r.position)), 0), COALESCE(MAX(LENGTH(r.id)), 0), "
-            f"MIN(CASE WHEN {_FINITE_HOURS} THEN NULL ELSE r.id END) "
+        (count, number_w, id_w, damaged), = self._read(  # (a number's length added up: cheaper than made)
+            "SELECT COUNT(*), COALESCE(MAX(LENGTH(s.number) + 1 + LENGTH(r.position)), 0), "
+            f"COALESCE(MAX(LENGTH(r.id)), 0), MIN(CASE WHEN {_FINITE_HOURS} THEN NULL ELSE r.id END) "
             f"FROM resource r JOIN stage s ON s.id = r.stage_id {state}WHERE {where}", params)
         if damaged is not None:
             (hours,), = self._read("SELECT hours FROM resource WHERE id = ?", [damaged])
             self._convert([hours], lambda h: _check(f"resource {damaged!r:.40}: hours", h, "FLOAT", nullable=False))
 
+        # roadmap order: by the roadmaps' places only when there are several in scope
+        several = len(self._scope or ()) > 1
+        roadmaps, first = ("JOIN roadmap m ON m.name = r.roadmap ", "m.position, ") if several else ("", "")
+
         def rows() -> Iterator[ListRow]:
             make, statuses = tuple.__new__, _STATUS
             for batch in self.db.stream(f"SELECT {_LIST_COLUMNS} FROM resource r JOIN stage s ON s.id = r.stage_id "
-                                        f"JOIN roadmap m ON m.name = r.roadmap LEFT JOIN resource_state x ON "
-                                        f"{_STATE_OF_R} WHERE {where} ORDER BY m.position, s.number, r.position, r.id",
-                                        params, 1024):
+                                        f"{roadmaps}LEFT JOIN resource_state x ON {_STATE_OF_R} WHERE {where} "
+                                        f"ORDER BY {first}s.number, r.position, r.id", params, 1024):
                 try:  # (an unknown status is the one value left that cannot be made)
                     made = [make(ListRow, (rid, number, position, title, kind, core == 1, hours, statuses[status]))
                             for rid, number, position, title, kind, core, hours, status in batch]
@@ -1072,9 +1075,9 @@ _CONVERT = tuple((Item._fields.index(name), convert) for name, convert in (
 # The columns `list` shows (Store.listed), in ListRow's order: core as 0 or 1, hours checked beforehand.
 _LIST_COLUMNS = ("r.id, s.number, r.position, r.title, r.kind, r.core IS NOT NULL AND r.core != 0, r.hours, "
                  "COALESCE(x.status, 'todo')")
-# Hours a row can be shown with: a number, not infinite (SQLite stores no NaN).
-_FINITE_HOURS = (f"(typeof(r.hours) = 'integer' OR (typeof(r.hours) = 'real' AND abs(r.hours) <= "
-                 f"{sys.float_info.max!r}))")
+# Hours a row can be shown with: a finite number (SQLite stores no NaN, and text or a blob sorts
+# after every number; the column's REAL affinity stores text that reads as a number as one).
+_FINITE_HOURS = f"r.hours BETWEEN -{sys.float_info.max!r} AND {sys.float_info.max!r}"
 
 
 def _item(r: tuple[Any, ...]) -> Item:
