@@ -70,6 +70,10 @@ class ListRow(NamedTuple):
     hours: float
     status: Status
 
+    @property
+    def number(self) -> str:
+        return resource_number(self.stage_number, self.position)
+
     @classmethod
     def of(cls, item: Item) -> "ListRow":
         return cls(item.id, item.stage_number, item.position, item.title, item.kind, item.core, item.hours,

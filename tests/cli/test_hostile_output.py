@@ -65,6 +65,32 @@ def test_colour_output_keeps_its_styles_and_shows_control_characters_as_signs(mo
     assert "a\u241b]0;x\u2407b\u241b[2Jc" in shown and "\x1b]" not in shown and "\x07" not in shown
 
 
+def test_the_quick_check_for_control_characters_finds_what_clean_would_replace():
+    for code in [*range(0x80), 0x85, 0x9B, 0xA0, 0x2028, 0xD800]:
+        text = f"ok\n{chr(code)} line\n"
+        assert render._has_controls(text) == (render.clean(text, newlines=True) != text), hex(code)
+    assert not render._has_controls("plain\ntext é 🧠 ─\n")
+
+
+@pytest.mark.parametrize("colour", [False, True])
+def test_a_line_given_as_plain_text_is_printed_as_a_one_span_line_is(monkeypatch, capsys, colour):
+    if colour:
+        monkeypatch.delenv("NO_COLOR")
+        monkeypatch.setenv("FORCE_COLOR", "1")
+    shown = []
+    for line in ("a\x1b]0;x\x07b  ", "new\nline", "tab\there  é", ""):
+        for given in (line, [(line, "")]):
+            render.terminal.cache_clear()
+            try:
+                render.terminal().emit([given, "next"])
+            finally:
+                render.terminal.cache_clear()
+            shown.append(capsys.readouterr().out)
+    assert shown[0::2] == shown[1::2]
+    assert shown[2] == "new\u240aline\nnext\n"
+    assert shown[0] == "a\u241b]0;x\u2407b" + ("  " if colour else "") + "\nnext\n"  # (plain: no trailing spaces)
+
+
 COMMANDS = [[], ["show", "x"], ["show", "x", "--json"], ["history"], ["next", "-n", "2"], ["next", "--json"],
             ["list"], ["list", "--json"], ["stages"], ["stages", "--json"], ["review"], ["export"],
             ["export", "--format", "json"], ["export", "--format", "svg"], ["done", "x"], ["start", "y"],
