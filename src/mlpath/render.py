@@ -982,7 +982,7 @@ def _plain_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int,
         if hours_cell is None:
             hours_cell = amounts[h] = f"{_hours(h).rjust(_HOURS_W)}{GAP}"
         lead = f"{stage_number}.{position}".rjust(number_w) + marks[is_core]  # the number, without a call
-        # (status._value_: the text without Enum's slower .value and hash)
+        # (status._value_ is its text, without the cost of Enum's .value or of hashing the member)
         if len(rid) > id_w:  # an id is never cut: alone on its line, the columns below it
             yield lead + rid
             yield f"{' ' * (len(lead) + id_w)}{kind_cell}{hours_cell}{status._value_}"
@@ -1013,7 +1013,7 @@ def _styled_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int,
         lead = f"{i.stage_number}.{i.position}".rjust(number_w) + marks[i.core]
         rest = f"{GAP}{i.kind.ljust(_KIND_W)}{GAP}{cell}{GAP}"
         rid = (i.id, "bold" if i.core else "")
-        if len(i.id) > id_w:
+        if len(i.id) > id_w:  # an id is never cut: alone on its line, the columns below it
             yield [(lead, ""), rid]
             yield [(" " * (len(lead) + id_w) + rest, ""), statuses[i.status]]
         else:
