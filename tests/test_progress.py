@@ -243,3 +243,19 @@ def test_places_keep_the_order_given_and_a_batch_starts_from_what_it_is_told():
     assert places([("b", "2026-11-01T09:00:00Z"), ("c", "2026-11-02T09:00:00Z")], latest) == [
         "2026-12-01T00:00:00Z", "2026-11-02T09:00:00Z"]
     assert latest == {"b": "2026-12-01T00:00:00Z", "c": "2026-11-02T09:00:00Z"}
+
+
+def test_a_stages_tallies_from_several_parts_add_up_to_its_totals_over_every_unit():
+    # the store sums most units in SQL and a few in Python, giving a stage several tallies:
+    # stage_sums adds them up to what stage_totals gives over all the units at once
+    from mlpath.progress import as_unit, stage_sums, stage_totals, tally, units
+
+    every = [item("a", 1, 1, hours=3), item("b", 1, 2, status=Status.done, hours=2.5), item("c", 1, 3, core=False),
+             item("d", 2, 1, status=Status.doing, hours=7), item("e", 2, 2, status=Status.skipped),
+             item("f", 2, 3, group="g", hours=4), item("h", 2, 4, group="g", status=Status.done, hours=9)]
+    found = [as_unit(i) for i in units(every)]
+    parts = tally(found[:2]) + tally(found[2:4]) + tally(found[4:])
+    assert len(parts) > len(STAGES)  # some stage has more than one tally
+    assert stage_sums(STAGES, parts) == stage_totals(STAGES, found) == stage_progress(STAGES, every)
+    assert [p.total for p in stage_sums(STAGES, parts)] == [3, 2]  # e skipped, the group once
+    assert stage_sums(STAGES, []) == stage_totals(STAGES, [])  # an empty stage counts nothing

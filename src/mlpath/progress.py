@@ -274,25 +274,54 @@ def as_unit(item: Item) -> Unit:
     return Unit(item.stage_id, item.stage_number, item.position, item.core, item.status, effort(item))
 
 
-def stage_totals(stages: Sequence[StageInfo], found: Sequence[Unit]) -> list[StageProgress]:
-    """Per stage, the totals of its units, added up in roadmap order (stage_progress, or the units
-    the store works out without reading every item)."""
-    by_stage: dict[str, list[Unit]] = {s.id: [] for s in stages}
+class Tally(NamedTuple):
+    """The sums over some units of one stage (`tally`, or the store's SQL aggregates): added up
+    per stage by `stage_sums`."""
+
+    stage_id: str
+    done: int
+    total: int
+    doing: int
+    hours_done: float
+    hours_total: float
+    core_hours_left: float
+
+
+def tally(found: Sequence[Unit]) -> list[Tally]:
+    """Each stage's sums over these units, added in roadmap order, one Tally per stage."""
+    by_stage: dict[str, list[Unit]] = {}
     for unit in sorted(found, key=lambda u: (u.stage_number, u.position)):
         by_stage.setdefault(unit.stage_id, []).append(unit)
-    result = []
-    for stage in stages:
-        members = by_stage[stage.id]
-        result.append(StageProgress(
-            stage,
-            done=sum(u.status is Status.done for u in members),
-            total=len(members),
-            doing=sum(u.status is Status.doing for u in members),
-            hours_done=round(sum(u.effort.hours_done for u in members), 2),
-            hours_total=round(sum(u.effort.estimate for u in members), 2),
-            core_hours_left=round(sum(u.effort.hours_left for u in members if u.core), 2),
-        ))
-    return result
+    return [Tally(
+        stage_id,
+        done=sum(u.status is Status.done for u in members),
+        total=len(members),
+        doing=sum(u.status is Status.doing for u in members),
+        hours_done=sum(u.effort.hours_done for u in members),
+        hours_total=sum(u.effort.estimate for u in members),
+        core_hours_left=sum(u.effort.hours_left for u in members if u.core),
+    ) for stage_id, members in by_stage.items()]
+
+
+def stage_sums(stages: Sequence[StageInfo], tallies: Sequence[Tally]) -> list[StageProgress]:
+    """Per stage, its tallies added up (one from `tally`, or several from the store), hours rounded."""
+    by_stage: dict[str, list[Tally]] = {s.id: [] for s in stages}
+    for t in tallies:
+        by_stage.setdefault(t.stage_id, []).append(t)
+    return [StageProgress(
+        stage,
+        done=sum(t.done for t in by_stage[stage.id]),
+        total=sum(t.total for t in by_stage[stage.id]),
+        doing=sum(t.doing for t in by_stage[stage.id]),
+        hours_done=round(sum(t.hours_done for t in by_stage[stage.id]), 2),
+        hours_total=round(sum(t.hours_total for t in by_stage[stage.id]), 2),
+        core_hours_left=round(sum(t.core_hours_left for t in by_stage[stage.id]), 2),
+    ) for stage in stages]
+
+
+def stage_totals(stages: Sequence[StageInfo], found: Sequence[Unit]) -> list[StageProgress]:
+    """Per stage, the totals of its units, added up in roadmap order."""
+    return stage_sums(stages, tally(found))
 
 
 def overall(progress: Sequence[StageProgress]) -> StageProgress:
@@ -405,7 +434,7 @@ def recommend(
     of a choose_one group once one member is done, nor a page a roadmap tracked before also has.
 
     This works from every item; `next` gets the same answer from the store's few candidates
-    (report.suggestions), through `best` and `explain` below.
+    (report.recommendations), through `best` and `explain` below.
     """
     satisfied = satisfied_groups(items)
     waiting = waiting_for(items, stages)

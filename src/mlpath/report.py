@@ -48,7 +48,7 @@ class Overview(NamedTuple):
 
 def overview(store: Store, today: date, tz: tzinfo, every_item: bool = True) -> Overview:
     """What the dashboard, `stages`, the card and `week` show. With every_item=False the per-stage
-    totals come from the store's units (Store.stage_units) and `items` is empty: what the
+    totals come from the store's tallies (Store.stage_tallies) and `items` is empty: what the
     dashboard, `stages` and the card need, without making an Item of every resource."""
     stages = store.stages()
     if every_item:
@@ -57,9 +57,9 @@ def overview(store: Store, today: date, tz: tzinfo, every_item: bool = True) -> 
         items = catalog.distinct(every)
         total = progress.overall(per_stage if len(items) == len(every) else progress.stage_progress(stages, items))
     else:
-        found, once = store.stage_units()
-        per_stage, items = progress.stage_totals(stages, found), []
-        total = progress.overall(per_stage if len(once) == len(found) else progress.stage_totals(stages, once))
+        tallies, once = store.stage_tallies()
+        per_stage, items = progress.stage_sums(stages, tallies), []
+        total = progress.overall(per_stage if once == tallies else progress.stage_sums(stages, once))
     since = min(today - timedelta(weeks=habits.PACE_WEEKS, days=6), habits.week_start(today))  # pace_window's reach
     sessions = store.sessions(since_day=since.isoformat())
     first = habits.first_day(*store.first_activity(), tz)
@@ -191,9 +191,17 @@ class Suggestions(NamedTuple):
 
 
 def suggestions(store: Store, today: date, tz: tzinfo, count: int = 1, stage: str | None = None) -> Suggestions:
-    """`next`: what to study next and why, from one stage (number or id) or all.
+    """`next`: what to study next and why (`recommendations`), with the reviews due and the latest
+    note of each suggestion."""
+    recs, chosen = recommendations(store, today, count, stage)
+    return Suggestions(recs, chosen, store.reviews_due(today, tz), store.last_notes([r.item.record_id for r in recs]))
 
-    Only what `next` prints is worked out, from a few candidates and aggregates the store reads
+
+def recommendations(store: Store, today: date, count: int = 1,
+                    stage: str | None = None) -> tuple[list[Recommendation], StageInfo | None]:
+    """What to study next and why, from one stage (number or id) or all, and that stage.
+
+    Only what is shown is worked out, from a few candidates and aggregates the store reads
     (never every item): the same suggestions as progress.recommend over every item.
     """
     stages = store.stages()
@@ -208,8 +216,7 @@ def suggestions(store: Store, today: date, tz: tzinfo, count: int = 1, stage: st
     core_left = store.core_left(sorted({c.item.stage_id for c in top}), standing.satisfied)
     groups = store.choice_groups(sorted({c.item.choose_one for c in top if c.item.choose_one}))
     titles = {s.id: s.title for s in stages}
-    recs = [progress.explain(c, titles, core_left, groups, week_left) for c in top]
-    return Suggestions(recs, chosen, store.reviews_due(today, tz), store.last_notes([r.item.record_id for r in recs]))
+    return [progress.explain(c, titles, core_left, groups, week_left) for c in top], chosen
 
 
 def candidates(store: Store, stages: list[StageInfo], standing: progress.Standing, n: int,

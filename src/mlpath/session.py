@@ -61,9 +61,9 @@ def dashboard(app: AppState) -> None:
 
     store, today, tz = app.store(), clock.today(), clock.zone()
     view = report.overview(store, today, tz, every_item=False)
-    # what `next` reads, not recommend over every item: the same suggestion (report.suggestions),
+    # what `next` reads, not recommend over every item: the same suggestion (report.recommendations),
     # at a fraction of the cost once several roadmaps hold thousands of resources
-    top = report.suggestions(store, today, tz, 1).recommendations
+    top, _ = report.recommendations(store, today, 1)
     render.dashboard(view, top[0] if top else None)
 
 

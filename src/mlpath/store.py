@@ -394,7 +394,7 @@ class Store:
         except UnknownResource:
             return resolve_all(queries, self.items(include_retired))  # raises, with suggestions
 
-    # What `next` reads (report.suggestions): the few candidates it ranks and the aggregates its
+    # What `next` reads (report.recommendations): the few candidates it ranks and the aggregates its
     # rules need, never the whole item view; so it costs about the same at 150 resources or 100,000.
     # Like items(), each reads the roadmaps in scope, and a resource the same page as one tracked
     # before (same_as) has that one's state.
@@ -473,23 +473,27 @@ class Store:
             groups.setdefault(group, []).append(rid)
         return groups
 
-    def stage_units(self) -> tuple[list[progress.Unit], list[progress.Unit]]:
-        """What the per-stage totals add up (progress.stage_totals), without making every item: each
-        unit of the roadmaps in scope, and the same with every page counted once (catalog.distinct).
+    def stage_tallies(self) -> tuple[list[progress.Tally], list[progress.Tally]]:
+        """What the per-stage totals add up (progress.stage_sums), without making every item: the
+        tallies of the roadmaps in scope, and the same with every page counted once (catalog.distinct).
 
-        Resources in no choose_one group are read as the few values effort needs; the members of
-        groups, which need progress.units' choice, are read whole."""
+        Resources in no choose_one group are summed by SQL (progress.effort_of's rules, written in
+        _EFFORT_SUMS), one row per stage and per whether the page is one tracked before; the members
+        of groups, which need progress.units' choice, are read whole. A stored value progress could
+        not read (bit flips, hand edits) is counted too, and then the rows are read one by one, so
+        the error names it."""
         scoped, scope = self._in_scope("r.roadmap")
         other, other_scope = self._in_scope("o.roadmap")
-        rows = self._read(
-            f"SELECT r.stage_id, s.number, r.position, r.core, COALESCE(x.status, 'todo'), r.hours, "
-            f"COALESCE(x.logged_hours, 0), x.fraction, r.same_as IS NOT NULL AND EXISTS (SELECT 1 FROM resource o "
-            f"WHERE o.id = r.same_as AND o.retired = 0{other}) FROM resource r JOIN stage s ON s.id = r.stage_id "
-            f"LEFT JOIN resource_state x ON {_STATE_OF_R} WHERE r.retired = 0{scoped} AND r.choose_one IS NULL "
-            "AND COALESCE(x.status, 'todo') != 'skipped'", [*other_scope, *scope])
-        found: list[tuple[progress.Unit, bool]] = self._convert(rows, _unit)
-        every = [unit for unit, _ in found]
-        once = [unit for unit, linked in found if not linked]
+        source = (f"SELECT r.stage_id, s.number, r.position, r.core, COALESCE(x.status, 'todo') AS status, "
+                  f"r.hours AS planned, COALESCE(x.logged_hours, 0) AS logged, x.fraction, r.same_as IS NOT NULL "
+                  f"AND EXISTS (SELECT 1 FROM resource o WHERE o.id = r.same_as AND o.retired = 0{other}) AS linked "
+                  f"FROM resource r JOIN stage s ON s.id = r.stage_id LEFT JOIN resource_state x ON {_STATE_OF_R} "
+                  f"WHERE r.retired = 0{scoped} AND r.choose_one IS NULL AND COALESCE(x.status, 'todo') != 'skipped'")
+        rows = self._read(_EFFORT_SUMS.format(source=source), [*other_scope, *scope])
+        if any(bad for *_, bad in rows):
+            self._convert(self._read(source, [*other_scope, *scope]), _unit)  # raises, naming the value
+        every = [progress.Tally(*row[:7]) for row in rows]
+        once = [progress.Tally(*row[:7]) for row in rows if not row[7]]
         rows = self._read(f"SELECT {_ITEM_COLUMNS} FROM item r WHERE retired = 0{scoped} AND choose_one IS NOT NULL "
                           "ORDER BY roadmap_position, stage_number, position, id", scope)
         members = self._convert(rows, _item)
@@ -497,8 +501,9 @@ class Store:
             shown = {rid for (rid,) in self._read(
                 f"SELECT o.id FROM resource o WHERE o.retired = 0{other} AND o.id IN (SELECT value FROM json_each(?))",
                 [*other_scope, json.dumps(sorted({m.same_as for m in members if m.same_as}))])}
-            every += [progress.as_unit(i) for i in progress.units(members)]
-            once += [progress.as_unit(i) for i in progress.units([m for m in members if m.same_as not in shown])]
+            every += progress.tally([progress.as_unit(i) for i in progress.units(members)])
+            once += progress.tally([progress.as_unit(i) for i in progress.units(
+                [m for m in members if m.same_as not in shown])])
         return every, once
 
     def reviews_due(self, today: date, tz: tzinfo) -> int:
@@ -1041,6 +1046,27 @@ _NOT_ITS_OWN = ("SELECT x.resource_id FROM resource r CROSS JOIN resource_state 
                 "WHERE same_as IS NOT NULL)")
 _LINKED = (f"SELECT x.resource_id FROM resource r CROSS JOIN resource_state x ON {_STATE_OF_R} "
            "WHERE r.same_as IS NOT NULL AND r.retired = 0")
+# ... and progress.effort_of's rules in SQL, summed per stage over the rows of a query (`source`, with
+# the columns stage_id, core, status, planned, logged, fraction, linked): the estimate stretched by
+# time logged past it, the share done, then a stage's tally per value of linked, and how many rows
+# hold a value effort_of could not read (a type or status the store's row checks refuse: SQLite
+# sorts text and blobs after every number, so a finite number is the only value between these two).
+_LOWEST, _HIGHEST = -sys.float_info.max, sys.float_info.max
+_EFFORT_SUMS = f"""
+SELECT stage_id, SUM(status = 'done'), COUNT(*), SUM(status = 'doing'), SUM(estimate * share), SUM(estimate),
+       SUM(CASE WHEN core THEN MAX(0.0, estimate * (1.0 - share)) ELSE 0.0 END), linked,
+       SUM(status NOT IN ('todo', 'doing', 'done') OR NOT (planned BETWEEN {_LOWEST} AND {_HIGHEST})
+           OR NOT (logged BETWEEN {_LOWEST} AND {_HIGHEST})
+           OR NOT (COALESCE(fraction, 0) BETWEEN {_LOWEST} AND {_HIGHEST}))
+FROM (SELECT *, CASE WHEN status = 'done' THEN 1.0
+                     WHEN fraction IS NOT NULL THEN MIN(1.0, MAX(0.0, fraction))
+                     WHEN logged > 0 AND estimate > 0 THEN MIN({progress.LOGGED_CAP!r}, logged / estimate)
+                     ELSE 0.0 END AS share
+      FROM (SELECT *, CASE WHEN status != 'done' AND logged > planned THEN logged / {progress.LOGGED_CAP!r}
+                           ELSE planned END AS estimate
+            FROM ({{source}})))
+GROUP BY stage_id, linked
+"""
 _MOST_ROWS = 2**62  # a LIMIT SQLite takes (`next -n` may ask for any number)
 _NUMBER = re.compile(r"(\d{1,9})\.(\d{1,9})")  # a resource number, e.g. 2.5 (vocab.resource_number)
 _AFTER_ID_CHARS = "~"  # sorts after every character an id may hold ([a-z0-9-]): the end of a prefix range
@@ -1056,7 +1082,8 @@ def _ids(value: str | None) -> tuple[str, ...] | None:
 
 
 def _unit(r: tuple[Any, ...]) -> tuple[progress.Unit, bool]:
-    """A stage_units row (stage id, number, position, core, status, hours, logged, fraction, linked), checked."""
+    """A row of stage_tallies' source (stage id, number, position, core, status, hours, logged, fraction,
+    linked), checked."""
     for n, name in _UNIT_CHECKS:  # on the hot read: the full check only where it can fail
         value = r[n]
         if (type(value) not in _PLAIN["FLOAT"] or value in _INFINITE) and (value is not None or n != 7):

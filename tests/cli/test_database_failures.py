@@ -84,3 +84,30 @@ def test_a_damaged_stored_value_is_one_line_on_every_read_path(run, small_roadma
         if args == READERS[-1]:
             with closing(sqlite3.connect(db_path)) as conn:
                 assert list(conn.iterdump()) == before
+
+
+# The dashboard and `stages` add up each stage's effort in SQL (Store.stage_tallies): a value that
+# progress.effort_of could not read must still be one line naming it, not a silent wrong total.
+EFFORT_DAMAGE = [
+    ("UPDATE resource SET hours = 'abc' WHERE id = 'linear-algebra'", "hours"),
+    ("UPDATE resource SET hours = 9e999 WHERE id = 'linear-algebra'", "hours"),
+    ("UPDATE resource_state SET logged_hours = 'x' WHERE resource_id = 'colab'", "logged_hours"),
+    ("UPDATE resource_state SET fraction = 'half' WHERE resource_id = 'linear-algebra'", "fraction"),
+    ("UPDATE resource_state SET status = 'Done' WHERE resource_id = 'colab'", "Done"),
+]
+
+
+@pytest.mark.parametrize(("damage", "named"), EFFORT_DAMAGE)
+def test_a_damaged_value_the_stage_sums_read_is_one_line_naming_it(run, small_roadmap, clock, db_path, damage, named):
+    for args in [("log", "colab", "2"), ("progress", "linear-algebra", "50%")]:
+        assert run(*args).exit_code == 0, args
+    assert run().exit_code == 0 and run("stages").exit_code == 0
+    with closing(sqlite3.connect(db_path)) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = 1")
+        conn.execute(damage)
+        conn.commit()
+    for args in [(), ("stages",), ("stages", "--json")]:
+        result = run(*args)
+        assert result.exit_code == 1, (args, result.stdout)
+        assert "damaged value" in result.stderr and named in result.stderr, (args, result.stderr)
+        assert len(result.stderr.splitlines()) == 1

@@ -290,7 +290,7 @@ stages:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_stage_totals_without_every_item_match_stage_progress_over_every_item(run, tmp_path, db_path, clock, seed):
-    """The dashboard's and `stages`' totals (Store.stage_units) are what progress.stage_progress gives
+    """The dashboard's and `stages`' totals (Store.stage_tallies) are what progress.stage_progress gives
     over every item: groups, skips, logged time past the estimate, shares, shared pages, scopes."""
     import random
 
