@@ -132,3 +132,31 @@ def test_random_valid_roadmaps_load_and_seed(run, tmp_path_factory, monkeypatch,
     assert result.exit_code == 0, result.stderr
     assert sum(s["total"] for s in json.loads(result.stdout)) == len(loaded.resources)
     assert run("export").exit_code == 0
+
+
+JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                         st.sampled_from([float("inf"), -0.0]), HOSTILE, st.sampled_from(["}", "},\n    {", "{", "[]"]))
+JSON_KEYS = st.one_of(HOSTILE, st.sampled_from(["id", "}", ""]))
+JSON_DATA = st.recursive(JSON_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=5), st.dictionaries(JSON_KEYS, inner, max_size=5),
+    st.lists(st.dictionaries(JSON_KEYS, JSON_SCALARS, max_size=4), max_size=5)), max_leaves=40)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(JSON_DATA)
+def test_json_text_is_json_dumps_indented_byte_for_byte(data):
+    # render.json_text has the C encoder do the work json.dumps(indent=2) does in pure Python:
+    # the same text, except the control characters it escapes (tests/cli/test_hostile_output.py)
+    from mlpath import render
+
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    for char in ["\x7f", *map(chr, range(0x80, 0xA0)), "\u2028", "\u2029"]:
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    assert render.json_text(data) == text
+
+
+def test_json_text_of_a_dict_with_other_keys_than_text_is_json_dumps_too():
+    from mlpath import render
+
+    for data in ({1: "a", None: [2]}, [{"a": {2.5: True}}], [{"a": 1}, {3: 4}]):
+        assert render.json_text(data) == json.dumps(data, indent=2, ensure_ascii=False)
