@@ -63,7 +63,8 @@ class _Group(TyperGroup):
         try:
             code = super().main(*args, **{**kwargs, "standalone_mode": False})
         except ClickException as exc:
-            if isinstance(exc, NoArgsIsHelpError):  # the help has been shown: nothing went wrong
+            if isinstance(exc, NoArgsIsHelpError):  # a group named alone (`mlpath roadmap`): its help
+                typer.echo(exc.format_message())
                 sys.exit(0)
             from mlpath import render
 
@@ -86,6 +87,9 @@ app = typer.Typer(
     "Run it alone for a dashboard; `mlpath next` says what to study next.",
     invoke_without_command=True,
     pretty_exceptions_enable=False,
+    # Help as plain text (click's formatter), not Rich panels: the same at any width, piped or in
+    # NO_COLOR, and `mlpath --help` runs in half the time (Rich's import and layout were most of it).
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

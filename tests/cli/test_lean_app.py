@@ -61,3 +61,32 @@ def test_the_lean_app_answers_as_the_whole_app_does(args: list[str], tmp_path, m
         outputs.append((result.exit_code, result.stdout.replace(where, "DIR"), result.stderr.replace(where, "DIR")))
     assert outputs[0][0] in (0, 1, 2)
     assert outputs[1] == outputs[0]
+
+
+def test_help_is_plain_text_with_an_example() -> None:
+    # click's formatter, not Rich's panels: no box drawing, piped or not
+    runner = CliRunner()
+    for args in [["--help"], ["roadmap"], *([name, "--help"] for name in NAMES), ["roadmap", "add", "--help"]]:
+        result = runner.invoke(cli.app, args)
+        assert result.exit_code == 0 and result.stdout.startswith("Usage: mlpath"), args
+        assert not set(result.stdout) & set("╭╮╰╯│─"), args
+        assert "Example: mlpath" in result.stdout or args == ["--help"], args
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_help_fits_the_terminal(width: int, tmp_path) -> None:
+    # in a real process (CliRunner fixes click's width at 80): each line fits, but for one whose
+    # last word (a long list of choices) is wider than any line could be
+    import os
+    import subprocess
+    import sys
+
+    from conftest import check_layout
+
+    env = os.environ | {"COLUMNS": str(width), "MLPATH_DB": str(tmp_path / "mlpath.db")}
+    for args in [["--help"], ["roadmap"], ["list", "--help"], ["log", "--help"], ["roadmap", "add", "--help"]]:
+        done = subprocess.run([sys.executable, "-m", "mlpath", *args], env=env, capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 0 and done.stdout.startswith("Usage: "), (args, done.stderr)
+        check_layout(done.stdout, width)
+        assert max(map(len, done.stdout.splitlines())) > min(width, 80) - 12, args  # and uses the width
