@@ -1,4 +1,4 @@
-"""`list` on the screen reads its rows as it prints them (Store.listed, report.listing), with the
+"""`list` on the screen reads its rows as it prints them (Store.listed, listing.listing), with the
 filters applied by SQL: the same rows, in the same order, as filtering every item."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mlpath import progress, report, roadmap
+from mlpath import listing, progress, roadmap
 from mlpath.errors import DatabaseDamaged
 from mlpath.progress import ListRow, Status
 from mlpath.store import Store
@@ -36,8 +36,8 @@ def store(small_roadmap, db_path, clock):
 @pytest.mark.parametrize(("stage", "status", "kind", "core"), list(itertools.product(
     (None, "1", "tools"), (None, *Status), (None, "book", "tool"), (False, True))))
 def test_the_streamed_list_has_the_rows_filtering_every_item_gives(store, stage, status, kind, core):
-    expected = report.resources(store, stage, status, kind, core)
-    found = report.listing(store, stage, status, kind, core)
+    expected = listing.resources(store, stage, status, kind, core)
+    found = listing.listing(store, stage, status, kind, core)
     rows = list(found.rows)
     assert [tuple(getattr(i, f) for f in SHOWN) for i in rows] == [tuple(getattr(i, f) for f in SHOWN)
                                                                    for i in expected]
@@ -47,14 +47,14 @@ def test_the_streamed_list_has_the_rows_filtering_every_item_gives(store, stage,
 
 
 def test_the_list_rows_come_as_they_are_read_and_search_filters_every_item(store):
-    assert inspect.isgenerator(report.listing(store).rows)
-    searched = report.listing(store, search="axler")  # authors are only in the full items
+    assert inspect.isgenerator(listing.listing(store).rows)
+    searched = listing.listing(store, search="axler")  # authors are only in the full items
     assert [i.id for i in searched.rows] == ["linear-algebra"]
     assert [i.id for i in progress.search_items(store.items(), "axler")] == ["linear-algebra"]
 
 
 def test_sagemaker_s_undone_finish_is_not_listed_as_done(store):
-    rows = {i.id: i.status for i in report.listing(store).rows}
+    rows = {i.id: i.status for i in listing.listing(store).rows}
     assert rows["sagemaker"] is Status.todo and rows["linear-algebra"] is Status.done
 
 
@@ -97,8 +97,8 @@ def several(store, tmp_path):
 def test_the_list_from_the_tables_is_every_item_s_list_across_roadmaps(several, scope, stage, status, kind, core):
     scoped = Store(several.path)  # as a command with --in NAME sees it
     scoped.wanted = scope
-    expected = report.resources(scoped, stage, status, kind, core)
-    found = report.listing(scoped, stage, status, kind, core)
+    expected = listing.resources(scoped, stage, status, kind, core)
+    found = listing.listing(scoped, stage, status, kind, core)
     assert [tuple(r) for r in found.rows] == [tuple(ListRow.of(i)) for i in expected]
     scoped.close()
     assert (found.total, found.number_width, found.id_width) == (
@@ -106,7 +106,7 @@ def test_the_list_from_the_tables_is_every_item_s_list_across_roadmaps(several, 
 
 
 def test_several_roadmaps_are_listed_in_the_order_they_were_added_each_in_stage_and_position_order(several):
-    rows = list(report.listing(several).rows)
+    rows = list(listing.listing(several).rows)
     assert [r.id for r in rows][:6] == ["linear-algebra", "calculus-videos", "stats-course", "colab", "sagemaker",
                                         "deep-learning-book"]
     zeta = [r.id for r in rows[6:-2]]
@@ -135,12 +135,12 @@ def _damage(store, sql: str) -> None:
 def test_hours_the_list_cannot_show_are_one_clear_error_before_any_row(store, hours):
     _damage(store, f"UPDATE resource SET hours = {hours} WHERE id = 'colab'")
     with pytest.raises(DatabaseDamaged, match=r"damaged value .*resource 'colab': hours holds"):
-        report.listing(store)
-    assert list(report.listing(store, "basics").rows)  # a stage without it lists as before
+        listing.listing(store)
+    assert list(listing.listing(store, "basics").rows)  # a stage without it lists as before
 
 
 def test_an_unknown_stored_status_is_one_clear_error_when_its_row_is_read(store):
     _damage(store, "UPDATE resource_state SET status = 'dine' WHERE resource_id = 'colab'")
-    found = report.listing(store)
+    found = listing.listing(store)
     with pytest.raises(DatabaseDamaged, match=r"damaged value .*'dine'"):
         list(found.rows)

@@ -159,9 +159,9 @@ def test_completion_reads_ids_without_creating_a_database(db_path):
 
 
 def test_each_record_type_is_its_table_s_columns():
-    from mlpath.store import RECORDS
+    from mlpath.store import record_types
 
-    for table, record_type in RECORDS:
+    for table, record_type in record_types():
         assert record_type._fields == table.names, table.name
 
 

@@ -8,7 +8,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlpath.catalog import distinct
-from mlpath.habits import Note
 from mlpath.progress import (
     Event,
     Item,
@@ -20,11 +19,11 @@ from mlpath.progress import (
     overall,
     stage_progress,
 )
-from mlpath.spaced import grade_name
-from mlpath.vocab import STORED_ID, amount, plural
+from mlpath.vocab import STORED_ID, amount, grade_name, plural
 
 if TYPE_CHECKING:
     from mlpath.catalog import RoadmapInfo, RoadmapProgress
+    from mlpath.habits import Note
     from mlpath.report import Overview, Week
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
 

@@ -4,16 +4,20 @@ Dates here are the learner's local calendar dates; callers convert UTC timestamp
 `clock.local_day`, passing the time zone in, so nothing here reads the clock or the environment.
 """
 
+from __future__ import annotations
+
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta, tzinfo
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mlpath.clock import local_day
 from mlpath.errors import HabitInvalid
 from mlpath.progress import Event, Item, StageProgress, Status, effort
-from mlpath.spaced import Review
 from mlpath.vocab import plural
+
+if TYPE_CHECKING:
+    from mlpath.spaced import Review
 
 PACE_WEEKS = 8
 MAX_HOURS_PER_DAY = 24.0

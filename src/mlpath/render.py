@@ -33,8 +33,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlpath.errors import MlpathError
 from mlpath.progress import Change, Checklist, Effort, Event, Item, ListRow, Recommendation, Status, Undone, effort
-from mlpath.spaced import grade_name
-from mlpath.vocab import amount, plural
+from mlpath.vocab import amount, grade_name, plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterator
@@ -47,9 +46,10 @@ if TYPE_CHECKING:
     from mlpath.catalog import Added, RoadmapInfo, RoadmapProgress
     from mlpath.convert import Report as ConversionReport
     from mlpath.habits import Mark, Note, Session, Streaks
+    from mlpath.listing import Listing
     from mlpath.live import Stopped, Summary
     from mlpath.migrations import Opened
-    from mlpath.report import Entry, History, Listing, Overview, Suggestions, Week
+    from mlpath.report import Entry, History, Overview, Suggestions, Week
     from mlpath.reviewing import Answered, DueReview, ReviewRecord
     from mlpath.roadmap import SyncReport
     from mlpath.timer import Timer, Totals

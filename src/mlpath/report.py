@@ -5,16 +5,20 @@ pace, finish dates, reviews due, streaks); this is the one place that gathers th
 command stays a few lines long. No printing here, and no SQL.
 """
 
-from collections.abc import Iterable, Sequence
-from datetime import date, timedelta, tzinfo
-from typing import NamedTuple
+from __future__ import annotations
 
-from mlpath import catalog, clock, habits, progress, reviewing
+from collections.abc import Sequence
+from datetime import date, timedelta, tzinfo
+from typing import TYPE_CHECKING, NamedTuple
+
+from mlpath import catalog, clock, habits, progress
 from mlpath.catalog import RoadmapInfo, RoadmapProgress
 from mlpath.habits import Finish, Mark, Note, Pace, Streaks
-from mlpath.progress import Event, Item, ListRow, Recommendation, StageInfo, StageProgress, Status
-from mlpath.reviewing import ReviewRecord
+from mlpath.progress import Event, Item, Recommendation, StageInfo, StageProgress
 from mlpath.store import Store
+
+if TYPE_CHECKING:  # reviewing: only `show` needs it
+    from mlpath.reviewing import ReviewRecord
 
 
 class Overview(NamedTuple):
@@ -151,38 +155,6 @@ def week(store: Store, today: date, tz: tzinfo) -> Week:
     )
 
 
-def resources(store: Store, stage: str | None = None, status: Status | None = None, kind: str | None = None,
-              core: bool = False, search: str | None = None) -> list[Item]:
-    """`list`: the resources that pass every filter given (a stage by number or id)."""
-    return progress.filter_items(store.items(), stage_id=_stage_id(store, stage), status=status, kind=kind, core=core,
-                                 search=search)
-
-
-class Listing(NamedTuple):
-    """`list`'s screen: how many rows, the longest number and id, and the rows (read as they are shown)."""
-
-    total: int  # how many rows
-    number_width: int
-    id_width: int
-    rows: Iterable[ListRow]
-
-
-def listing(store: Store, stage: str | None = None, status: Status | None = None, kind: str | None = None,
-            core: bool = False, search: str | None = None) -> Listing:
-    """`list` on the terminal: the filters but --search applied by SQL, so the rows stream from the
-    database to the screen; --search (which reads titles, authors and notes) filters every item."""
-    if search is not None:
-        items = resources(store, stage, status, kind, core, search)
-        return Listing(len(items), max((len(i.number) for i in items), default=0),
-                       max((len(i.id) for i in items), default=0), [ListRow.of(i) for i in items])
-    return Listing(*store.listed(_stage_id(store, stage), status, kind, core))
-
-
-def _stage_id(store: Store, stage: str | None) -> str | None:
-    """The id of the stage `list --stage` names (by number or id), if any."""
-    return progress.resolve_stage(stage, store.stages()).id if stage is not None else None
-
-
 class Suggestions(NamedTuple):
     recommendations: list[Recommendation]
     stage: StageInfo | None  # the stage they were limited to
@@ -286,6 +258,8 @@ class ResourceDetail(NamedTuple):
 
 
 def resource_detail(store: Store, query: str, tz: tzinfo) -> ResourceDetail:
+    from mlpath import reviewing
+
     item = store.find([query], include_retired=True)[0]
     titles = {s.id: s.title for s in store.stages(include_retired=True)}
     rid = item.record_id  # a page shared with a roadmap tracked before shows that one's history

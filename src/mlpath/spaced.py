@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from mlpath.clock import local_day, parse_stamp, stamp
 from mlpath.errors import HabitInvalid
 from mlpath.progress import Item, Status
+from mlpath.vocab import GRADES
 
 if TYPE_CHECKING:
     from fsrs import Card, Scheduler
 
 FIRST_REVIEW_DAYS = 5
 MAX_INTERVAL_DAYS = 3650
-GRADES = ("again", "hard", "good", "easy")  # 1-4, as in Anki and FSRS
 GOOD = 3
 
 
@@ -70,10 +70,6 @@ def parse_grade(text: str) -> int:
     if len(matches) != 1:
         raise HabitInvalid(f"{text!r} is not a grade: say again, hard, good or easy (or 1-4)")
     return matches[0]
-
-
-def grade_name(grade: int) -> str:
-    return GRADES[grade - 1]
 
 
 def first_due(done_at: str) -> str:

@@ -18,6 +18,7 @@ write transaction, so concurrent commands cannot together break them.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -31,7 +32,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from mlpath import catalog, clock, db, habits, migrations, paths, progress, roadmap, schema, spaced
+from mlpath import catalog, clock, db, migrations, paths, progress, roadmap, schema
 from mlpath.errors import (
     DatabaseDamaged,
     MlpathError,
@@ -42,21 +43,28 @@ from mlpath.errors import (
     UsageProblem,
     database_problem,
 )
-from mlpath.habits import Goal, Mark, Note, Session
 from mlpath.migrations import Opened
 from mlpath.progress import Change, Event, Item, ListRow, StageInfo, Status, Undone, resolve_all
 from mlpath.roadmap import Roadmap, RoadmapFile, SyncReport
-from mlpath.spaced import Review
-from mlpath.timer import Timer
-from mlpath.vocab import amount
+from mlpath.vocab import amount, grade_name
 
-if TYPE_CHECKING:  # backup is imported by export and import only
+if TYPE_CHECKING:  # backup is imported by export and import only; the others by what reads their records
     from mlpath.backup import BackupResource, BackupRoadmap, Dump, MergeReport
+    from mlpath.habits import Goal, Mark, Note, Session
+    from mlpath.spaced import Review
+    from mlpath.timer import Timer
 
-# Each record type and its table: the type's fields are the table's data columns, in order.
-RECORDS: tuple[tuple[schema.Table, type], ...] = (
-    (schema.EVENT, Event), (schema.STUDY_SESSION, Session), (schema.NOTE, Note), (schema.REVIEW, Review),
-    (schema.TIMER, Timer), (schema.PROGRESS_MARK, Mark), (schema.GOAL, Goal))
+
+@functools.cache
+def record_types() -> tuple[tuple[schema.Table, type], ...]:
+    """Each record type and its table: the type's fields are the table's data columns, in order.
+    Their modules are imported on first use: `list` and the other reads of resources alone need none."""
+    from mlpath.habits import Goal, Mark, Note, Session
+    from mlpath.spaced import Review
+    from mlpath.timer import Timer
+
+    return ((schema.EVENT, Event), (schema.STUDY_SESSION, Session), (schema.NOTE, Note), (schema.REVIEW, Review),
+            (schema.TIMER, Timer), (schema.PROGRESS_MARK, Mark), (schema.GOAL, Goal))
 
 
 class Store:
@@ -513,6 +521,8 @@ class Store:
         SQL counts those surely due (before yesterday began in UTC, whatever the time zone); the few
         due around today are checked in the learner's time zone. With every roadmap in scope the count
         comes from the stored state alone, corrected by the few resources retired or linked to another."""
+        from mlpath import spaced
+
         first = timedelta(days=spaced.FIRST_REVIEW_DAYS)
         surely, unsure = (f"{today + timedelta(days=days)}T00:00:00Z" for days in (-1, 2))
         # a resource never reviewed is due FIRST_REVIEW_DAYS after its finish: compared by its finish
@@ -581,7 +591,7 @@ class Store:
                           f"FROM {schema.NOTE.live} WHERE 1{where} UNION ALL SELECT resource_id, at, note, id, 0 "
                           f"FROM {schema.STUDY_SESSION.live} WHERE note IS NOT NULL{where}) ORDER BY at, kind, id",
                           [] if ids is None else [json.dumps(list(ids))] * 2)
-        return {n.resource_id: n for n in self._convert(rows, lambda r: Note(*_checked(schema.NOTE, r)))}
+        return {n.resource_id: n for n in self._convert(rows, lambda r: _record(schema.NOTE, r))}
 
     def goals(self) -> list[Goal]:
         """Weekly goals in the order they were set; the last one is in force."""
@@ -689,7 +699,7 @@ class Store:
             action.insert([note])
 
     def add_review(self, review: Review) -> None:
-        summary = f"review of {review.resource_id} ({spaced.grade_name(review.grade)})"
+        summary = f"review of {review.resource_id} ({grade_name(review.grade)})"
         with self._action("review", summary, review.at) as action:
             action.insert([review])
 
@@ -722,7 +732,7 @@ class Store:
         with self.db.transaction() as conn:
             row = conn.execute(f"{schema.TIMER.select()} ORDER BY id LIMIT 1").fetchone()
             if row is not None:
-                return Timer(*row)
+                return type(timer)(*row)  # a Timer
             _insert(conn, [timer])
         return None
 
@@ -768,6 +778,8 @@ class Store:
             for group in (plan.events, plan.sessions, plan.notes, plan.progress, plan.goals):
                 action.insert(group, imported=True)
             # an answer's schedule is replayed below, from every answer and finish of its resource
+            from mlpath.spaced import Review
+
             action.insert([Review(*answer, 0.0, 0.0, answer.at) for answer in plan.reviews])
             for section, record, undone_at in plan.undone:  # undone where the backup was made: here too
                 action.bury(section_tables()[section], record, undone_at)
@@ -827,7 +839,9 @@ def _check_day(conn: sqlite3.Connection, session: Session) -> float:
     """The day's total with session, refusing more hours than a day has (inside the write transaction)."""
     logged = conn.execute("SELECT COALESCE(SUM(hours), 0) FROM live_study_session WHERE day = ?",
                           (session.day,)).fetchone()[0]
-    return habits.check_hours(session.hours, logged, date.fromisoformat(session.day))
+    from mlpath.habits import check_hours
+
+    return check_hours(session.hours, logged, date.fromisoformat(session.day))
 
 
 class _Action:
@@ -907,7 +921,6 @@ def _everything(conn: sqlite3.Connection) -> tuple[dict[str, tuple[Any, ...]], t
 # A backup lists reviews in time order (they are replayed so), events and progress shares in the
 # order they count, so that importing it into an empty database places them the same (progress.places).
 _ORDER = {schema.REVIEW.name: "t.at, t.id"} | {t.name: "t.place, t.id" for t in schema.TABLES if t.ordered}
-_TYPES = {record_type: table for table, record_type in RECORDS}
 
 
 def _encode(value: Any) -> Any:
@@ -930,7 +943,7 @@ def _insert(conn: sqlite3.Connection, records: Sequence[Any], action_id: int | N
     after every stored row of their resource, or for imported ones by their stamp (progress.places)."""
     if not records:
         return
-    table = _TYPES[type(records[0])]
+    table = _tables()[type(records[0])]
     timed = [(n, getattr(clock, _NORMALISE[c.time])) for n, c in enumerate(table.columns) if c.time]
     rows = []
     for record in records:
@@ -997,10 +1010,17 @@ def _record(table: schema.Table, row: tuple[Any, ...]) -> Any:
     _checked(table, row)
     if table is schema.EVENT:
         return Event(row[0], _STATUS[row[1]], *row[2:])
-    return _RECORD_TYPES[table.name](*row)
+    return _types()[table.name](*row)
 
 
-_RECORD_TYPES = {table.name: record_type for table, record_type in RECORDS}
+@functools.cache
+def _tables() -> dict[type, schema.Table]:
+    return {record_type: table for table, record_type in record_types()}
+
+
+@functools.cache
+def _types() -> dict[str, type]:
+    return {table.name: record_type for table, record_type in record_types()}
 
 
 def _add_placeholders(conn: sqlite3.Connection, resources: Sequence[BackupResource]) -> None:

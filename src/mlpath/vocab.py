@@ -18,6 +18,13 @@ STORED_ID = rf"(?:{ID}/)?{ID}"
 STORED_ID_PATTERN = re.compile(rf"^{STORED_ID}$")
 
 
+GRADES = ("again", "hard", "good", "easy")  # a review's grade, 1-4, as in Anki and FSRS
+
+
+def grade_name(grade: int) -> str:
+    return GRADES[grade - 1]
+
+
 def resource_number(stage_number: int, position: int) -> str:
     """The short number a learner can type for a resource: stage 2, fifth resource is `2.5`."""
     return f"{stage_number}.{position}"

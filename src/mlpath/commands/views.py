@@ -60,13 +60,13 @@ def list_command(
     """List resources with their id, number, kind, hours and status.
 
     Example: mlpath list 2 --core"""
-    from mlpath import export, render, report
+    from mlpath import export, listing, render
 
     filters = (stage, status, kind.value if kind else None, core, search)
     if as_json:
-        render.json_out(export.item_records(report.resources(state(ctx).store(), *filters)))
+        render.json_out(export.item_records(listing.resources(state(ctx).store(), *filters)))
     else:
-        render.items(report.listing(state(ctx).store(), *filters), page=not no_pager)
+        render.items(listing.listing(state(ctx).store(), *filters), page=not no_pager)
 
 
 @app.command("show")
