@@ -41,7 +41,7 @@ def state(db: Path, resource_id: str) -> tuple:
 
 
 @pytest.mark.parametrize("fixture", ["mlpath-schema1.db", "mlpath-schema2.db", "mlpath-schema3.db",
-                                     "mlpath-schema4.db", "mlpath-schema7.db"])
+                                     "mlpath-schema4.db", "mlpath-schema7.db", "mlpath-schema8.db"])
 def test_every_earlier_schema_upgrades_to_a_stored_state_that_matches_its_records(tmp_path, fixture):
     db = tmp_path / "mlpath.db"
     shutil.copy(DATA / fixture, db)
@@ -49,6 +49,19 @@ def test_every_earlier_schema_upgrades_to_a_stored_state_that_matches_its_record
     store.close()
     assert info.migrated is not None and info.migrated[1] == migrations.LATEST
     assert assert_state_current(db)  # every fixture has records
+
+
+def test_every_trigger_stores_the_state_through_the_one_view(tmp_path):
+    # SQLite parses every trigger when a command first reads: each holds one short statement that
+    # reads the state_of view (schema 11), not its own copy of STATE_OF
+    db = tmp_path / "mlpath.db"
+    shutil.copy(DATA / "mlpath-schema8.db", db)
+    Store.open(db, roadmap.read_source(None), roadmap.parse)[0].close()
+    with closing(sqlite3.connect(db)) as conn:
+        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        (view,), = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'state_of'").fetchall()
+    assert len(triggers) == len(migrations.STATE_TRIGGERS) > 10
+    assert all("FROM state_of" in sql and len(sql) < len(view) / 2 for _, sql in triggers), triggers
 
 
 def test_schema_7_keeps_every_status_hours_and_share_and_leaves_undone_records_out(tmp_path):
