@@ -536,10 +536,12 @@ class Store:
             (count,), = self._read(f"SELECT (SELECT COUNT(*) FROM resource_state x WHERE {_DONE} AND {before}) "
                                    f"- (SELECT COUNT(*) FROM ({_NOT_ITS_OWN} AND {_DONE} AND {before})) "
                                    f"+ (SELECT COUNT(*) FROM ({_LINKED} AND {_DONE} AND {before}))", [*bounds[0]] * 3)
-        near = self._read(f"SELECT x.review_due, x.done_at FROM resource r JOIN resource_state x ON {_STATE_OF_R} "
-                          f"WHERE r.retired = 0{scoped} AND {_DONE} AND {after} AND {before}",
-                          [*scope, *bounds[0], *bounds[1]])
-        due: list[bool] = self._convert(near, lambda r: clock.local_day(r[0] or spaced.first_due(r[1]), tz) <= today)
+        # the few near today, each with how many resources in scope show it: read from the stored
+        # state, not by joining every resource to it
+        near = self._read(f"SELECT x.review_due, x.done_at, {_SHOWN.format(scoped=scoped)} FROM resource_state x "
+                          f"WHERE {_DONE} AND {after} AND {before}", [*scope, *scope, *bounds[0], *bounds[1]])
+        due: list[int] = self._convert(
+            near, lambda r: r[2] if clock.local_day(r[0] or spaced.first_due(r[1]), tz) <= today else 0)
         return int(count) + sum(due)
 
     def _convert(self, rows: Sequence[Any], make: Callable[[Any], Any]) -> list[Any]:
@@ -1087,6 +1089,10 @@ FROM (SELECT *, CASE WHEN status = 'done' THEN 1.0
             FROM ({{source}})))
 GROUP BY stage_id, linked
 """
+# ... and how many resources in view show a stored state x: its own resource (when that shows its own
+# state) and those the same page as it (found through their indexes); `scoped` is _in_scope("r.roadmap")'s.
+_SHOWN = ("(SELECT COUNT(*) FROM resource r WHERE r.id = x.resource_id AND r.same_as IS NULL AND r.retired = 0"
+          "{scoped}) + (SELECT COUNT(*) FROM resource r WHERE r.same_as = x.resource_id AND r.retired = 0{scoped})")
 _MOST_ROWS = 2**62  # a LIMIT SQLite takes (`next -n` may ask for any number)
 _NUMBER = re.compile(r"(\d{1,9})\.(\d{1,9})")  # a resource number, e.g. 2.5 (vocab.resource_number)
 _AFTER_ID_CHARS = "~"  # sorts after every character an id may hold ([a-z0-9-]): the end of a prefix range
