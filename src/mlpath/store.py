@@ -492,14 +492,15 @@ class Store:
         the error names it."""
         scoped, scope = self._in_scope("r.roadmap")
         other, other_scope = self._in_scope("o.roadmap")
-        source = (f"SELECT r.stage_id, s.number, r.position, r.core, COALESCE(x.status, 'todo') AS status, "
-                  f"r.hours AS planned, COALESCE(x.logged_hours, 0) AS logged, x.fraction, r.same_as IS NOT NULL "
-                  f"AND EXISTS (SELECT 1 FROM resource o WHERE o.id = r.same_as AND o.retired = 0{other}) AS linked "
-                  f"FROM resource r JOIN stage s ON s.id = r.stage_id LEFT JOIN resource_state x ON {_STATE_OF_R} "
+        source = (f"SELECT r.stage_id, {{number}}r.core, COALESCE(x.status, 'todo') AS status, r.hours AS planned, "
+                  f"COALESCE(x.logged_hours, 0) AS logged, x.fraction, CASE WHEN r.same_as IS NULL THEN 0 ELSE "
+                  f"EXISTS (SELECT 1 FROM resource o WHERE o.id = r.same_as AND o.retired = 0{other}) END AS linked "
+                  f"FROM resource r {{stage}}LEFT JOIN resource_state x ON {_STATE_OF_R} "
                   f"WHERE r.retired = 0{scoped} AND r.choose_one IS NULL AND COALESCE(x.status, 'todo') != 'skipped'")
-        rows = self._read(_EFFORT_SUMS.format(source=source), [*other_scope, *scope])
-        if any(bad for *_, bad in rows):
-            self._convert(self._read(source, [*other_scope, *scope]), _unit)  # raises, naming the value
+        rows = self._read(_EFFORT_SUMS.format(source=source.format(number="", stage="")), [*other_scope, *scope])
+        if any(bad for *_, bad in rows):  # read again row by row, raising an error that names the value
+            self._convert(self._read(source.format(number="s.number, r.position, ", stage="JOIN stage s ON "
+                                                   "s.id = r.stage_id "), [*other_scope, *scope]), _unit)
         every = [progress.Tally(*row[:7]) for row in rows]
         once = [progress.Tally(*row[:7]) for row in rows if not row[7]]
         rows = self._read(f"SELECT {_ITEM_COLUMNS} FROM item r WHERE retired = 0{scoped} AND choose_one IS NOT NULL "
@@ -1072,14 +1073,15 @@ _LINKED = (f"SELECT x.resource_id FROM resource r CROSS JOIN resource_state x ON
 # the columns stage_id, core, status, planned, logged, fraction, linked): the estimate stretched by
 # time logged past it, the share done, then a stage's tally per value of linked, and how many rows
 # hold a value effort_of could not read (a type or status the store's row checks refuse: SQLite
-# sorts text and blobs after every number, so a finite number is the only value between these two).
+# sorts text and blobs after every number, so a group whose least and greatest values lie between
+# these two holds finite numbers only).
 _LOWEST, _HIGHEST = -sys.float_info.max, sys.float_info.max
 _EFFORT_SUMS = f"""
 SELECT stage_id, SUM(status = 'done'), COUNT(*), SUM(status = 'doing'), SUM(estimate * share), SUM(estimate),
        SUM(CASE WHEN core THEN MAX(0.0, estimate * (1.0 - share)) ELSE 0.0 END), linked,
-       SUM(status NOT IN ('todo', 'doing', 'done') OR NOT (planned BETWEEN {_LOWEST} AND {_HIGHEST})
-           OR NOT (logged BETWEEN {_LOWEST} AND {_HIGHEST})
-           OR NOT (COALESCE(fraction, 0) BETWEEN {_LOWEST} AND {_HIGHEST}))
+       NOT (MIN(status IN ('todo', 'doing', 'done')) AND MIN(planned) >= {_LOWEST} AND MAX(planned) <= {_HIGHEST}
+            AND MIN(logged) >= {_LOWEST} AND MAX(logged) <= {_HIGHEST}
+            AND COALESCE(MIN(fraction) >= {_LOWEST} AND MAX(fraction) <= {_HIGHEST}, 1))
 FROM (SELECT *, CASE WHEN status = 'done' THEN 1.0
                      WHEN fraction IS NOT NULL THEN MIN(1.0, MAX(0.0, fraction))
                      WHEN logged > 0 AND estimate > 0 THEN MIN({progress.LOGGED_CAP!r}, logged / estimate)
