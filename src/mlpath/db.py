@@ -123,13 +123,16 @@ class Database:
         except sqlite3.Error as exc:
             raise database_problem(exc, self.path) from None
 
-    def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 256) -> Iterator[list[Any]]:
+    def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 256,
+               first: int | None = None) -> Iterator[list[Any]]:
         """Rows in batches as they are wanted, from the command's snapshot (a reader that stops early
-        never reads the rest)."""
+        never reads the rest); the first batch may be smaller, for a reader that likely wants few."""
         try:
             cursor = self.snapshot().execute(sql, params)
-            while rows := cursor.fetchmany(batch):
+            size = batch if first is None else first
+            while rows := cursor.fetchmany(size):
                 yield rows
+                size = batch
         except sqlite3.Error as exc:
             raise database_problem(exc, self.path) from None
 

@@ -224,7 +224,8 @@ def candidates(store: Store, stages: list[StageInfo], standing: progress.Standin
                 for batch in store.candidates(standing.satisfied, stage.id, core, after=False, limit=n):
                     picked.update((i.id, progress.Candidate(i, progress.waits(i, standing, known.get)))
                                   for i in batch)
-            for batch in store.candidates(standing.satisfied, stage.id, core, after=True if stage_waits else None):
+            for batch in store.candidates(standing.satisfied, stage.id, core, after=True if stage_waits else None,
+                                          first=min(need + 1, 64)):  # most stages give what is needed at once
                 look_up(batch)
                 for i in batch:
                     unmet = progress.waits(i, standing, known.get)

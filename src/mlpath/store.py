@@ -444,14 +444,14 @@ class Store:
         return self._convert(rows, _item)
 
     def candidates(self, satisfied: frozenset[str], stage_id: str, core: bool, after: bool | None = None,
-                   limit: int = -1, batch: int = 64) -> Iterator[list[Item]]:
+                   limit: int = -1, batch: int = 64, first: int | None = None) -> Iterator[list[Item]]:
         """The items `next` may suggest in one stage, core or optional, in roadmap order, in batches read
-        as they are wanted: all of them, or only those with (after=True) or without (False) their own
-        prerequisites."""
+        as they are wanted (`first` rows, then `batch` at a time): all of them, or only those with
+        (after=True) or without (False) their own prerequisites."""
         sql, params = self._candidates(satisfied)
         where = "" if after is None else " AND after IS NOT NULL" if after else " AND after IS NULL"
         for rows in self.db.stream(f"{sql} AND stage_id = ? AND core = ?{where} ORDER BY position, id LIMIT ?",
-                                   [*params, stage_id, int(core), min(limit, _MOST_ROWS)], batch):
+                                   [*params, stage_id, int(core), min(limit, _MOST_ROWS)], batch, first):
             yield self._convert(rows, _item)
 
     def finished(self, ids: Sequence[str], satisfied: frozenset[str]) -> dict[str, bool]:
