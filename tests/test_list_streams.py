@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mlpath import listing, progress, roadmap
+from mlpath import export, listing, progress, roadmap
 from mlpath.errors import DatabaseDamaged
 from mlpath.progress import ListRow, Status
 from mlpath.store import Store
@@ -103,6 +103,13 @@ def test_the_list_from_the_tables_is_every_item_s_list_across_roadmaps(several, 
     scoped.close()
     assert (found.total, found.number_width, found.id_width) == (
         len(expected), max((len(i.number) for i in expected), default=0), max((len(i.id) for i in expected), default=0))
+    # and `list --json`'s records, read the same way, are every item's records
+    scoped = Store(several.path)
+    scoped.wanted = scope
+    entries = listing.entries(scoped, stage, status, kind, core)
+    assert inspect.isgenerator(entries)
+    assert export.item_records(entries) == export.item_records(expected)
+    scoped.close()
 
 
 def test_several_roadmaps_are_listed_in_the_order_they_were_added_each_in_stage_and_position_order(several):
@@ -129,6 +136,20 @@ def _damage(store, sql: str) -> None:
     with closing(sqlite3.connect(store.path)) as conn:
         conn.execute(sql)
         conn.commit()
+
+
+@pytest.mark.parametrize("hours", ["'abc'", "9e999", "-9e999", "X'00'"])
+def test_hours_list_json_cannot_give_are_one_clear_error(store, hours):
+    _damage(store, f"UPDATE resource SET hours = {hours} WHERE id = 'colab'")
+    with pytest.raises(DatabaseDamaged, match=r"damaged value .*resource 'colab': hours holds"):
+        list(listing.entries(store))
+    assert list(listing.entries(store, "basics"))  # a stage without it lists as before
+
+
+def test_an_unknown_status_is_one_clear_error_in_list_json_too(store):
+    _damage(store, "UPDATE resource_state SET status = 'dine' WHERE resource_id = 'colab'")
+    with pytest.raises(DatabaseDamaged, match=r"damaged value .*'dine'"):
+        list(listing.entries(store))
 
 
 @pytest.mark.parametrize("hours", ["'abc'", "9e999", "-9e999", "X'00'"])

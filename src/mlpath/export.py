@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -11,6 +11,7 @@ from mlpath.catalog import distinct
 from mlpath.progress import (
     Event,
     Item,
+    ListEntry,
     Recommendation,
     StageInfo,
     StageProgress,
@@ -207,7 +208,7 @@ def ticked_status(tick: Tick, status: Status) -> Status | None:
     return Status.todo if status is Status.done else None
 
 
-def item_record(item: Item) -> dict[str, Any]:
+def item_record(item: Item | ListEntry) -> dict[str, Any]:
     """The JSON keys of `list` (pinned by the contract test and documented in the README)."""
     return {
         "id": item.id,
@@ -274,7 +275,7 @@ def stage_record(p: StageProgress, eta: date | None = None, pace_hours_per_week:
     }
 
 
-def item_records(items: Sequence[Item]) -> list[dict[str, Any]]:
+def item_records(items: Iterable[Item | ListEntry]) -> list[dict[str, Any]]:
     """`list --json`."""
     return [item_record(i) for i in items]
 

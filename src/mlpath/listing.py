@@ -14,7 +14,7 @@ from mlpath import progress
 from mlpath.progress import ListRow
 
 if TYPE_CHECKING:
-    from mlpath.progress import Item, Status
+    from mlpath.progress import Item, ListEntry, Status
     from mlpath.store import Store
 
 
@@ -43,6 +43,15 @@ def listing(store: Store, stage: str | None = None, status: Status | None = None
         return Listing(len(items), max((len(i.number) for i in items), default=0),
                        max((len(i.id) for i in items), default=0), [ListRow.of(i) for i in items])
     return Listing(*store.listed(_stage_id(store, stage), status, kind, core))
+
+
+def entries(store: Store, stage: str | None = None, status: Status | None = None, kind: str | None = None,
+            core: bool = False, search: str | None = None) -> Iterable[Item | ListEntry]:
+    """`list --json`: what it gives of each resource that passes every filter; like `listing`, read as
+    it is written but with --search, which filters every item."""
+    if search is not None:
+        return resources(store, stage, status, kind, core, search)
+    return store.list_entries(_stage_id(store, stage), status, kind, core)
 
 
 def _stage_id(store: Store, stage: str | None) -> str | None:

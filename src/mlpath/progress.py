@@ -80,6 +80,23 @@ class ListRow(NamedTuple):
                    item.status)
 
 
+class ListEntry(NamedTuple):
+    """What `list --json` gives of an item (an Item's fields and number of the same names; see
+    export.item_record), read for every resource like ListRow (see Store.list_entries)."""
+
+    id: str
+    number: str
+    title: str
+    stage_id: str
+    kind: str
+    core: bool
+    hours: float
+    url: str | None
+    status: Status
+    done_at: str | None
+    roadmap: str
+
+
 class StageInfo(NamedTuple):
     id: str
     number: int

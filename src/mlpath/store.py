@@ -44,7 +44,7 @@ from mlpath.errors import (
     database_problem,
 )
 from mlpath.migrations import Opened
-from mlpath.progress import Change, Event, Item, ListRow, StageInfo, Status, Undone, resolve_all
+from mlpath.progress import Change, Event, Item, ListEntry, ListRow, StageInfo, Status, Undone, resolve_all
 from mlpath.roadmap import Roadmap, RoadmapFile, SyncReport
 from mlpath.vocab import amount, grade_name
 
@@ -335,14 +335,7 @@ class Store:
         Read from the tables, not the item view, with only what the list shows; the one stored value
         a row could hold that the screen cannot show (hours that are not a finite number) is looked
         for by the first query, so the rows are made without a check each."""
-        given: list[tuple[str, list[Any]]] = []  # each filter given: its condition on the tables, its parameters
-        given += [("r.stage_id = ?", [stage_id])] if stage_id is not None else []
-        given += [("COALESCE(x.status, 'todo') = ?", [status.value])] if status is not None else []
-        given += [("r.kind = ?", [kind])] if kind is not None else []
-        given += [("r.core != 0", [])] if core else []
-        scoped, scope = self._in_scope("r.roadmap")
-        where = f"r.retired = 0{scoped}" + "".join(f" AND {condition}" for condition, _ in given)
-        params = [*scope, *(p for _, ps in given for p in ps)]
+        where, params = self._listed_where(stage_id, status, kind, core)
         # the state is joined for the count only when --status asks
         state = f"LEFT JOIN resource_state x ON {_STATE_OF_R} " if status is not None else ""
         (count, number_w, id_w, damaged), = self._read(  # (a number's length added up: cheaper than made)
@@ -353,15 +346,9 @@ class Store:
             (hours,), = self._read("SELECT hours FROM resource WHERE id = ?", [damaged])
             self._convert([hours], lambda h: _check(f"resource {damaged!r:.40}: hours", h, "FLOAT", nullable=False))
 
-        # roadmap order: by the roadmaps' places only when there are several in scope
-        several = len(self._scope or ()) > 1
-        roadmaps, first = ("JOIN roadmap m ON m.name = r.roadmap ", "m.position, ") if several else ("", "")
-
         def rows() -> Iterator[ListRow]:
             make, statuses = tuple.__new__, _STATUS
-            for batch in self.db.stream(f"SELECT {_LIST_COLUMNS} FROM resource r JOIN stage s ON s.id = r.stage_id "
-                                        f"{roadmaps}LEFT JOIN resource_state x ON {_STATE_OF_R} WHERE {where} "
-                                        f"ORDER BY {first}s.number, r.position, r.id", params, 1024):
+            for batch in self.db.stream(self._listed_sql(_LIST_COLUMNS, where), params, 1024):
                 try:  # (an unknown status is the one value left that cannot be made)
                     made = [make(ListRow, (rid, number, position, title, kind, core == 1, hours, statuses[status]))
                             for rid, number, position, title, kind, core, hours, status in batch]
@@ -370,6 +357,44 @@ class Store:
                 yield from made
 
         return count, number_w, id_w, rows()
+
+    def list_entries(self, stage_id: str | None = None, status: Status | None = None, kind: str | None = None,
+                     core: bool = False) -> Iterator[ListEntry]:
+        """`list --json`'s rows: listed()'s, in its order, with what the JSON gives of each, read as
+        they are wanted. A stored value that cannot be given (hours that are not a finite number, an
+        unknown status) is one clear error."""
+        where, params = self._listed_where(stage_id, status, kind, core)
+        make, statuses = tuple.__new__, _STATUS
+        for batch in self.db.stream(self._listed_sql(_ENTRY_COLUMNS, where), params, 1024):
+            try:
+                made = [make(ListEntry, (rid, number, title, stage, kind, core == 1, hours, url, statuses[status],
+                                         done_at, road))
+                        for rid, number, title, stage, kind, core, hours, url, status, done_at, road, finite in batch
+                        if finite or _check(f"resource {rid!r:.40}: hours", hours, "FLOAT", nullable=False)]  # raises
+            except (KeyError, ValueError) as exc:
+                raise database_problem(exc, self.path) from None
+            yield from made
+
+    def _listed_where(self, stage_id: str | None, status: Status | None, kind: str | None,
+                      core: bool) -> tuple[str, list[Any]]:
+        """The condition on the tables (resource r, its stage s, its state x) that keeps `list`'s rows,
+        and its parameters: the roadmaps in scope and each filter given."""
+        given: list[tuple[str, list[Any]]] = []  # each filter given: its condition on the tables, its parameters
+        given += [("r.stage_id = ?", [stage_id])] if stage_id is not None else []
+        given += [("COALESCE(x.status, 'todo') = ?", [status.value])] if status is not None else []
+        given += [("r.kind = ?", [kind])] if kind is not None else []
+        given += [("r.core != 0", [])] if core else []
+        scoped, scope = self._in_scope("r.roadmap")
+        where = f"r.retired = 0{scoped}" + "".join(f" AND {condition}" for condition, _ in given)
+        return where, [*scope, *(p for _, ps in given for p in ps)]
+
+    def _listed_sql(self, columns: str, where: str) -> str:
+        """`list`'s rows' query: these columns of the rows `where` keeps, in roadmap order (by the
+        roadmaps' places only when there are several in scope)."""
+        several = len(self._scope or ()) > 1
+        roadmaps, first = ("JOIN roadmap m ON m.name = r.roadmap ", "m.position, ") if several else ("", "")
+        return (f"SELECT {columns} FROM resource r JOIN stage s ON s.id = r.stage_id {roadmaps}"
+                f"LEFT JOIN resource_state x ON {_STATE_OF_R} WHERE {where} ORDER BY {first}s.number, r.position, r.id")
 
     def find(self, queries: Sequence[str], include_retired: bool = False) -> list[Item]:
         """The items a learner names by id, unique id prefix or number (progress.resolve_all's rules).
@@ -1133,6 +1158,10 @@ _LIST_COLUMNS = ("r.id, s.number, r.position, r.title, r.kind, r.core IS NOT NUL
 # Hours a row can be shown with: a finite number (SQLite stores no NaN, and text or a blob sorts
 # after every number; the column's REAL affinity stores text that reads as a number as one).
 _FINITE_HOURS = f"r.hours BETWEEN -{sys.float_info.max!r} AND {sys.float_info.max!r}"
+# `list --json`'s columns: ListEntry's, then whether the hours can be given.
+_ENTRY_COLUMNS = ("r.id, s.number || '.' || r.position, r.title, r.stage_id, r.kind, "
+                  "r.core IS NOT NULL AND r.core != 0, r.hours, r.url, COALESCE(x.status, 'todo'), x.done_at, "
+                  f"r.roadmap, {_FINITE_HOURS}")
 
 
 def _item(r: tuple[Any, ...]) -> Item:

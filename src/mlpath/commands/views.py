@@ -64,7 +64,7 @@ def list_command(
 
     filters = (stage, status, kind.value if kind else None, core, search)
     if as_json:
-        render.json_out(export.item_records(listing.resources(state(ctx).store(), *filters)))
+        render.json_out(export.item_records(listing.entries(state(ctx).store(), *filters)))
     else:
         render.items(listing.listing(state(ctx).store(), *filters), page=not no_pager)
 
