@@ -12,8 +12,9 @@ piece of study, see catalog.py). Both have the same progress on the bundled road
 second a fifth of every added roadmap done. Every daily command runs unscoped (every roadmap
 at once) against both, and once more scoped to the bundled roadmap (MLPATH_ROADMAP_NAME=mlpath,
 what `--in mlpath` or `roadmap use mlpath` do) in the database holding all six, interleaved, with
-run.py's launcher and runner; medians are compared. The target applies to the unscoped runs.
-Standard library only; this is not a test.
+run.py's launcher and runner; medians are compared. The target applies to the unscoped runs, of
+every command but `list --json`, which is timed with no target (see NO_TARGET). Standard library
+only; this is not a test.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ import run as base  # the launcher, the interleaved runner and the roadmap write
 ROADMAPS = 5
 RESOURCES = 2000
 TARGET = 1.5  # the five-roadmap median at most this times the bundled-alone median
+# Measured with no target: each prints every resource's record, 52 times as many with the five
+# roadmaps (10,197 against 197), so its time follows the output; the issue's target is for the
+# daily commands (next, done, the dashboard, completion), and `list` and `stages` are held to it too.
+NO_TARGET = {"mlpath list --json": "prints every resource's record: no target"}
 DONE_ID = base.DONE_ID  # a bundled resource: the same command in both databases
 
 
@@ -101,10 +106,15 @@ def main(argv: list[str] | None = None) -> int:
         for a, b, c in zip(unit_a, unit_b, unit_c, strict=True):
             ratio = b.median_ms / a.median_ms if a.median_ms and b.median_ms else None
             in_one = c.median_ms / a.median_ms if a.median_ms and c.median_ms else None
-            verdict = verdicts.mark(ratio is not None and ratio <= TARGET) if ratio is not None else "?"
-            rows.append([a.name.split("|", 1)[1], base.fmt(a.median_ms), base.fmt(b.median_ms),
-                         base.fmt(ratio, ".2f", "x"), f"<={TARGET:g}x", verdict, base.fmt(c.median_ms),
-                         base.fmt(in_one, ".2f", "x"), a.error or b.error or c.error or ""])
+            name = a.name.split("|", 1)[1]
+            if name in NO_TARGET:
+                target, verdict, note = "-", "-", NO_TARGET[name]
+            else:
+                target, note = f"<={TARGET:g}x", ""
+                verdict = verdicts.mark(ratio is not None and ratio <= TARGET) if ratio is not None else "?"
+            rows.append([name, base.fmt(a.median_ms), base.fmt(b.median_ms), base.fmt(ratio, ".2f", "x"), target,
+                         verdict, base.fmt(c.median_ms), base.fmt(in_one, ".2f", "x"),
+                         a.error or b.error or c.error or note])
     print(f"\n== Daily commands: the bundled roadmap alone vs. it and {ROADMAPS} roadmaps of {RESOURCES:,} "
           f"resources (unscoped; medians of {args.rounds} rounds) ==")
     print(base.table(["command", "alone ms", f"+{ROADMAPS}x{RESOURCES} ms", "ratio", "target", "result",

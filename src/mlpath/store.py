@@ -523,7 +523,8 @@ class Store:
                   f"FROM resource r {{stage}}LEFT JOIN resource_state x ON {_STATE_OF_R} "
                   f"WHERE r.retired = 0{scoped} AND r.choose_one IS NULL AND COALESCE(x.status, 'todo') != 'skipped'")
         rows = self._read(_EFFORT_SUMS.format(source=source.format(number="", stage="")), [*other_scope, *scope])
-        if any(bad for *_, bad in rows):  # read again row by row, raising an error that names the value
+        (state_ok,), = self._read(_STATE_READABLE)
+        if not state_ok or any(bad for *_, bad in rows):  # read again row by row: an error names the value
             self._convert(self._read(source.format(number="s.number, r.position, ", stage="JOIN stage s ON "
                                                    "s.id = r.stage_id "), [*other_scope, *scope]), _unit)
         every = [progress.Tally(*row[:7]) for row in rows]
@@ -1097,16 +1098,14 @@ _LINKED = (f"SELECT x.resource_id FROM resource r CROSS JOIN resource_state x ON
 # ... and progress.effort_of's rules in SQL, summed per stage over the rows of a query (`source`, with
 # the columns stage_id, core, status, planned, logged, fraction, linked): the estimate stretched by
 # time logged past it, the share done, then a stage's tally per value of linked, and how many rows
-# hold a value effort_of could not read (a type or status the store's row checks refuse: SQLite
-# sorts text and blobs after every number, so a group whose least and greatest values lie between
-# these two holds finite numbers only).
+# hold hours effort_of could not read (SQLite sorts text and blobs after every number, so a group
+# whose least and greatest values lie between these two holds finite numbers only); _STATE_READABLE
+# checks the stored states the same way, all at once (they are few beside the resources).
 _LOWEST, _HIGHEST = -sys.float_info.max, sys.float_info.max
 _EFFORT_SUMS = f"""
 SELECT stage_id, SUM(status = 'done'), COUNT(*), SUM(status = 'doing'), SUM(estimate * share), SUM(estimate),
        SUM(CASE WHEN core THEN MAX(0.0, estimate * (1.0 - share)) ELSE 0.0 END), linked,
-       NOT (MIN(status IN ('todo', 'doing', 'done')) AND MIN(planned) >= {_LOWEST} AND MAX(planned) <= {_HIGHEST}
-            AND MIN(logged) >= {_LOWEST} AND MAX(logged) <= {_HIGHEST}
-            AND COALESCE(MIN(fraction) >= {_LOWEST} AND MAX(fraction) <= {_HIGHEST}, 1))
+       NOT (MIN(planned) >= {_LOWEST} AND MAX(planned) <= {_HIGHEST})
 FROM (SELECT *, CASE WHEN status = 'done' THEN 1.0
                      WHEN fraction IS NOT NULL THEN MIN(1.0, MAX(0.0, fraction))
                      WHEN logged > 0 AND estimate > 0 THEN MIN({progress.LOGGED_CAP!r}, logged / estimate)
@@ -1116,6 +1115,9 @@ FROM (SELECT *, CASE WHEN status = 'done' THEN 1.0
             FROM ({{source}})))
 GROUP BY stage_id, linked
 """
+_STATE_READABLE = (f"SELECT MIN(status IN ('todo', 'doing', 'done', 'skipped')) IS NOT 0 "
+                   f"AND COALESCE(MIN(logged_hours) >= {_LOWEST} AND MAX(logged_hours) <= {_HIGHEST}, 1) "
+                   f"AND COALESCE(MIN(fraction) >= {_LOWEST} AND MAX(fraction) <= {_HIGHEST}, 1) FROM resource_state")
 # ... and how many resources in view show a stored state x: its own resource (when that shows its own
 # state) and those the same page as it (found through their indexes); `scoped` is _in_scope("r.roadmap")'s.
 _SHOWN = ("(SELECT COUNT(*) FROM resource r WHERE r.id = x.resource_id AND r.same_as IS NULL AND r.retired = 0"
