@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from mlpath.errors import ConvertFailed, ReopenNeeded, RoadmapInvalid, UsageProblem
-from mlpath.habits import Goal, Mark, Note, Session
 from mlpath.progress import Change, Checklist, Item, Undone
 from mlpath.store import Store
 from mlpath.vocab import Status
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (habits' records: imported by the commands that write them, not by done, reset...)
     from mlpath.backup import MergeReport
     from mlpath.catalog import Added
     from mlpath.convert import Conversion
+    from mlpath.habits import Mark, Note, Session
     from mlpath.roadmap import Roadmap
 
 
@@ -64,6 +64,8 @@ def undo(store: Store, at: str) -> Undone | None:
 
 def log(store: Store, query: str, hours: float, day: date, note: str | None, at: str) -> Logged:
     """Record a study session on `day`, refusing more hours than the day has; a todo resource starts."""
+    from mlpath.habits import Session
+
     (item,) = store.find([query])
     session = Session(item.record_id, day.isoformat(), hours, at, note)
     started = item.status is Status.todo
@@ -77,6 +79,8 @@ def set_progress(store: Store, query: str, fraction: float, label: str, at: str)
     if item.status in (Status.done, Status.skipped):
         raise UsageProblem(f"{item.id} is {item.status.value}; progress is for resources you are studying",
                            hint=f"to study it again: mlpath reset {item.id}")
+    from mlpath.habits import Mark
+
     mark = Mark(item.record_id, at, fraction, label)
     started = item.status is Status.todo
     store.set_progress(item, mark, started)
@@ -85,12 +89,16 @@ def set_progress(store: Store, query: str, fraction: float, label: str, at: str)
 
 def set_goal(store: Store, hours_per_week: float | None, at: str) -> float | None:
     """Set (or with None clear) the weekly goal; the earlier ones stay in the history."""
+    from mlpath.habits import Goal
+
     store.set_goal(Goal(at, hours_per_week))
     return hours_per_week
 
 
 def add_note(store: Store, query: str, text: str, at: str) -> Noted:
     (item,) = store.find([query], include_retired=True)
+    from mlpath.habits import Note
+
     note = Note(item.record_id, at, text.strip())
     store.add_note(note)
     return Noted(item, note)
