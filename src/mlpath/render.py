@@ -703,15 +703,23 @@ def _progress_table(view: Overview, rows: list[tuple[str, str, Any, date | None]
              Column(left_w, True), Column(10)]
 
     def row(number: str, title: str, p: Any, eta: date | None, style: str = "") -> Line:
-        return columns(specs, [(number, ""), (shorten(title, title_w), ""), (f"{p.done}/{p.total}", ""),
-                               (f"{p.percent:.0f}%", ""), _bar(p.percent, bar), (f"{p.hours_left:.0f}", ""),
-                               (_date(eta, p.hours_left), "")], style)
+        return columns(specs, [(number, ""), (shorten(title, title_w), ""), *figures(p, eta)], style)
+
+    def figures(p: Any, eta: date | None) -> list[Cell]:
+        return [(f"{p.done}/{p.total}", ""), (f"{p.percent:.0f}%", ""), _bar(p.percent, bar),
+                (f"{p.hours_left:.0f}", ""), (_date(eta, p.hours_left), "")]
+
+    # the total's label has no number: when the title's column is too narrow for it, it takes the
+    # number's column too
+    label = Column(number_w + len(GAP) + title_w)
+    total_row = row("", all_label, total, total_eta, "bold") if cells(all_label) <= title_w else columns(
+        [label, *specs[2:]], [(shorten(all_label, label.width), ""), *figures(total, total_eta)], "bold")
 
     header = columns(specs, [("#" if what == "stage" else "name", ""), (what, ""), ("done", ""), ("%", ""),
                              ("progress", ""), ("h left", ""), ("eta", "")], "bold")
     lines = [header, _rule(sum(s.width for s in specs) + 6 * len(GAP))]
     lines += [row(*r) for r in rows]
-    lines += [[], row("", all_label, total, total_eta, "bold")]
+    lines += [[], total_row]
     return lines
 
 

@@ -345,3 +345,18 @@ def test_add_of_a_bad_file_or_name_on_a_first_run_leaves_no_database(run, tmp_pa
         stderr = fails(run("roadmap", "add", *args))
         assert len(stderr.strip().splitlines()) == 1, stderr
         assert not paths.db_path().exists()
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_all_roadmaps_line_keeps_its_label_at_any_width(run, tracked, monkeypatch, width):
+    # at 60 columns the roadmaps' titles are cut to a word; the total's label, which has no name
+    # beside it, takes the name's column too rather than being cut to "All…"
+    monkeypatch.setenv("COLUMNS", str(width))
+    lines = ok(run()).stdout.splitlines()
+    total = [line for line in lines if "All" in line and "/" in line]
+    assert len(total) == 1 and "All roadmaps" in total[0], lines[:12]
+    header = next(line for line in lines if line.startswith("name"))
+    assert total[0].index("%") == header.index("%"), (header, total[0])  # its figures stay in their columns
+    from conftest import check_layout
+
+    check_layout("\n".join(lines), width)
