@@ -265,3 +265,31 @@ def test_every_schema_upgrades_to_one_roadmap_named_mlpath_with_nothing_else_cha
     fresh = tmp_path / "fresh.db"
     open_bundled(fresh)[0].close()
     assert columns(db) == columns(fresh)
+
+
+def test_schema_10_with_two_roadmaps_and_a_shared_page_upgrades_with_every_item_as_it_was(tmp_path):
+    """Schema 11 changes derived data only (the stored state's triggers read one view): a schema-10
+    database tracking two roadmaps that share a page reads the same after the upgrade, and its
+    triggers keep the state current."""
+    db = tmp_path / "mlpath.db"
+    shutil.copy(Path(__file__).parent / "data" / "mlpath-schema10.db", db)
+    before = old_items(db)
+    store, info = open_bundled(db)
+    assert info.migrated == (10, migrations.LATEST)
+    assert [r.name for r in store.roadmaps()] == ["mlpath", "extra"]
+    after = {i.id: i for i in store.items(include_retired=True, every_roadmap=True)}
+    assert set(after) == set(before)
+    for rid, old in before.items():
+        for name, value in old.items():
+            now = getattr(after[rid], name)
+            assert (now.value if name == "status" else now) == value, (rid, name)
+    assert after["mml"].same_as == "mml-book" and after["mml"].status.value == "done"
+    store.close()
+    with closing(sqlite3.connect(db)) as conn:  # a write through the new triggers: the shared page too
+        conn.execute("INSERT INTO study_session (resource_id, day, hours, at, note) "
+                     "VALUES ('mml-book', '2026-11-24', 1.5, '2026-11-24T10:00:00Z', NULL)")
+        conn.commit()
+    store, _ = open_bundled(db)
+    logged = {i.id: i.logged_hours for i in store.items(every_roadmap=True) if i.id in ("mml-book", "mml")}
+    assert logged == {"mml-book": 3.5, "mml": 3.5}
+    store.close()

@@ -41,7 +41,8 @@ def state(db: Path, resource_id: str) -> tuple:
 
 
 @pytest.mark.parametrize("fixture", ["mlpath-schema1.db", "mlpath-schema2.db", "mlpath-schema3.db",
-                                     "mlpath-schema4.db", "mlpath-schema7.db", "mlpath-schema8.db"])
+                                     "mlpath-schema4.db", "mlpath-schema7.db", "mlpath-schema8.db",
+                                     "mlpath-schema10.db"])
 def test_every_earlier_schema_upgrades_to_a_stored_state_that_matches_its_records(tmp_path, fixture):
     db = tmp_path / "mlpath.db"
     shutil.copy(DATA / fixture, db)
