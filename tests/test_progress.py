@@ -259,3 +259,13 @@ def test_a_stages_tallies_from_several_parts_add_up_to_its_totals_over_every_uni
     assert stage_sums(STAGES, parts) == stage_totals(STAGES, found) == stage_progress(STAGES, every)
     assert [p.total for p in stage_sums(STAGES, parts)] == [3, 2]  # e skipped, the group once
     assert stage_sums(STAGES, []) == stage_totals(STAGES, [])  # an empty stage counts nothing
+
+
+def test_an_enumeration_s_words_for_a_help_text():
+    from enum import Enum
+
+    from mlpath.vocab import Kind, Status, words
+
+    assert words(Status) == "todo, doing, done or skipped"
+    assert words(Kind).startswith("book, course, ") and words(Kind).count(" or ") == 1
+    assert words(Enum("One", {"only": "only"})) == "only"

@@ -109,7 +109,7 @@ def main_callback(
             "--roadmap",
             help="Track your own roadmap file (same schema as data/roadmap.yaml) instead of the bundled one; "
             "MLPATH_ROADMAP does the same. Example: mlpath --roadmap my-roadmap.yaml next",
-            show_default=False,
+            show_default=False, metavar="FILE",
         ),
     ] = None,
     scope: Annotated[

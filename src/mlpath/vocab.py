@@ -30,6 +30,12 @@ def resource_number(stage_number: int, position: int) -> str:
     return f"{stage_number}.{position}"
 
 
+def words(choices: type[Enum]) -> str:
+    """An enumeration's values for a help text: "a, b or c"."""
+    values = [str(member.value) for member in choices]
+    return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else "".join(values)
+
+
 class Status(str, Enum):
     todo = "todo"
     doing = "doing"

@@ -43,5 +43,5 @@ OneId = Annotated[
 ]
 NoPager = Annotated[bool, typer.Option("--no-pager", help="Print everything at once, without a pager, even when it "
                                       "is longer than the screen, e.g. mlpath list --no-pager.")]
-NoteOption = Annotated[str | None, typer.Option("--note", help='A note kept with this change, '
+NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help='A note kept with this change, '
                                                 'e.g. --note "chapters 1-3 only".')]

@@ -35,10 +35,12 @@ def roadmap_import_command(
     file: Annotated[Path, typer.Argument(help="A markdown outline (awesome list, course README, notes) or a "
                                          "roadmap.sh roadmap JSON, e.g. awesome-ml.md.", show_default=False,
                                          metavar="FILE")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the roadmap to this file (atomically) "
+    output: Annotated[Path | None, typer.Option("-o", "--output", metavar="FILE",
+                                                help="Write the roadmap to this file (atomically) "
                                                 "instead of stdout, e.g. -o my-roadmap.yaml.",
                                                 show_default=False)] = None,
-    stage_level: Annotated[int | None, typer.Option("--stage-level", min=1, max=6, help="Make a stage of every "
+    stage_level: Annotated[int | None, typer.Option("--stage-level", min=1, max=6, metavar="N",
+                                                    help="Make a stage of every "
                                                     "heading of this level (default: the level that best splits "
                                                     "the list), e.g. --stage-level 2.", show_default=False)] = None,
 ) -> None:
@@ -61,7 +63,8 @@ def roadmap_add_command(
     file: Annotated[Path, typer.Argument(help="A roadmap file (e.g. what `mlpath roadmap import` wrote), or a "
                                          "markdown outline or roadmap.sh JSON to convert on the way in, e.g. "
                                          "awesome-ml.yaml.", show_default=False, metavar="FILE")],
-    name: Annotated[str | None, typer.Option("--name", help="What to call it in --in and name/ID (default: from "
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME",
+                                             help="What to call it in --in and name/ID (default: from "
                                              "the file's name), e.g. --name fastai.", show_default=False)] = None,
 ) -> None:
     """Track another roadmap beside the ones you have; again, to refresh it (progress is kept).

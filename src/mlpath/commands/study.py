@@ -17,7 +17,7 @@ def study_command(
     resource: Annotated[str | None, typer.Argument(help="The resource you are about to study, e.g. mml-book.",
                                                    autocompletion=complete_ids, show_default=False,
                                                    metavar="ID")] = None,
-    minutes: Annotated[int | None, typer.Option("--minutes", min=1, max=24 * 60, show_default=False,
+    minutes: Annotated[int | None, typer.Option("--minutes", min=1, max=24 * 60, show_default=False, metavar="MINUTES",
                                                 help="Count down this many minutes and ring the bell (a Pomodoro), "
                                                 "e.g. --minutes 25; with --stop, log this many instead of "
                                                 "all.")] = None,

@@ -45,7 +45,7 @@ def done_command(
     ctx: typer.Context,
     ids: Ids,
     note: NoteOption = None,
-    stars: Annotated[int | None, typer.Option("--stars", min=1, max=5, show_default=False,
+    stars: Annotated[int | None, typer.Option("--stars", min=1, max=5, show_default=False, metavar="1-5",
                                               help="How good the resource was, 1 (poor) to 5 (excellent) stars, "
                                               "e.g. --stars 4.")] = None,
     rating: Annotated[int | None, typer.Option("--rating", min=1, max=5, hidden=True,
@@ -79,7 +79,8 @@ def reset_command(ctx: typer.Context, ids: Ids) -> None:
     _mark(ctx, ids, Status.todo)
 
 
-DateOption = Annotated[str | None, typer.Option("--date", help="The day you studied: today, yesterday, -3d, a "
+DateOption = Annotated[str | None, typer.Option("--date", metavar="DAY",
+                                                help="The day you studied: today, yesterday, -3d, a "
                                                 "weekday (the most recent one) or YYYY-MM-DD, e.g. --date yesterday.",
                                                 show_default=False)]
 

@@ -25,7 +25,8 @@ def export_command(
     fmt: Annotated[str, typer.Option("--format", help=f"{formats.described()}, e.g. --format json.",
                                      callback=_known_format, autocompletion=formats.names_starting,
                                      metavar="FORMAT")] = "markdown",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (atomically) instead "
+    output: Annotated[Path | None, typer.Option("-o", "--output", metavar="FILE",
+                                                help="Write to this file (atomically) instead "
                                                 "of stdout, e.g. -o progress.md.", show_default=False)] = None,
 ) -> None:
     """Export progress: a markdown checklist, a JSON backup, or an SVG card.

@@ -7,7 +7,7 @@ import typer
 
 from mlpath import paths, session
 from mlpath.commands.common import JsonFlag, NoPager, OneId, state
-from mlpath.vocab import Kind, Status
+from mlpath.vocab import Kind, Status, words
 
 app = typer.Typer()
 
@@ -45,13 +45,16 @@ def list_command(
         str | None, typer.Argument(help="A stage number or id, e.g. 2 or intro-ml; all stages when left out.",
                                    show_default=False, metavar="STAGE")
     ] = None,
-    status: Annotated[Status | None, typer.Option("--status", help="Only this status, e.g. --status doing.",
+    status: Annotated[Status | None, typer.Option("--status", metavar="STATUS",
+                                                  help=f"Only this status ({words(Status)}), e.g. --status doing.",
                                                   show_default=False)] = None,
-    kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind, e.g. --kind book.",
+    kind: Annotated[Kind | None, typer.Option("--kind", metavar="KIND",
+                                              help=f"Only this kind ({words(Kind)}), e.g. --kind book.",
                                               show_default=False)] = None,
     core: Annotated[bool, typer.Option("--core", help="Only the core path, leaving out optional extras, "
                                        "e.g. mlpath list 2 --core.")] = False,
-    search: Annotated[str | None, typer.Option("--search", help='Only resources whose id, title, authors or note '
+    search: Annotated[str | None, typer.Option("--search", metavar="TEXT",
+                                               help='Only resources whose id, title, authors or note '
                                                'contain this text, e.g. --search "transformer".',
                                                show_default=False)] = None,
     as_json: JsonFlag = False,
@@ -86,8 +89,10 @@ def show_command(ctx: typer.Context, resource: OneId, as_json: JsonFlag = False)
 @app.command("next")
 def next_command(
     ctx: typer.Context,
-    count: Annotated[int, typer.Option("-n", "--count", min=1, help="How many suggestions, e.g. -n 5.")] = 1,
-    stage: Annotated[str | None, typer.Option("--stage", help="Only suggest from this stage (number or id), "
+    count: Annotated[int, typer.Option("-n", "--count", min=1, metavar="N",
+                                       help="How many suggestions, e.g. -n 5.")] = 1,
+    stage: Annotated[str | None, typer.Option("--stage", metavar="STAGE",
+                                              help="Only suggest from this stage (number or id), "
                                               "e.g. --stage 4.", show_default=False)] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -117,7 +122,8 @@ def week_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 @app.command("history")
 def history_command(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option("--days", min=1, max=3660, help="How many days back, e.g. --days 90.")] = 28,
+    days: Annotated[int, typer.Option("--days", min=1, max=3660, metavar="DAYS",
+                                      help="How many days back, e.g. --days 90.")] = 28,
     no_pager: NoPager = False,
 ) -> None:
     """Show dated activity (newest first), a calendar of study days, streaks and hours per week.
