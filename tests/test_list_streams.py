@@ -13,7 +13,7 @@ import pytest
 
 from mlpath import export, listing, progress, roadmap
 from mlpath.errors import DatabaseDamaged
-from mlpath.progress import ListRow, Status
+from mlpath.progress import ListEntry, ListRow, Status
 from mlpath.store import Store
 
 SHOWN = ListRow._fields  # what the list shows of each item (an Item's fields of the same names)
@@ -129,6 +129,14 @@ def test_several_roadmaps_are_listed_in_the_order_they_were_added_each_in_stage_
 def test_list_row_of_an_item_keeps_the_fields_of_the_same_names(store):
     for item in store.items():
         assert tuple(ListRow.of(item)) == tuple(getattr(item, f) for f in ListRow._fields)
+
+
+def test_a_list_entry_is_its_item_s_fields_of_the_same_names(store):
+    items = {i.id: i for i in store.items()}
+    entries = list(store.list_entries())
+    assert [e.id for e in entries] == list(items)
+    for entry in entries:
+        assert tuple(entry) == tuple(getattr(items[entry.id], f) for f in ListEntry._fields)
 
 
 def _damage(store, sql: str) -> None:

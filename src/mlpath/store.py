@@ -366,12 +366,14 @@ class Store:
         where, params = self._listed_where(stage_id, status, kind, core)
         make, statuses = tuple.__new__, _STATUS
         for batch in self.db.stream(self._listed_sql(_ENTRY_COLUMNS, where), params, 1024):
+            damaged = next((row for row in batch if not row[-1]), None)  # hours that are not a finite number
+            if damaged is not None:
+                self._convert([damaged], _entry_hours)
             try:
                 made = [make(ListEntry, (rid, number, title, stage, kind, core == 1, hours, url, statuses[status],
                                          done_at, road))
-                        for rid, number, title, stage, kind, core, hours, url, status, done_at, road, finite in batch
-                        if finite or _check(f"resource {rid!r:.40}: hours", hours, "FLOAT", nullable=False)]  # raises
-            except (KeyError, ValueError) as exc:
+                        for rid, number, title, stage, kind, core, hours, url, status, done_at, road, _ in batch]
+            except KeyError as exc:  # an unknown status
                 raise database_problem(exc, self.path) from None
             yield from made
 
@@ -1164,6 +1166,11 @@ _FINITE_HOURS = f"r.hours BETWEEN -{sys.float_info.max!r} AND {sys.float_info.ma
 _ENTRY_COLUMNS = ("r.id, s.number || '.' || r.position, r.title, r.stage_id, r.kind, "
                   "r.core IS NOT NULL AND r.core != 0, r.hours, r.url, COALESCE(x.status, 'todo'), x.done_at, "
                   f"r.roadmap, {_FINITE_HOURS}")
+
+
+def _entry_hours(r: tuple[Any, ...]) -> Any:
+    """A list_entries row's hours, checked (ValueError for a value that is not a finite number)."""
+    return _check(f"resource {r[0]!r:.40}: hours", r[6], "FLOAT", nullable=False)
 
 
 def _item(r: tuple[Any, ...]) -> Item:
