@@ -157,6 +157,20 @@ def test_completion_it_does_not_answer_goes_to_typer(env):
     assert light.command([], env | {"_MLPATH_COMPLETE": "complete_bash"}, "python -m mlpath") is None
 
 
+@pytest.mark.parametrize("cword", ["x", "", "-1", "1.5", "\u0663"])
+def test_a_bash_completion_request_without_a_word_number_offers_nothing(cword, capsys, tmp_path, monkeypatch):
+    # bash always sets COMP_CWORD to a number; anything else (a hand-set variable) offers no
+    # candidates and exits 0, where Typer's completion stopped with a traceback
+    monkeypatch.setenv("MLPATH_DB", str(tmp_path / "mlpath.db"))
+    body = light.command([], {"_MLPATH_COMPLETE": "complete_bash", "COMP_WORDS": "mlpath done c",
+                              "COMP_CWORD": cword}, "mlpath")
+    assert body is not None
+    with pytest.raises(SystemExit) as stop:
+        light.run(body)
+    assert stop.value.code == 0 and capsys.readouterr() == ("", "")
+    assert not (tmp_path / "mlpath.db").exists()
+
+
 def test_the_id_commands_are_those_the_typer_app_completes():
     """light.py's two tables of commands whose arguments are ids agree with the Typer app."""
     lists, firsts = set(), set()

@@ -148,7 +148,7 @@ def read_roadmap_to_add(path: Path, name: str | None) -> ToAdd:
     before the store opens, so a bad file or name leaves no database behind on a first run."""
     from mlpath import catalog, convert, importer, roadmap
 
-    chosen = catalog.check_name(name) if name is not None else catalog.name_from_file(path.stem)
+    chosen = catalog.check_added(catalog.check_name(name) if name is not None else catalog.name_from_file(path.stem))
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             road = roadmap.parse(roadmap.read_source(path))

@@ -73,6 +73,15 @@ def check_name(name: str) -> str:
     return clean
 
 
+def check_added(name: str) -> str:
+    """The name a roadmap is added as: any but the first roadmap's (the bundled one, or what the
+    database tracked before several roadmaps)."""
+    if name == FIRST:
+        raise UsageProblem(f"{name!r} is the first roadmap's name",
+                           hint="choose another with --name, e.g. --name my-course")
+    return name
+
+
 def name_from_file(stem: str) -> str:
     """A roadmap name from a file's name: awesome-ml.yaml gives awesome-ml."""
     slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:NAME_LIMIT].strip("-")

@@ -84,7 +84,9 @@ def _completion(environ: Mapping[str, str]) -> Callable[[], None] | None:
     if environ.get(COMPLETE_VAR) != "complete_bash":
         return None
     line, cword = environ.get("COMP_WORDS", ""), environ.get("COMP_CWORD", "")
-    if not cword.isdigit() or not set(line) <= _PLAIN_WORD | {" "}:
+    if not (cword.isascii() and cword.isdigit()):  # bash always gives a word number: nothing to offer
+        return _offer_nothing  # (Typer's own completion would stop on it with a traceback)
+    if not set(line) <= _PLAIN_WORD | {" "}:
         return None
     words = line.split()
     position = int(cword)
@@ -95,6 +97,10 @@ def _completion(environ: Mapping[str, str]) -> Callable[[], None] | None:
     if not (name in ID_LIST_COMMANDS or (name in FIRST_ID_COMMANDS and len(args) == 1)):
         return None
     return lambda: _print_ids(name, incomplete)
+
+
+def _offer_nothing() -> None:
+    """A completion request that asks for nothing: no candidates."""
 
 
 def _print_ids(name: str, incomplete: str) -> None:

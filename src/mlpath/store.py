@@ -259,9 +259,7 @@ class Store:
     def add_roadmap(self, road: Roadmap, name: str, source: str) -> catalog.Added:
         """Track road beside the others as `name`, or refresh it (ids kept, gone resources retired,
         history kept), bringing it back if it was removed."""
-        if name == catalog.FIRST:
-            raise UsageProblem(f"{name!r} is the first roadmap's name",
-                               hint="choose another with --name, e.g. --name my-course")
+        catalog.check_added(name)
         existed = {r.name: r for r in self.roadmaps()}.get(name)
         with self.db.transaction() as conn:
             self._meta = None

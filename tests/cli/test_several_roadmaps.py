@@ -340,11 +340,16 @@ def test_add_of_a_bad_file_or_name_on_a_first_run_leaves_no_database(run, tmp_pa
 
     empty = tmp_path / "empty.yaml"
     empty.write_text("", encoding="utf-8")
+    first = tmp_path / "mlpath.md"  # a file whose name gives the first roadmap's
+    first.write_bytes((DATA / "awesome-list.md").read_bytes())
     for args in ((str(tmp_path / "missing.yaml"),), (str(tmp_path),), (str(empty),),
-                 (str(DATA / "awesome-list.md"), "--name", "a b")):
+                 (str(DATA / "awesome-list.md"), "--name", "a b"), (str(DATA / "awesome-list.md"), "--name", "MLpath"),
+                 (str(first),)):
         stderr = fails(run("roadmap", "add", *args))
         assert len(stderr.strip().splitlines()) == 1, stderr
         assert not paths.db_path().exists()
+        if args[-1] in ("MLpath", str(first)):
+            assert "'mlpath' is the first roadmap's name" in stderr, stderr
 
 
 @pytest.mark.parametrize("width", [60, 80, 120])
