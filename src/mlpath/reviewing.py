@@ -5,7 +5,7 @@ answer recorded, and a resource's review record for `show`. No printing; FSRS li
 from datetime import date, tzinfo
 from typing import NamedTuple
 
-from mlpath import clock, spaced
+from mlpath import catalog, clock, spaced
 from mlpath.habits import Note
 from mlpath.progress import Item
 from mlpath.spaced import Review
@@ -42,7 +42,8 @@ def _notes(item: Item, notes: list[Note]) -> list[Note]:
 
 def due(store: Store, today: date, tz: tzinfo) -> list[DueReview]:
     """Finished resources due for review today or earlier, most overdue first, with their notes."""
-    found = spaced.due_reviews(store.items(), store.latest_reviews(), today, tz)
+    # each piece of study once: a page two roadmaps share is reviewed once (its first roadmap's id)
+    found = spaced.due_reviews(catalog.distinct(store.items()), store.latest_reviews(), today, tz)
     notes: dict[str, list[Note]] = {}
     if found:
         for n in store.notes():

@@ -542,12 +542,14 @@ class Store:
         return every, once
 
     def reviews_due(self, today: date, tz: tzinfo) -> int:
-        """How many finished resources in scope are due for review on or before today (spaced.due_reviews'
-        count: a resource the same page as another counts for each).
+        """How many finished pieces of study in scope are due for review on or before today
+        (spaced.due_reviews' count over catalog.distinct's items: a page two roadmaps share counts once).
 
-        SQL counts those surely due (before yesterday began in UTC, whatever the time zone); the few
-        due around today are checked in the learner's time zone. With every roadmap in scope the count
-        comes from the stored state alone, corrected by the few resources retired or linked to another."""
+        Counted from the stored state, each state once when a resource in scope shows it. SQL counts
+        those surely due (before yesterday began in UTC, whatever the time zone); the few due around
+        today are checked in the learner's time zone. With every roadmap in scope the count is every
+        due state but the few that no resource shows (its own resource retired or showing another's,
+        and none the same page as it in view), so the states are counted, not probed one by one."""
         from mlpath import spaced
 
         first = timedelta(days=spaced.FIRST_REVIEW_DAYS)
@@ -556,19 +558,19 @@ class Store:
         bounds = [(at, clock.stamp(clock.parse_stamp(at) - first)) for at in (surely, unsure)]
         before, after = _DUE.format("<", "<"), _DUE.format(">=", ">=")
         scoped, scope = self._in_scope("r.roadmap")
+        shown = _SHOWN.format(scoped=scoped)
         if scoped:
-            (count,), = self._read(f"SELECT COUNT(*) FROM resource r JOIN resource_state x ON {_STATE_OF_R} "
-                                   f"WHERE r.retired = 0{scoped} AND {_DONE} AND {before}", [*scope, *bounds[0]])
+            (count,), = self._read(f"SELECT COUNT(*) FROM resource_state x WHERE {_DONE} AND {before} AND {shown}",
+                                   [*bounds[0], *scope, *scope])
         else:
             (count,), = self._read(f"SELECT (SELECT COUNT(*) FROM resource_state x WHERE {_DONE} AND {before}) "
-                                   f"- (SELECT COUNT(*) FROM ({_NOT_ITS_OWN} AND {_DONE} AND {before})) "
-                                   f"+ (SELECT COUNT(*) FROM ({_LINKED} AND {_DONE} AND {before}))", [*bounds[0]] * 3)
-        # the few near today, each with how many resources in scope show it: read from the stored
-        # state, not by joining every resource to it
-        near = self._read(f"SELECT x.review_due, x.done_at, {_SHOWN.format(scoped=scoped)} FROM resource_state x "
-                          f"WHERE {_DONE} AND {after} AND {before}", [*scope, *scope, *bounds[0], *bounds[1]])
-        due: list[int] = self._convert(
-            near, lambda r: r[2] if clock.local_day(r[0] or spaced.first_due(r[1]), tz) <= today else 0)
+                                   f"- (SELECT COUNT(*) FROM resource_state x WHERE x.resource_id IN ({_NOT_ITS_OWN}) "
+                                   f"AND {_DONE} AND {before} AND NOT {shown})", [*bounds[0]] * 2)
+        # the few near today: read from the stored state, not by joining every resource to it
+        near = self._read(f"SELECT x.review_due, x.done_at FROM resource_state x "
+                          f"WHERE {_DONE} AND {after} AND {before} AND {shown}",
+                          [*bounds[0], *bounds[1], *scope, *scope])
+        due: list[bool] = self._convert(near, lambda r: clock.local_day(r[0] or spaced.first_due(r[1]), tz) <= today)
         return int(count) + sum(due)
 
     def _convert(self, rows: Sequence[Any], make: Callable[[Any], Any]) -> list[Any]:
@@ -1085,16 +1087,11 @@ _UNFINISHED_IN_STAGE = (f"SELECT 1 FROM resource r LEFT JOIN resource_state x ON
                         "('done', 'skipped') AND (r.choose_one IS NULL OR r.choose_one NOT IN "
                         "(SELECT value FROM json_each(?)))")
 # ... and the finished resources whose review is due before a stamp (the reviewed ones by their
-# latest review, the others by their finish): the state rows of no resource in view (their own is
-# retired, or shows another's state), and the resources in view that show another's (both few,
-# found from their indexes).
+# latest review, the others by their finish), and the resources that may not show their own stored
+# state (retired, or showing another's; both few, found from their indexes).
 _DONE = "x.status = 'done' AND x.done_at IS NOT NULL AND x.done_at != ''"
 _DUE = "CASE WHEN x.review_due IS NOT NULL THEN x.review_due {} ? ELSE x.done_at {} ? END"
-_NOT_ITS_OWN = ("SELECT x.resource_id FROM resource r CROSS JOIN resource_state x ON x.resource_id = r.id "
-                "WHERE r.id IN (SELECT id FROM resource WHERE retired != 0 UNION SELECT id FROM resource "
-                "WHERE same_as IS NOT NULL)")
-_LINKED = (f"SELECT x.resource_id FROM resource r CROSS JOIN resource_state x ON {_STATE_OF_R} "
-           "WHERE r.same_as IS NOT NULL AND r.retired = 0")
+_NOT_ITS_OWN = "SELECT id FROM resource WHERE retired != 0 UNION SELECT id FROM resource WHERE same_as IS NOT NULL"
 # ... and progress.effort_of's rules in SQL, summed per stage over the rows of a query (`source`, with
 # the columns stage_id, core, status, planned, logged, fraction, linked): the estimate stretched by
 # time logged past it, the share done, then a stage's tally per value of linked, and how many rows
@@ -1118,10 +1115,10 @@ GROUP BY stage_id, linked
 _STATE_READABLE = (f"SELECT MIN(status IN ('todo', 'doing', 'done', 'skipped')) IS NOT 0 "
                    f"AND COALESCE(MIN(logged_hours) >= {_LOWEST} AND MAX(logged_hours) <= {_HIGHEST}, 1) "
                    f"AND COALESCE(MIN(fraction) >= {_LOWEST} AND MAX(fraction) <= {_HIGHEST}, 1) FROM resource_state")
-# ... and how many resources in view show a stored state x: its own resource (when that shows its own
-# state) and those the same page as it (found through their indexes); `scoped` is _in_scope("r.roadmap")'s.
-_SHOWN = ("(SELECT COUNT(*) FROM resource r WHERE r.id = x.resource_id AND r.same_as IS NULL AND r.retired = 0"
-          "{scoped}) + (SELECT COUNT(*) FROM resource r WHERE r.same_as = x.resource_id AND r.retired = 0{scoped})")
+# ... and whether a resource in view shows a stored state x: its own resource (when that shows its own
+# state) or one the same page as it (found through their indexes); `scoped` is _in_scope("r.roadmap")'s.
+_SHOWN = ("(EXISTS (SELECT 1 FROM resource r WHERE r.id = x.resource_id AND r.same_as IS NULL AND r.retired = 0"
+          "{scoped}) OR EXISTS (SELECT 1 FROM resource r WHERE r.same_as = x.resource_id AND r.retired = 0{scoped}))")
 _MOST_ROWS = 2**62  # a LIMIT SQLite takes (`next -n` may ask for any number)
 _NUMBER = re.compile(r"(\d{1,9})\.(\d{1,9})")  # a resource number, e.g. 2.5 (vocab.resource_number)
 _AFTER_ID_CHARS = "~"  # sorts after every character an id may hold ([a-z0-9-]): the end of a prefix range

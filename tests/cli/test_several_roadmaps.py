@@ -365,3 +365,20 @@ def test_the_all_roadmaps_line_keeps_its_label_at_any_width(run, tracked, monkey
     from conftest import check_layout
 
     check_layout("\n".join(lines), width)
+
+
+def test_a_page_two_roadmaps_share_is_due_for_review_once(run, tmp_path, clock):
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("version: 1\ntitle: Extra\nstages:\n  - id: reading\n    title: Reading\n    resources:\n"
+                     "      - {id: mml, title: The MML book, kind: book, core: true, hours: 60, "
+                     'url: "https://www.mml-book.github.io"}\n'
+                     "      - {id: essay, title: An essay, kind: article, core: false, hours: 1}\n", encoding="utf-8")
+    ok(run("roadmap", "add", str(extra)))
+    ok(run("done", "mml", "essay"))  # mml is mml-book's page: one piece of study
+    clock.advance(days=30)
+    assert "2 finished resources are due for review" in " ".join(ok(run()).stdout.split())
+    assert "2 finished resources are due for review" in " ".join(ok(run("next")).stdout.split())
+    listed = ok(run("review")).stdout
+    assert listed.count("mml-book") == 1 and " mml " not in listed and "essay" in listed
+    week = json.loads(ok(run("week", "--json")).stdout)
+    assert week["reviews_due"] == 2
