@@ -82,6 +82,15 @@ def check_added(name: str) -> str:
     return name
 
 
+def check_source(name: str, source: str, tracked: Iterable[RoadmapInfo]) -> None:
+    """Refuse to track a file under a second name: every page of it would be the same page as one
+    of the roadmap that file is tracked as already (removed ones too: `add` brings those back)."""
+    for other in tracked:
+        if other.source == source and other.name != name:
+            raise UsageProblem(f"{source} is tracked already, as {other.name!r}",
+                               hint=f"to refresh it: mlpath roadmap add {source} --name {other.name}")
+
+
 def name_from_file(stem: str) -> str:
     """A roadmap name from a file's name: awesome-ml.yaml gives awesome-ml."""
     slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:NAME_LIMIT].strip("-")

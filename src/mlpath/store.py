@@ -260,7 +260,9 @@ class Store:
         """Track road beside the others as `name`, or refresh it (ids kept, gone resources retired,
         history kept), bringing it back if it was removed."""
         catalog.check_added(name)
-        existed = {r.name: r for r in self.roadmaps()}.get(name)
+        tracked = self.roadmaps()
+        catalog.check_source(name, source, tracked)
+        existed = {r.name: r for r in tracked}.get(name)
         with self.db.transaction() as conn:
             self._meta = None
             report = self.plan_sync(road, name)

@@ -382,3 +382,17 @@ def test_a_page_two_roadmaps_share_is_due_for_review_once(run, tmp_path, clock):
     assert listed.count("mml-book") == 1 and " mml " not in listed and "essay" in listed
     week = json.loads(ok(run("week", "--json")).stdout)
     assert week["reviews_due"] == 2
+
+
+def test_a_file_tracked_already_is_refused_under_a_second_name(run, tmp_path):
+    path = tmp_path / "extra.yaml"
+    path.write_text("version: 1\ntitle: Extra\nstages:\n  - id: reading\n    title: Reading\n    resources:\n"
+                    "      - {id: essay, title: An essay, kind: article, core: false, hours: 1}\n", encoding="utf-8")
+    ok(run("roadmap", "add", str(path), "--name", "one"))
+    stderr = fails(run("roadmap", "add", str(path), "--name", "two"))
+    assert f"{path} is tracked already, as 'one'" in stderr and f"roadmap add {path} --name one" in stderr
+    assert [r["name"] for r in json.loads(ok(run("roadmap", "list", "--json")).stdout)] == ["mlpath", "one"]
+    ok(run("roadmap", "add", str(path), "--name", "one"))  # refreshing it is fine
+    ok(run("roadmap", "remove", "one"))
+    assert "as 'one'" in fails(run("roadmap", "add", str(path), "--name", "two"))  # a removed one too
+    ok(run("roadmap", "add", str(path), "--name", "one"))  # brought back
