@@ -193,8 +193,8 @@ def test_ids_two_roadmaps_share_take_the_name_prefix(run, tmp_path):
 
 def test_completion_offers_short_ids_and_the_name_form(run, tmp_path, db_path):
     add_small(run, tmp_path, "one", "https://example.org/a")
-    add_small(run, tmp_path, "one", "https://example.org/a", "--name", "onecopy")
-    # the second copy's ids are stored as onecopy/intro: `intro` means the first's
+    add_small(run, tmp_path, "onecopy", "https://example.org/a")  # a copy of the file, with the same ids
+    # the copy's ids are stored as onecopy/intro: `intro` means the first's
     assert [c for c, _ in completion_candidates(db_path, "int")] == ["intro"]
     assert [c for c, _ in completion_candidates(db_path, "one")] == ["one/", "onecopy/", "onecopy/intro",
                                                                     "onecopy/extra"]
