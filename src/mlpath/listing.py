@@ -47,8 +47,8 @@ def listing(store: Store, stage: str | None = None, status: Status | None = None
 
 def entries(store: Store, stage: str | None = None, status: Status | None = None, kind: str | None = None,
             core: bool = False, search: str | None = None) -> Iterable[Item | ListEntry]:
-    """`list --json`: what it gives of each resource that passes every filter; like `listing`, read as
-    it is written but with --search, which filters every item."""
+    """`list --json`: what it gives of each resource that passes every filter, read as it is written
+    (like `listing`), except with --search, which filters every item."""
     if search is not None:
         return resources(store, stage, status, kind, core, search)
     return store.list_entries(_stage_id(store, stage), status, kind, core)
