@@ -199,6 +199,8 @@ def test_stage_etas_accumulate_in_stage_order():
     progress = [StageProgress(info[0], 1, 2, 0, 20, 30), StageProgress(info[1], 3, 3, 0, 5, 5),
                 StageProgress(info[2], 0, 1, 0, 0, 20)]
     assert stage_etas(progress, 10, D("2026-11-24")) == [D("2026-12-01"), None, D("2026-12-15")]
+    # the third stage shares 10 of its 20 hours with the first (studied there): it adds 10
+    assert stage_etas(progress, 10, D("2026-11-24"), adds=[10, 0, 10]) == [D("2026-12-01"), None, D("2026-12-08")]
 
 
 def test_check_hours():

@@ -197,12 +197,17 @@ def eta(hours_left: float, hours_per_week: float | None, today: date) -> date | 
     return today + timedelta(days=math.ceil(hours_left / hours_per_week * 7))
 
 
-def stage_etas(progress: Sequence[StageProgress], hours_per_week: float | None, today: date) -> list[date | None]:
-    """Finish dates per stage, studying the stages in order: a stage ends after the ones before it."""
+def stage_etas(progress: Sequence[StageProgress], hours_per_week: float | None, today: date,
+               adds: Sequence[float] | None = None) -> list[date | None]:
+    """Finish dates per stage, studying the stages in order: a stage ends after the ones before it.
+
+    `adds` is what each stage adds to the hours studied before it, when that is not its own hours
+    left: a page it shares with a stage of a roadmap tracked before was studied there (so the last
+    stage ends when everything does)."""
     result = []
     cumulative = 0.0
-    for p in progress:
-        cumulative += p.hours_left
+    for p, added in zip(progress, [p.hours_left for p in progress] if adds is None else adds, strict=True):
+        cumulative += added
         result.append(eta(cumulative, hours_per_week, today) if p.hours_left > 0 else None)
     return result
 

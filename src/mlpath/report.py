@@ -55,15 +55,18 @@ def overview(store: Store, today: date, tz: tzinfo, every_item: bool = True) -> 
     totals come from the store's tallies (Store.stage_tallies) and `items` is empty: what the
     dashboard, `stages` and the card need, without making an Item of every resource."""
     stages = store.stages()
+    # per_stage counts a page two roadmaps share in each; once_per_stage in the one tracked first
     if every_item:
         every = store.items()
         per_stage = progress.stage_progress(stages, every)
         items = catalog.distinct(every)
-        total = progress.overall(per_stage if len(items) == len(every) else progress.stage_progress(stages, items))
+        once_per_stage = per_stage if len(items) == len(every) else progress.stage_progress(stages, items)
     else:
         tallies, once = store.stage_tallies()
         per_stage, items = progress.stage_sums(stages, tallies), []
-        total = progress.overall(per_stage if once == tallies else progress.stage_sums(stages, once))
+        once_per_stage = per_stage if once == tallies else progress.stage_sums(stages, once)
+    total = progress.overall(once_per_stage)
+    adds = [p.hours_left for p in once_per_stage]
     since = min(today - timedelta(weeks=habits.PACE_WEEKS, days=6), habits.week_start(today))  # pace_window's reach
     sessions = store.sessions(since_day=since.isoformat())
     first = habits.first_day(*store.first_activity(), tz)
@@ -80,10 +83,10 @@ def overview(store: Store, today: date, tz: tzinfo, every_item: bool = True) -> 
         progress=per_stage,
         total=total,
         pace=pace,
-        etas=habits.stage_etas(per_stage, pace.hours_per_week, today),
+        etas=habits.stage_etas(per_stage, pace.hours_per_week, today, adds),
         reviews_due=store.reviews_due(today, tz),
         goal=goal,
-        etas_goal=tuple(habits.stage_etas(per_stage, goal, today)),
+        etas_goal=tuple(habits.stage_etas(per_stage, goal, today, adds)),
         finish=habits.finish(total.core_hours_left, total.hours_left, pace.hours_per_week, goal, today),
         week_logged=habits.hours_between(sessions, habits.week_start(today), today),
         last_notes=store.last_notes(),

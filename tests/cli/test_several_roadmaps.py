@@ -396,3 +396,18 @@ def test_a_file_tracked_already_is_refused_under_a_second_name(run, tmp_path):
     ok(run("roadmap", "remove", "one"))
     assert "as 'one'" in fails(run("roadmap", "add", str(path), "--name", "two"))  # a removed one too
     ok(run("roadmap", "add", str(path), "--name", "one"))  # brought back
+
+
+def test_the_last_stage_ends_when_everything_does_though_roadmaps_share_pages(run, tracked, clock, db_path):
+    # awesome shares pages with the bundled roadmap: counted in each stage's hours left, but studied
+    # once (in the roadmap tracked first), so the stage dates run on to the overall finish, not past it
+    ok(run("log", "mml-book", "3h"))
+    clock.advance(days=8)
+    ok(run("goal", "5"))
+    view = overview(db_path)
+    assert view.total.hours_left < sum(p.hours_left for p in view.progress)  # pages are shared
+    assert view.etas[-1] == view.finish.all_at_pace and view.etas_goal[-1] == view.finish.all_at_goal
+    dated = [d for d in view.etas if d is not None]
+    assert dated == sorted(dated)
+    stages = json.loads(ok(run("stages", "--json")).stdout)
+    assert stages[-1]["eta"] == view.finish.all_at_pace.isoformat()
