@@ -209,7 +209,6 @@ STAMP_REPAIR = Table("stamp_repair", (
 TABLES: tuple[Table, ...] = (META, ROADMAP, STAGE, RESOURCE, EVENT, STUDY_SESSION, NOTE, REVIEW, TIMER,
                               PROGRESS_MARK, GOAL, STAMP_REPAIR, ACTION, TOMBSTONE)
 UNDOABLE = tuple(t for t in TABLES if t.undoable)
-BY_NAME = {t.name: t for t in TABLES}
 
 
 def create_statements() -> list[str]:

@@ -368,27 +368,20 @@ def test_the_all_roadmaps_line_keeps_its_label_at_any_width(run, tracked, monkey
 
 
 def test_a_page_two_roadmaps_share_is_due_for_review_once(run, tmp_path, clock):
-    extra = tmp_path / "extra.yaml"
-    extra.write_text("version: 1\ntitle: Extra\nstages:\n  - id: reading\n    title: Reading\n    resources:\n"
-                     "      - {id: mml, title: The MML book, kind: book, core: true, hours: 60, "
-                     'url: "https://www.mml-book.github.io"}\n'
-                     "      - {id: essay, title: An essay, kind: article, core: false, hours: 1}\n", encoding="utf-8")
-    ok(run("roadmap", "add", str(extra)))
-    ok(run("done", "mml", "essay"))  # mml is mml-book's page: one piece of study
+    add_small(run, tmp_path, "extra", "https://www.mml-book.github.io")  # its intro is mml-book's page
+    ok(run("done", "intro", "extra"))  # intro is one piece of study with mml-book
     clock.advance(days=30)
     assert "2 finished resources are due for review" in " ".join(ok(run()).stdout.split())
     assert "2 finished resources are due for review" in " ".join(ok(run("next")).stdout.split())
     listed = ok(run("review")).stdout
-    assert listed.count("mml-book") == 1 and " mml " not in listed and "essay" in listed
+    assert listed.count("mml-book") == 1 and " intro " not in listed and " extra " in listed
     week = json.loads(ok(run("week", "--json")).stdout)
     assert week["reviews_due"] == 2
 
 
 def test_a_file_tracked_already_is_refused_under_a_second_name(run, tmp_path):
-    path = tmp_path / "extra.yaml"
-    path.write_text("version: 1\ntitle: Extra\nstages:\n  - id: reading\n    title: Reading\n    resources:\n"
-                    "      - {id: essay, title: An essay, kind: article, core: false, hours: 1}\n", encoding="utf-8")
-    ok(run("roadmap", "add", str(path), "--name", "one"))
+    add_small(run, tmp_path, "one", "https://example.org/a")
+    path = tmp_path / "one.yaml"
     stderr = fails(run("roadmap", "add", str(path), "--name", "two"))
     assert f"{path} is tracked already, as 'one'" in stderr and f"roadmap add {path} --name one" in stderr
     assert [r["name"] for r in json.loads(ok(run("roadmap", "list", "--json")).stdout)] == ["mlpath", "one"]
