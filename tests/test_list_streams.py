@@ -101,8 +101,11 @@ def test_the_list_from_the_tables_is_every_item_s_list_across_roadmaps(several, 
     found = listing.listing(scoped, stage, status, kind, core)
     assert [tuple(r) for r in found.rows] == [tuple(ListRow.of(i)) for i in expected]
     scoped.close()
+    # with several roadmaps in scope numbers are shown as typed, name/2.1 (as `stages` shows them)
+    assert found.named == (scope is None)
+    shown = [f"{i.roadmap}/{i.number}" if found.named else i.number for i in expected]
     assert (found.total, found.number_width, found.id_width) == (
-        len(expected), max((len(i.number) for i in expected), default=0), max((len(i.id) for i in expected), default=0))
+        len(expected), max(map(len, shown), default=0), max((len(i.id) for i in expected), default=0))
     # and `list --json`'s records, read the same way, are every item's records
     scoped = Store(several.path)
     scoped.wanted = scope

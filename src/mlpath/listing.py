@@ -31,6 +31,7 @@ class Listing(NamedTuple):
     total: int  # how many rows
     number_width: int
     id_width: int
+    named: bool  # numbers shown as typed with several roadmaps in scope: name/2.1 (as `stages` shows them)
     rows: Iterable[ListRow]
 
 
@@ -40,8 +41,10 @@ def listing(store: Store, stage: str | None = None, status: Status | None = None
     database to the screen; --search (which reads titles, authors and notes) filters every item."""
     if search is not None:
         items = resources(store, stage, status, kind, core, search)
-        return Listing(len(items), max((len(i.number) for i in items), default=0),
-                       max((len(i.id) for i in items), default=0), [ListRow.of(i) for i in items])
+        named = len(store.scoped_roadmaps()) > 1
+        return Listing(len(items), max((len(i.roadmap) + 1 if named else 0) + len(i.number) for i in items)
+                       if items else 0, max((len(i.id) for i in items), default=0), named,
+                       [ListRow.of(i) for i in items])
     return Listing(*store.listed(_stage_id(store, stage), status, kind, core))
 
 

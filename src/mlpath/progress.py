@@ -69,6 +69,7 @@ class ListRow(NamedTuple):
     core: bool
     hours: float
     status: Status
+    roadmap: str
 
     @property
     def number(self) -> str:
@@ -77,7 +78,7 @@ class ListRow(NamedTuple):
     @classmethod
     def of(cls, item: Item) -> "ListRow":
         return cls(item.id, item.stage_number, item.position, item.title, item.kind, item.core, item.hours,
-                   item.status)
+                   item.status, item.roadmap)
 
 
 class ListEntry(NamedTuple):

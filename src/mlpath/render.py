@@ -1011,7 +1011,7 @@ def items(listing: Listing, page: bool = True) -> None:
                       "bold")
         yield _rule(fixed + id_w)
         rows = _styled_rows if term.colour else _plain_rows
-        core, hours = yield from rows(listing.rows, number_w, id_w, width, title_indent)
+        core, hours = yield from rows(listing.rows, number_w, id_w, width, title_indent, listing.named)
         yield []
         yield from say(f"{_keep(plural(listing.total, 'resource'))}, {core} of them core ({CORE_LEGEND}), "
                        f"{_keep(plural(hours, 'hour'))}", width=width)
@@ -1026,8 +1026,8 @@ def items(listing: Listing, page: bool = True) -> None:
 _KIND_W, _HOURS_W = len("newsletter"), len("hours")
 
 
-def _plain_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int,
-                title_indent: str) -> Generator[Printed, None, tuple[int, float]]:
+def _plain_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int, title_indent: str,
+                named: bool) -> Generator[Printed, None, tuple[int, float]]:
     """items' rows without colour, each line one string (what the terminal writes as it is); returns
     how many are core and their hours."""
     room = width - len(title_indent)
@@ -1035,7 +1035,7 @@ def _plain_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int,
     kinds: dict[str, str] = {}
     amounts: dict[float, str] = {}
     core, hours = 0, 0.0
-    for rid, stage_number, position, title, kind, is_core, h, status in rows:
+    for rid, stage_number, position, title, kind, is_core, h, status, road in rows:
         core += is_core
         hours += h
         kind_cell = kinds.get(kind)
@@ -1044,7 +1044,8 @@ def _plain_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int,
         hours_cell = amounts.get(h)
         if hours_cell is None:
             hours_cell = amounts[h] = f"{_hours(h).rjust(_HOURS_W)}{GAP}"
-        lead = f"{stage_number}.{position}".rjust(number_w) + marks[is_core]  # the number, without a call
+        number = f"{road}/{stage_number}.{position}" if named else f"{stage_number}.{position}"  # without a call
+        lead = number.rjust(number_w) + marks[is_core]
         # (status._value_ is its text, without the cost of Enum's .value or of hashing the member)
         if len(rid) > id_w:  # an id is never cut: alone on its line, the columns below it
             yield lead + rid
@@ -1058,8 +1059,8 @@ def _plain_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int,
     return core, hours
 
 
-def _styled_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int,
-                  title_indent: str) -> Generator[Printed, None, tuple[int, float]]:
+def _styled_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int, title_indent: str,
+                  named: bool) -> Generator[Printed, None, tuple[int, float]]:
     """items' rows in colour (ids of core items in bold, statuses in their colours, titles dim); returns
     how many are core and their hours."""
     room = width - len(title_indent)
@@ -1073,7 +1074,7 @@ def _styled_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int,
         cell = amounts.get(i.hours)
         if cell is None:
             cell = amounts[i.hours] = _hours(i.hours).rjust(_HOURS_W)
-        lead = f"{i.stage_number}.{i.position}".rjust(number_w) + marks[i.core]
+        lead = (f"{i.roadmap}/{i.number}" if named else i.number).rjust(number_w) + marks[i.core]
         rest = f"{GAP}{i.kind.ljust(_KIND_W)}{GAP}{cell}{GAP}"
         rid = (i.id, "bold" if i.core else "")
         if len(i.id) > id_w:  # an id is never cut: alone on its line, the columns below it

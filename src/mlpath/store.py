@@ -327,9 +327,10 @@ class Store:
         return self._convert(rows, _item)
 
     def listed(self, stage_id: str | None = None, status: Status | None = None, kind: str | None = None,
-               core: bool = False) -> tuple[int, int, int, Iterator[ListRow]]:
+               core: bool = False) -> tuple[int, int, int, bool, Iterator[ListRow]]:
         """`list`'s rows (the items of the roadmaps in scope that pass every filter given): how many,
-        the longest number and id (so the screen's columns are known before its first row), and the
+        the longest number and id (so the screen's columns are known before its first row), whether
+        numbers are shown as typed with several roadmaps in scope (name/2.1, as in `stages`), and the
         rows in roadmap order as they are read.
 
         Read from the tables, not the item view, with only what the list shows; the one stored value
@@ -338,8 +339,10 @@ class Store:
         where, params = self._listed_where(stage_id, status, kind, core)
         # the state is joined for the count only when --status asks
         state = f"LEFT JOIN resource_state x ON {_STATE_OF_R} " if status is not None else ""
+        several = len(self._scope or ()) > 1  # (_listed_where found the scope)
+        named = "LENGTH(r.roadmap) + 1 + " if several else ""
         (count, number_w, id_w, damaged), = self._read(  # (a number's length added up: cheaper than made)
-            "SELECT COUNT(*), COALESCE(MAX(LENGTH(s.number) + 1 + LENGTH(r.position)), 0), "
+            f"SELECT COUNT(*), COALESCE(MAX({named}LENGTH(s.number) + 1 + LENGTH(r.position)), 0), "
             f"COALESCE(MAX(LENGTH(r.id)), 0), MIN(CASE WHEN {_FINITE_HOURS} THEN NULL ELSE r.id END) "
             f"FROM resource r JOIN stage s ON s.id = r.stage_id {state}WHERE {where}", params)
         if damaged is not None:
@@ -350,13 +353,14 @@ class Store:
             make, statuses = tuple.__new__, _STATUS
             for batch in self.db.stream(self._listed_sql(_LIST_COLUMNS, where), params, 1024):
                 try:  # (an unknown status is the one value left that cannot be made)
-                    made = [make(ListRow, (rid, number, position, title, kind, core == 1, hours, statuses[status]))
-                            for rid, number, position, title, kind, core, hours, status in batch]
+                    made = [make(ListRow, (rid, number, position, title, kind, core == 1, hours, statuses[status],
+                                           road))
+                            for rid, number, position, title, kind, core, hours, status, road in batch]
                 except KeyError as exc:
                     raise database_problem(exc, self.path) from None
                 yield from made
 
-        return count, number_w, id_w, rows()
+        return count, number_w, id_w, several, rows()
 
     def list_entries(self, stage_id: str | None = None, status: Status | None = None, kind: str | None = None,
                      core: bool = False) -> Iterator[ListEntry]:
@@ -1155,7 +1159,7 @@ _CONVERT = tuple((Item._fields.index(name), convert) for name, convert in (
 
 # The columns `list` shows (Store.listed), in ListRow's order: core as 0 or 1, hours checked beforehand.
 _LIST_COLUMNS = ("r.id, s.number, r.position, r.title, r.kind, r.core IS NOT NULL AND r.core != 0, r.hours, "
-                 "COALESCE(x.status, 'todo')")
+                 "COALESCE(x.status, 'todo'), r.roadmap")
 # Hours a row can be shown with: a finite number (SQLite stores no NaN, and text or a blob sorts
 # after every number; the column's REAL affinity stores text that reads as a number as one).
 _FINITE_HOURS = f"r.hours BETWEEN -{sys.float_info.max!r} AND {sys.float_info.max!r}"

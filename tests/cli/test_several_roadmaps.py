@@ -404,3 +404,16 @@ def test_the_last_stage_ends_when_everything_does_though_roadmaps_share_pages(ru
     assert dated == sorted(dated)
     stages = json.loads(ok(run("stages", "--json")).stdout)
     assert stages[-1]["eta"] == view.finish.all_at_pace.isoformat()
+
+
+def test_list_shows_numbers_as_typed_when_several_roadmaps_are_in_scope(run, tracked):
+    # 2.1 is in every roadmap: unscoped, each row's number carries its roadmap's name (as `stages`
+    # shows them), and that number names the row's resource; scoped to one roadmap, plain numbers
+    import re
+
+    rows = re.findall(r"^ *(\S+/\d+\.\d+) +\*? +(\S+) ", ok(run("list", "--no-pager")).stdout, re.MULTILINE)
+    assert {n.split("/")[0] for n, _ in rows} == {"mlpath", "awesome", "osu", "prompts"}
+    for number, rid in [r for r in rows if r[0].endswith("/2.1") or r[0].endswith("/1.1")]:
+        assert json.loads(ok(run("show", number, "--json")).stdout)["id"] == rid, number
+    scoped = ok(run("--in", "osu", "list", "--no-pager")).stdout
+    assert re.search(r"^1\.1 ", scoped, re.MULTILINE) and "osu/" not in scoped
