@@ -1,7 +1,7 @@
 """The light entry path (mlpath/light.py) prints what the Typer path prints, byte for byte.
 
-Every form the light path answers (`mlpath`, `mlpath next`, `mlpath done ID...`, bash's id
-completion) runs twice as a real process, once through mlpath.__main__ (the light path) and once
+Every form the light path answers (`mlpath`, `mlpath next`, `mlpath done|reset|skip ID...`,
+bash's id completion) runs twice as a real process, once through mlpath.__main__ (the light path) and once
 straight through the Typer app (cli.main), each on its own copy of the same database, and must
 give the same stdout, stderr and exit code, in each state below. A form the light path does not
 answer must reach Typer.
@@ -79,6 +79,22 @@ def test_every_light_form_matches_typer_from_a_fresh_database_to_everything_done
     twins.both()
 
 
+def test_reset_and_skip_match_typer_and_change_the_status(twins):
+    """`reset ID...` and `skip ID...` take no option: the light path runs them (with the status each
+    command sets, light.MARKS) and prints what the Typer command prints, in every state."""
+    twins.both("done", "linear-algebra", "colab")
+    out, _, code = twins.both("reset", "linear-algebra")
+    assert code == 0 and out.startswith("reset to todo: linear-algebra"), out
+    assert twins.both("reset", "linear-algebra")[2] == 0  # already todo
+    out, _, code = twins.both("skip", "1.3", "colab")  # a number, and a finished resource
+    assert code == 0 and "skipped" in out, out
+    assert twins.both("skip", "1.3")[2] == 0  # skipped again
+    twins.both("reset", "1.3", "colab")
+    for args in ([], ["next"], ["reset", "nope"], ["skip", "s"]):
+        twins.both(*args)
+    assert set(light.MARKS) <= light.ID_LIST_COMMANDS
+
+
 def test_an_item_in_progress_shows_the_same(twins):
     for env in (twins.env["light"], twins.env["typer"]):
         assert process(TYPER, ["start", "stats-course"], env)[2] == 0
@@ -86,7 +102,8 @@ def test_an_item_in_progress_shows_the_same(twins):
     twins.both()
 
 
-@pytest.mark.parametrize("args", [["done", "nope"], ["done", "s"], ["done", "linear-algebra", "nope"]])
+@pytest.mark.parametrize("args", [["done", "nope"], ["done", "s"], ["done", "linear-algebra", "nope"], ["reset", "nope"],
+                                  ["skip", "s"]])
 def test_unknown_and_ambiguous_ids_fail_the_same_way(twins, args):
     out, err, code = twins.both(*args)
     assert code == 1 and out == "" and err.count("\n") == 2 and "Traceback" not in err  # Created, then error
@@ -139,7 +156,8 @@ def test_zsh_and_fish_completion_go_to_typer_and_match(twins, shell):
 
 
 @pytest.mark.parametrize("argv", [["next", "-n", "2"], ["next", "--json"], ["done", "--note", "x", "colab"],
-                                  ["done", "-h"], ["done"], ["--roadmap", "x.yaml"], ["--help"], ["stages"],
+                                  ["done", "-h"], ["done"], ["reset"], ["reset", "-h"], ["skip", "colab", "--help"],
+                                  ["start", "colab"], ["--roadmap", "x.yaml"], ["--help"], ["stages"],
                                   ["done", "colab", "--stars", "4"], ["done", "\udcff"], ["nexts"]])
 def test_any_option_or_other_command_goes_to_typer(argv):
     assert light.command(argv, {}, "mlpath") is None
@@ -182,7 +200,8 @@ def test_the_id_commands_are_those_the_typer_app_completes():
 
 
 @pytest.mark.parametrize("args, env", [
-    ([], {}), (["next"], {}), (["done", "colab"], {}), (["done", "nope"], {}),
+    ([], {}), (["next"], {}), (["done", "colab"], {}), (["done", "nope"], {}), (["reset", "colab"], {}),
+    (["skip", "colab"], {}),
     ([], {"_MLPATH_COMPLETE": "complete_bash", "COMP_WORDS": "mlpath done c", "COMP_CWORD": "2"}),
 ])
 def test_the_light_path_imports_neither_typer_click_nor_rich(twins, args, env):

@@ -1,7 +1,7 @@
 """The light entry path: the daily forms that carry no option, run without importing Typer.
 
-`mlpath`, `mlpath next`, `mlpath done ID...` and bash's completion of resource ids run several
-times a day; importing Typer costs about three times what the whole of `mlpath next` needs. So
+`mlpath`, `mlpath next`, `mlpath done ID...` (and its fellows `reset ID...` and `skip ID...`,
+which take no option at all) and bash's completion of resource ids run several times a day; importing Typer costs about three times what the whole of `mlpath next` needs. So
 mlpath/__main__.py asks `command()` first: for exactly these argument lists it returns the body
 to run, which is the very function the Typer command calls (session.py), with the error boundary
 of boundary.py around it; for anything else (any option, any other command, `--help`, zsh and
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 # (`OneId`): what id completion completes. tests/test_light.py checks both against the Typer app.
 ID_LIST_COMMANDS = frozenset({"done", "start", "skip", "reset"})
 FIRST_ID_COMMANDS = frozenset({"show", "log", "progress", "note", "open", "study", "review"})
+# The commands that set a status whose id lists the light path runs, and the status each sets
+# (`start` stays with Typer: it may ask before reopening a finished resource).
+MARKS = {"done": "done", "reset": "todo", "skip": "skipped"}
 COMPLETE_VAR = "_MLPATH_COMPLETE"  # click's variable for a program named mlpath
 _PLAIN_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_/")
 
@@ -43,11 +46,12 @@ def command(argv: Sequence[str], environ: Mapping[str, str], program: str) -> Ca
         return lambda: _with_state(session.dashboard)
     if list(argv) == ["next"]:
         return lambda: _with_state(session.next_screen)
-    if argv[0] == "done" and len(argv) > 1 and not any(a.startswith("-") for a in argv[1:]):
+    status = MARKS.get(argv[0])
+    if status is not None and len(argv) > 1 and not any(a.startswith("-") for a in argv[1:]):
         from mlpath.vocab import Status
 
-        ids = list(argv[1:])
-        return lambda: _with_state(lambda app: session.mark(app, ids, Status.done))
+        ids, new = list(argv[1:]), Status(status)
+        return lambda: _with_state(lambda app: session.mark(app, ids, new))
     return None
 
 
