@@ -197,3 +197,14 @@ def test_an_existing_backup_is_never_replaced(tmp_path):
     store, info = Store.open(path, roadmap.read_source(None), roadmap.parse)
     store.close()
     assert info.migrated == (1, migrations.LATEST) and old.read_bytes() == b"an earlier backup"
+
+
+def test_the_one_factory_sets_every_pragma(tmp_path):
+    """busy timeout, foreign keys and the page cache (list reads a large roadmap's rows twice: with
+    SQLite's 2 MiB default the second pass read them from the file again), WAL when asked."""
+    with closing(db.connect(tmp_path / "x.db", wal=True)) as conn:
+        conn.execute("CREATE TABLE t (x)")  # WAL is set by the first write's file
+        pragmas = {p: conn.execute(f"PRAGMA {p}").fetchone()[0]
+                   for p in ("busy_timeout", "foreign_keys", "cache_size", "journal_mode")}
+    assert pragmas == {"busy_timeout": db.BUSY_TIMEOUT_MS, "foreign_keys": 1, "cache_size": -db.CACHE_KIB,
+                       "journal_mode": "wal"}

@@ -55,7 +55,7 @@ def test_the_list_rows_come_as_they_are_read_and_search_filters_every_item(store
 
 def test_sagemaker_s_undone_finish_is_not_listed_as_done(store):
     rows = {i.id: i.status for i in listing.listing(store).rows}
-    assert rows["sagemaker"] is Status.todo and rows["linear-algebra"] is Status.done
+    assert rows["sagemaker"] == Status.todo and rows["linear-algebra"] == Status.done
 
 
 # Two more roadmaps beside the first, added in an order their names do not sort in, sharing ids with
@@ -124,7 +124,7 @@ def test_several_roadmaps_are_listed_in_the_order_they_were_added_each_in_stage_
     assert [r.id for r in rows[-2:]] == ["alpha/sagemaker", "a-1"]
     assert "gone" not in zeta and "old" not in [r.id for r in rows]  # retired
     assert [r.number for r in rows[6:9]] == ["1.1", "1.2", "1.3"] and rows[17].number == "1.12"
-    assert {r.id: r.status for r in rows if r.status is not Status.todo} == {
+    assert {r.id: r.status for r in rows if r.status != Status.todo} == {
         "linear-algebra": Status.done, "colab": Status.doing, "deep-learning-book": Status.skipped,
         "zeta/colab": Status.doing, "z-03": Status.doing, "alpha/sagemaker": Status.done}
 
@@ -171,8 +171,12 @@ def test_hours_the_list_cannot_show_are_one_clear_error_before_any_row(store, ho
     assert list(listing.listing(store, "basics").rows)  # a stage without it lists as before
 
 
-def test_an_unknown_stored_status_is_one_clear_error_when_its_row_is_read(store):
+def test_an_unknown_stored_status_is_one_clear_error_before_any_row(store):
+    """Like damaged hours: found before the screen's first line, and only in the rows listed."""
     _damage(store, "UPDATE resource_state SET status = 'dine' WHERE resource_id = 'colab'")
-    found = listing.listing(store)
     with pytest.raises(DatabaseDamaged, match=r"damaged value .*'dine'"):
-        list(found.rows)
+        listing.listing(store)
+    with pytest.raises(DatabaseDamaged, match=r"damaged value .*'dine'"):
+        listing.listing(store, kind="tool")
+    assert list(listing.listing(store, "basics").rows)  # a stage without it lists as before
+    assert list(listing.listing(store, kind="book").rows)

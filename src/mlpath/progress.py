@@ -58,17 +58,17 @@ class Item(NamedTuple):
 
 class ListRow(NamedTuple):
     """What `list` shows of an item: read for every resource of a roadmap of any size, so it holds
-    only these (an Item's fields of the same names) and is made with no per-row work beyond its
-    status (see Store.listed)."""
+    only these (an Item's fields of the same names), each as SQLite gives it (see Store.listed): the
+    core mark as 1 or 0, the status as its text (which a Status equals, and hashes as)."""
 
     id: str
     stage_number: int
     position: int
     title: str
     kind: str
-    core: bool
+    core: int  # 1 (or True) for a core resource
     hours: float
-    status: Status
+    status: str  # a Status's value
     roadmap: str
 
     @property
@@ -78,7 +78,7 @@ class ListRow(NamedTuple):
     @classmethod
     def of(cls, item: Item) -> "ListRow":
         return cls(item.id, item.stage_number, item.position, item.title, item.kind, item.core, item.hours,
-                   item.status, item.roadmap)
+                   item.status.value, item.roadmap)
 
 
 class ListEntry(NamedTuple):

@@ -1046,12 +1046,11 @@ def _plain_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int, t
             hours_cell = amounts[h] = f"{_hours(h).rjust(_HOURS_W)}{GAP}"
         number = f"{road}/{stage_number}.{position}" if named else f"{stage_number}.{position}"  # without a call
         lead = number.rjust(number_w) + marks[is_core]
-        # (status._value_ is its text, without the cost of Enum's .value or of hashing the member)
         if len(rid) > id_w:  # an id is never cut: alone on its line, the columns below it
             yield lead + rid
-            yield f"{' ' * (len(lead) + id_w)}{kind_cell}{hours_cell}{status._value_}"
+            yield f"{' ' * (len(lead) + id_w)}{kind_cell}{hours_cell}{status}"
         else:
-            yield f"{lead}{rid.ljust(id_w)}{kind_cell}{hours_cell}{status._value_}"
+            yield f"{lead}{rid.ljust(id_w)}{kind_cell}{hours_cell}{status}"
         if len(title) <= room and title.isascii() and "  " not in title and title.strip() == title:
             yield title_indent + title
         else:
@@ -1064,7 +1063,7 @@ def _styled_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int, 
     """items' rows in colour (ids of core items in bold, statuses in their colours, titles dim); returns
     how many are core and their hours."""
     room = width - len(title_indent)
-    statuses = {s: (s.value, STATUS_STYLE[s]) for s in Status}
+    statuses = {s.value: (s.value, STATUS_STYLE[s]) for s in Status}  # by the row's status text
     marks = {True: f"{GAP}{CORE_MARK}{GAP}", False: f"{GAP} {GAP}"}
     amounts: dict[float, str] = {}
     core, hours = 0, 0.0

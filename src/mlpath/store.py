@@ -333,9 +333,12 @@ class Store:
         numbers are shown as typed with several roadmaps in scope (name/2.1, as in `stages`), and the
         rows in roadmap order as they are read.
 
-        Read from the tables, not the item view, with only what the list shows; the one stored value
-        a row could hold that the screen cannot show (hours that are not a finite number) is looked
-        for by the first query, so the rows are made without a check each."""
+        Read from the tables, not the item view, with only what the list shows, stage by stage: the
+        stage's number and roadmap are given to its query rather than joined to every row, and each
+        row comes from SQLite as the ListRow it is, with no Python per row. The stored values a row
+        could hold that the screen cannot show (hours that are not a finite number, a status that is
+        none of mlpath's) are looked for first, so that a damaged one is one clear error before any
+        row is printed."""
         where, params = self._listed_where(stage_id, status, kind, core)
         # the state is joined for the count only when --status asks
         state = f"LEFT JOIN resource_state x ON {_STATE_OF_R} " if status is not None else ""
@@ -348,17 +351,24 @@ class Store:
         if damaged is not None:
             (hours,), = self._read("SELECT hours FROM resource WHERE id = ?", [damaged])
             self._convert([hours], lambda h: _check(f"resource {damaged!r:.40}: hours", h, "FLOAT", nullable=False))
+        # (the few stored states, not the rows: a status is stored once for every resource showing it)
+        unknown = self._read(f"SELECT x.status FROM resource_state x WHERE x.status NOT IN ({_STATUS_VALUES}) AND "
+                             f"EXISTS (SELECT 1 FROM resource r WHERE {_STATE_OF_R} AND {where}) LIMIT 1", params)
+        if unknown:
+            raise database_problem(KeyError(unknown[0][0]), self.path)
+        roadmaps, first = ("JOIN roadmap m ON m.name = s.roadmap ", "m.position, ") if several else ("", "")
+        scoped, scope = self._in_scope("s.roadmap")
+        chosen, stage_params = (" AND s.id = ?", [stage_id]) if stage_id is not None else ("", [])
+        stages = self._read(f"SELECT s.id, s.number, s.roadmap FROM stage s {roadmaps}WHERE 1{scoped}{chosen} "
+                            f"ORDER BY {first}s.number, s.id", [*scope, *stage_params])
+        sql = (f"SELECT {_LIST_COLUMNS} FROM resource r LEFT JOIN resource_state x ON {_STATE_OF_R} "
+               f"WHERE r.stage_id = ? AND {where} ORDER BY r.position, r.id")
 
         def rows() -> Iterator[ListRow]:
-            make, statuses = tuple.__new__, _STATUS
-            for batch in self.db.stream(self._listed_sql(_LIST_COLUMNS, where), params, 1024):
-                try:  # (an unknown status is the one value left that cannot be made)
-                    made = [make(ListRow, (rid, number, position, title, kind, core == 1, hours, statuses[status],
-                                           road))
-                            for rid, number, position, title, kind, core, hours, status, road in batch]
-                except KeyError as exc:
-                    raise database_problem(exc, self.path) from None
-                yield from made
+            make = functools.partial(tuple.__new__, ListRow)
+            for stage, number, road in stages:
+                for batch in self.db.stream(sql, [number, road, stage, *params], 1024):
+                    yield from map(make, batch)
 
         return count, number_w, id_w, several, rows()
 
@@ -1129,6 +1139,7 @@ _MOST_ROWS = 2**62  # a LIMIT SQLite takes (`next -n` may ask for any number)
 _NUMBER = re.compile(r"(\d{1,9})\.(\d{1,9})")  # a resource number, e.g. 2.5 (vocab.resource_number)
 _AFTER_ID_CHARS = "~"  # sorts after every character an id may hold ([a-z0-9-]): the end of a prefix range
 _STATUS = {s.value: s for s in Status}
+_STATUS_VALUES = ", ".join(f"'{s.value}'" for s in Status)  # for SQL: every status mlpath knows
 
 
 def _authors(value: str | None) -> tuple[str, ...]:
@@ -1157,9 +1168,10 @@ _CONVERT = tuple((Item._fields.index(name), convert) for name, convert in (
     ("core", bool), ("retired", bool), ("status", _STATUS.__getitem__), ("authors", _authors), ("after", _ids)))
 
 
-# The columns `list` shows (Store.listed), in ListRow's order: core as 0 or 1, hours checked beforehand.
-_LIST_COLUMNS = ("r.id, s.number, r.position, r.title, r.kind, r.core IS NOT NULL AND r.core != 0, r.hours, "
-                 "COALESCE(x.status, 'todo'), r.roadmap")
+# The columns `list` shows of a stage's rows (Store.listed), in ListRow's order: the stage's number and
+# roadmap given as parameters, core as 0 or 1, hours and statuses checked beforehand.
+_LIST_COLUMNS = ("r.id, ?, r.position, r.title, r.kind, r.core IS NOT NULL AND r.core != 0, r.hours, "
+                 "COALESCE(x.status, 'todo'), ?")
 # Hours a row can be shown with: a finite number (SQLite stores no NaN, and text or a blob sorts
 # after every number; the column's REAL affinity stores text that reads as a number as one).
 _FINITE_HOURS = f"r.hours BETWEEN -{sys.float_info.max!r} AND {sys.float_info.max!r}"
