@@ -102,8 +102,8 @@ def test_an_item_in_progress_shows_the_same(twins):
     twins.both()
 
 
-@pytest.mark.parametrize("args", [["done", "nope"], ["done", "s"], ["done", "linear-algebra", "nope"], ["reset", "nope"],
-                                  ["skip", "s"]])
+@pytest.mark.parametrize("args", [["done", "nope"], ["done", "s"], ["done", "linear-algebra", "nope"],
+                                  ["reset", "nope"], ["skip", "s"]])
 def test_unknown_and_ambiguous_ids_fail_the_same_way(twins, args):
     out, err, code = twins.both(*args)
     assert code == 1 and out == "" and err.count("\n") == 2 and "Traceback" not in err  # Created, then error

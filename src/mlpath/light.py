@@ -1,7 +1,8 @@
 """The light entry path: the daily forms that carry no option, run without importing Typer.
 
 `mlpath`, `mlpath next`, `mlpath done ID...` (and its fellows `reset ID...` and `skip ID...`,
-which take no option at all) and bash's completion of resource ids run several times a day; importing Typer costs about three times what the whole of `mlpath next` needs. So
+which take no option at all) and bash's completion of resource ids run several times a day;
+importing Typer costs about three times what the whole of `mlpath next` needs. So
 mlpath/__main__.py asks `command()` first: for exactly these argument lists it returns the body
 to run, which is the very function the Typer command calls (session.py), with the error boundary
 of boundary.py around it; for anything else (any option, any other command, `--help`, zsh and

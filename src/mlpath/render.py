@@ -1031,7 +1031,7 @@ def _plain_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int, t
     """items' rows without colour, each line one string (what the terminal writes as it is); returns
     how many are core and their hours."""
     room = width - len(title_indent)
-    marks = {True: f"{GAP}{CORE_MARK}{GAP}", False: f"{GAP} {GAP}"}
+    marks = {1: f"{GAP}{CORE_MARK}{GAP}", 0: f"{GAP} {GAP}"}  # by the core mark, 1 or 0 (True or False)
     kinds: dict[str, str] = {}
     amounts: dict[float, str] = {}
     core, hours = 0, 0.0
@@ -1064,7 +1064,7 @@ def _styled_rows(rows: Iterable[ListRow], number_w: int, id_w: int, width: int, 
     how many are core and their hours."""
     room = width - len(title_indent)
     statuses = {s.value: (s.value, STATUS_STYLE[s]) for s in Status}  # by the row's status text
-    marks = {True: f"{GAP}{CORE_MARK}{GAP}", False: f"{GAP} {GAP}"}
+    marks = {1: f"{GAP}{CORE_MARK}{GAP}", 0: f"{GAP} {GAP}"}
     amounts: dict[float, str] = {}
     core, hours = 0, 0.0
     for i in rows:
